@@ -1,0 +1,83 @@
+"""Staff roles, as Django groups with only the permissions each needs.
+
+`ROLES` maps a group to the permissions it holds, as `app_label: actions`
+(every model of the app) or `app_label.model: actions`. Apps add models over
+time; `sync_roles` runs after every migrate, so a new model's permissions
+reach the right group without another data migration. Delete is given
+sparingly: curation rejects or withdraws rather than deleting.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+CURATORS = "Curators"
+PARTNERSHIPS = "Partnerships"
+KIT_EDITORS = "Kit editors"
+
+ROLE_LABELS = {
+    CURATORS: _("Curators"),
+    PARTNERSHIPS: _("Partnerships"),
+    KIT_EDITORS: _("Kit editors"),
+}
+
+ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    CURATORS: {
+        "stories": ("view", "add", "change"),
+        "partners.partner": ("view",),
+    },
+    PARTNERSHIPS: {
+        "partners": ("view", "add", "change", "delete"),
+        "pledges.pledge": ("view",),
+    },
+    KIT_EDITORS: {
+        "actionkits": ("view", "add", "change", "delete"),
+        "partners.partner": ("view",),
+    },
+}
+
+
+def permissions_for(group_name: str, *, permission_model, content_type_model):
+    """The permission rows a group should hold, from the models installed now."""
+    from django.apps import apps
+
+    wanted = []
+    for target, actions in ROLES[group_name].items():
+        if "." in target:
+            app_label, model_name = target.split(".", 1)
+            models = [m for m in apps.get_app_config(app_label).get_models() if m._meta.model_name == model_name]
+        else:
+            models = list(apps.get_app_config(target).get_models())
+        for model in models:
+            ct = content_type_model.objects.get_for_model(model, for_concrete_model=False)
+            codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+            wanted.extend(permission_model.objects.filter(content_type=ct, codename__in=codenames))
+            # Custom permissions declared in Meta.permissions belong to the role too.
+            custom = [codename for codename, _label in model._meta.permissions]
+            if custom:
+                wanted.extend(permission_model.objects.filter(content_type=ct, codename__in=custom))
+    return wanted
+
+
+def sync_roles(*, group_model=None, permission_model=None, content_type_model=None) -> None:
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    group_model = group_model or Group
+    permission_model = permission_model or Permission
+    content_type_model = content_type_model or ContentType
+    for name in ROLES:
+        group, _created = group_model.objects.get_or_create(name=name)
+        group.permissions.set(
+            permissions_for(name, permission_model=permission_model, content_type_model=content_type_model)
+        )
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+    # post_migrate fires once per app; the last app in INSTALLED_APPS is the
+    # moment every model's permissions exist.
+    from django.apps import apps
+
+    if app_config is None or app_config.label != list(apps.get_app_configs())[-1].label:
+        return
+    sync_roles()

@@ -1,0 +1,179 @@
+"""Test setup shared by every app.
+
+The suite runs on whatever DATABASE_URL and REDIS_URL point at (`.ci/run`
+points them at the real PostgreSQL and Redis). Tasks run eagerly in-process
+unless a test asks for `live_worker`, which starts a real Celery worker
+against Redis and the test database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def uses_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+requires_services = pytest.mark.skipif(
+    # A worker in another process can share neither SQLite's in-memory test
+    # database nor the local-memory cache: these tests need the real services,
+    # which .ci/run always provides.
+    not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")),
+    reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL, as .ci/run sets them",
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path_factory, settings):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    from heforshe.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    if uses_redis():
+        # Only our keys: the broker may share the Redis database.
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    _clear_cache()
+    yield
+
+
+def test_database_url(connection_settings: dict) -> str:
+    user = connection_settings.get("USER") or "postgres"
+    password = connection_settings.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    host = connection_settings.get("HOST") or "127.0.0.1"
+    port = connection_settings.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{connection_settings['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` subprocess on the test database and Redis."""
+
+    def __init__(self, database_url: str, queues: str = "default,media") -> None:
+        self.database_url = database_url
+        self.queues = queues
+        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.proc: subprocess.Popen | None = None
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"worker-{self.name.split('@')[0]}.log"
+
+    def start(self, timeout: float = 45) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PYTHONUNBUFFERED": "1",
+        }
+        cmd = [sys.executable, "-m", "celery", "-A", "heforshe", "worker", "-Q", self.queues, "-n", self.name]
+        cmd += ["--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info"]
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float) -> None:
+        from heforshe.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc and self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited early; see {self.log_path}")
+            try:
+                if app.control.ping(destination=[self.name], timeout=0.5):
+                    return
+            except Exception:  # noqa: BLE001, S110 - broker not ready yet
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"worker did not answer within {timeout}s; see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL, as an out-of-memory kill or a crashed host would."""
+        if self.proc and self.proc.poll() is None:
+            subprocess.run(["pkill", "-KILL", "-P", str(self.proc.pid)], check=False)
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    if not (uses_postgres() and uses_redis()):
+        pytest.skip("a real worker needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
+    from django.db import connection
+
+    worker = WorkerProcess(test_database_url(connection.settings_dict))
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def live_worker(celery_worker_process, transactional_db):
+    """A running worker; tasks go through Redis to it instead of running in-process."""
+    from heforshe.celery import app
+
+    app.conf.task_always_eager = False
+    if celery_worker_process.proc is None or celery_worker_process.proc.poll() is not None:
+        celery_worker_process.start()
+    yield celery_worker_process
+    app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
+    """Poll `predicate` until it returns a truthy value or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
