@@ -25,3 +25,12 @@ def test_security_headers_are_set(client):
     assert "camera=()" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ar/accounts/login/", "/api/docs/", "/api/redoc/"])
+def test_pages_have_no_inline_script_the_csp_would_block(client, url):
+    import re
+
+    html = client.get(url).content.decode()
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or "nonce=" in tag, tag

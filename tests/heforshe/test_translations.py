@@ -10,7 +10,9 @@ from babel.messages.pofile import read_po
 from tests.conftest import ROOT
 
 LANGS = ["ar", "es", "fr", "ru", "zh_Hans"]
-CATALOGUE_ROOTS = [ROOT / "locale"] + [ROOT / app / "locale" for app in ("pledges", "stories", "partners", "actionkits")]
+CATALOGUE_ROOTS = [ROOT / "locale"] + [
+    ROOT / app / "locale" for app in ("pledges", "stories", "partners", "actionkits")
+]
 
 
 def catalogues() -> list[Path]:
