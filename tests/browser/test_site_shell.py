@@ -50,3 +50,22 @@ def test_mobile_menu_opens_and_closes(live_server, page):
     page.locator(".nav-toggle").click()
     assert nav.is_visible()
     screenshot(page, "home-en-mobile-menu")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/",
+        "/ar/",
+        "/zh-hans/",
+        "/en/accounts/login/",
+        "/ar/accounts/signup/",
+        "/fr/accounts/password/reset/",
+        "/en/nowhere/",
+    ],
+)
+def test_shell_pages_have_no_serious_accessibility_violations(live_server, page, path):
+    from tests.browser.axe import serious_violations
+
+    page.goto(f"{live_server.url}{path}")
+    assert serious_violations(page) == []
