@@ -91,6 +91,7 @@ class WorkerProcess:
         self.queues = queues
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.proc: subprocess.Popen | None = None
+        self.extra_env: dict[str, str] = {}
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"worker-{self.name.split('@')[0]}.log"
 
@@ -101,6 +102,7 @@ class WorkerProcess:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
         cmd = [sys.executable, "-m", "celery", "-A", "heforshe", "worker", "-Q", self.queues, "-n", self.name]
         cmd += ["--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info"]
@@ -109,8 +111,15 @@ class WorkerProcess:
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
-        from heforshe.celery import app
+        from heforshe.celery import app as default_app
 
+        app = default_app
+        broker = self.extra_env.get("CELERY_BROKER_URL")
+        if broker:
+            # A worker on a private broker is pinged through that broker.
+            from celery import Celery
+
+            app = Celery("ping", broker=broker)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc and self.proc.poll() is not None:
