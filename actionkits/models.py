@@ -98,9 +98,7 @@ class ActionKit(models.Model):
         verbose_name_plural = _("action kits")
         ordering = ["position", "slug"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(audience__in=Audience.values), name="actionkit_audience_valid"
-            ),
+            models.CheckConstraint(condition=Q(audience__in=Audience.values), name="actionkit_audience_valid"),
             models.CheckConstraint(
                 condition=Q(restricted_to_sector="") | Q(restricted_to_sector__in=Sector.values),
                 name="actionkit_restricted_sector_valid",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -145,7 +145,7 @@ def translation_save(
                 {"language": _("Add the English version of this kit first; other languages are translated from it.")},
                 code="no_source",
             )
-    file_format, file_size = (validate_kit_file(file) if file is not None else ("", 0))
+    file_format, file_size = validate_kit_file(file) if file is not None else ("", 0)
 
     translation = KitTranslation.objects.select_for_update().filter(kit=kit, language=language).first()
     is_new = translation is None
@@ -153,7 +153,10 @@ def translation_save(
         translation = KitTranslation(kit=kit, language=language, version=1)
     else:
         unchanged = (
-            all(getattr(translation, field) == value for field, value in zip(CONTENT_FIELDS, (title, summary, body)))
+            all(
+                getattr(translation, field) == value
+                for field, value in zip(CONTENT_FIELDS, (title, summary, body), strict=True)
+            )
             and file is None
             and (english is None or (source_version or english.version) == translation.source_version)
         )
