@@ -165,7 +165,7 @@ def build_docx(content: KitContent) -> bytes:
     """A minimal, valid WordprocessingML document: title, summary, intro and a numbered list."""
 
     def paragraph(text: str, *, bold: bool = False, size: int = 22) -> str:
-        props = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val=\"{size}\"/></w:rPr>"
+        props = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/></w:rPr>'
         return f'<w:p><w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
     parts = [

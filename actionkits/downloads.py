@@ -43,11 +43,11 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
             raise Unsatisfiable
         return max(size - suffix, 0), size - 1
     first = int(first_s)
-    last = int(last_s) if last_s else size - 1
-    if last < first:
+    if last_s and int(last_s) < first:
         return None  # syntactically invalid: ignore
     if first >= size:
         raise Unsatisfiable
+    last = int(last_s) if last_s else size - 1
     return first, min(last, size - 1)
 
 
