@@ -26,13 +26,29 @@ BADGE_STYLE = {
 }
 
 
-def status_badges(kit: ActionKit):
+STATUS_MARKS = {
+    selectors.Status.SOURCE: "★",
+    selectors.Status.CURRENT: "✓",
+    selectors.Status.OUT_OF_DATE: "!",
+    selectors.Status.MISSING: "–",
+}
+
+
+def status_badges(kit: ActionKit, *, compact: bool = False):
+    """One coloured badge per language; the compact form (for lists) shows a mark, the label is in the title."""
     statuses = selectors.translation_status(kit)
     return format_html_join(
         " ",
-        '<span style="{};padding:1px 6px;border-radius:8px;white-space:nowrap" title="{}">{}: {}</span>',
+        '<span style="{};padding:1px 6px;border-radius:8px;white-space:nowrap;display:inline-block;margin:1px 0" '
+        'title="{}: {}">{} {}</span>',
         (
-            (BADGE_STYLE[status], selectors.language_name(code), code, selectors.STATUS_LABELS[status])
+            (
+                BADGE_STYLE[status],
+                selectors.language_name(code),
+                selectors.STATUS_LABELS[status],
+                code,
+                STATUS_MARKS[status] if compact else selectors.STATUS_LABELS[status],
+            )
             for code, status in statuses.items()
         ),
     )
@@ -64,7 +80,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 @admin.register(ActionKit)
 class ActionKitAdmin(admin.ModelAdmin):
-    list_display = ["slug", "audience", "restricted_to_sector", "is_published", "languages", "downloads"]
+    list_display = ["slug", "audience", "restricted", "is_published", "languages", "downloads"]
     list_filter = ["audience", "is_published", "restricted_to_sector", "pillars"]
     search_fields = ["slug", "translations__title"]
     filter_horizontal = ["pillars"]
@@ -80,9 +96,13 @@ class ActionKitAdmin(admin.ModelAdmin):
             super().get_queryset(request).prefetch_related("translations").annotate(total=Sum("download_counts__count"))
         )
 
-    @admin.display(description=_("translation status"))
+    @admin.display(description=_("restricted"), ordering="restricted_to_sector")
+    def restricted(self, obj: ActionKit) -> str:
+        return obj.get_restricted_to_sector_display() if obj.restricted_to_sector else "–"
+
+    @admin.display(description=_("languages"))
     def languages(self, obj: ActionKit):
-        return status_badges(obj)
+        return status_badges(obj, compact=True)
 
     @admin.display(description=_("translation status"))
     def translation_status(self, obj: ActionKit):
@@ -162,7 +182,7 @@ class KitVersionInline(admin.TabularInline):
 @admin.register(KitTranslation)
 class KitTranslationAdmin(admin.ModelAdmin):
     form = KitTranslationAdminForm
-    list_display = ["kit", "language", "title", "version", "status", "file_format", "size", "preview_status"]
+    list_display = ["title", "kit", "language", "version", "status", "file_summary", "preview_status"]
     list_filter = ["language", "kit__audience", "file_format", "preview_status"]
     list_select_related = ["kit"]
     search_fields = ["title", "kit__slug"]
@@ -188,9 +208,9 @@ class KitTranslationAdmin(admin.ModelAdmin):
             selectors.STATUS_LABELS[status],
         )
 
-    @admin.display(description=_("size"))
-    def size(self, obj: KitTranslation) -> str:
-        return filesizeformat(obj.file_size) if obj.file else "–"
+    @admin.display(description=_("file"))
+    def file_summary(self, obj: KitTranslation) -> str:
+        return f"{obj.get_file_format_display()} · {filesizeformat(obj.file_size)}" if obj.file else "–"
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -67,8 +67,8 @@ def test_an_editor_uploads_a_kit_in_english_and_french(editor_client):
     assert KitVersion.objects.count() == 2
 
     listing = editor_client.get("/admin/actionkits/actionkit/").content.decode()
-    assert "fr: Up to date" in listing
-    assert "ru: Missing" in listing
+    assert 'title="French: Up to date">fr ✓' in listing
+    assert 'title="Russian: Missing">ru –' in listing
 
 
 def test_the_admin_rejects_a_mislabelled_file_and_a_bad_language(editor_client):
