@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionkits.html import clean_html
 from actionkits.models import (
     LANGUAGE_CODES,
     SOURCE_LANGUAGE,
@@ -136,6 +137,7 @@ def translation_save(
     current one, since an editor saving a translation vouches for it.
     """
     _check_language(language)
+    body = clean_html(body)
     kit = ActionKit.objects.select_for_update().get(pk=kit.pk)
     english = None
     if language != SOURCE_LANGUAGE:

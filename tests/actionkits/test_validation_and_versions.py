@@ -135,3 +135,32 @@ def test_translation_status_follows_the_english_version():
     french = KitTranslation.objects.get(kit=kit, language="fr")
     services.translation_save(kit=kit, language="fr", title="Révisé", summary=french.summary)
     assert selectors.translation_status(kit)["fr"] == "current"
+
+
+def test_kit_bodies_keep_structure_and_lose_scripts():
+    kit = make_kit()
+    saved = services.translation_save(
+        kit=kit,
+        language="en",
+        title="Kit",
+        summary="s",
+        body='<h2 onclick="x()">Actions</h2><script>alert(1)</script><ol><li><a href="javascript:alert(1)">a</a>'
+        '<li><a href="https://heforshe.org/">b</a></ol><img src=x onerror=alert(1)><p style="x">Text & more',
+    )
+    assert saved.body == (
+        '<h2>Actions</h2><ol><li><a>a</a></li><li><a href="https://heforshe.org/">b</a></li></ol><p>Text &amp; more</p>'
+    )
+
+
+def test_stuck_previews_are_sent_again():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    kit = make_kit()
+    translation = KitTranslation.objects.get(kit=kit, language="en")
+    KitTranslation.objects.filter(pk=translation.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert services.previews_requeue() == 1
+    translation.refresh_from_db()
+    assert translation.preview_status == "ready"  # tasks run eagerly here
+    assert services.previews_requeue() == 0
