@@ -12,6 +12,8 @@ version, country and day, incremented with F() expressions.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -113,15 +115,21 @@ class ActionKit(models.Model):
         return bool(self.restricted_to_sector)
 
 
-def kit_file_path(instance: KitTranslation | KitVersion, filename: str) -> str:
+def _version_folder(translation: KitTranslation, version: int) -> str:
     # One folder per version: a new upload never overwrites the file an older
-    # version (or a cached download link) still points at.
+    # version (or a cached download link) still points at. The random part
+    # keeps the storage path unguessable, so a restricted kit's file cannot be
+    # fetched from the media location by guessing its name.
+    return f"actionkits/{translation.kit.slug}/{translation.language}/v{version}-{secrets.token_urlsafe(9)}"
+
+
+def kit_file_path(instance: KitTranslation | KitVersion, filename: str) -> str:
     translation = instance if isinstance(instance, KitTranslation) else instance.translation
-    return f"actionkits/{translation.kit.slug}/{translation.language}/v{instance.version}/{filename}"
+    return f"{_version_folder(translation, instance.version)}/{filename}"
 
 
 def kit_preview_path(instance: KitTranslation, filename: str) -> str:
-    return f"actionkits/{instance.kit.slug}/{instance.language}/v{instance.version}/preview.png"
+    return f"{_version_folder(instance, instance.version)}/preview.png"
 
 
 class KitTranslation(models.Model):

@@ -72,7 +72,7 @@ def test_a_real_worker_generates_the_preview_on_the_media_queue(live_worker):
     wait_for(
         lambda: (
             (t := KitTranslation.objects.get(pk=translation.pk)).preview_status == PreviewStatus.READY
-            and "/v2/" in t.preview.name
+            and "/v2-" in t.preview.name
         ),
         timeout=60,
     )
