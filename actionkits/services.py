@@ -71,11 +71,12 @@ def kit_create(
 
 def _check_language(language: str) -> None:
     if language not in LANGUAGE_CODES:
-        raise ValidationError(
-            {"language": _("“%(code)s” is not one of the six UN languages (%(codes)s).")},
+        error = ValidationError(
+            _("“%(code)s” is not one of the six UN languages (%(codes)s)."),
             code="language",
             params={"code": language, "codes": ", ".join(LANGUAGE_CODES)},
         )
+        raise ValidationError({"language": error})
 
 
 def _snapshot(translation: KitTranslation, *, user=None) -> KitVersion:

@@ -156,3 +156,13 @@ def test_the_partner_panel_lists_the_kits_of_the_partners_sector(client):
     assert "Kit impact-guide [en]" in html
     assert "Kit corporations [en]" not in html
     assert "/en/action-kits/universities/download/" in html
+
+
+def test_the_pages_are_translated_and_arabic_is_right_to_left(client):
+    make_kit(languages=("en", "fr"))
+    html = client.get("/fr/action-kits/").content.decode()
+    assert "Kits d'action multilingues" in html
+    html = client.get("/ar/action-kits/universities/").content.decode()
+    assert 'dir="rtl"' in html
+    assert "هذه المجموعة غير متوفرة بلغتك بعد" in html
+    assert '<article class="kit" lang="en" dir="ltr">' in html
