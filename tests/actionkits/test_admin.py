@@ -127,3 +127,31 @@ def test_the_staff_overview_shows_missing_and_out_of_date_languages(editor_clien
     client.logout()
     anonymous = client.get("/en/action-kits/staff/translations/")
     assert anonymous.status_code == 302
+
+
+def test_an_editor_uploads_a_new_file_as_a_new_version(editor_client):
+    kit = make_kit()
+    english = KitTranslation.objects.get(kit=kit, language="en")
+    old_file = english.file.name
+    response = editor_client.post(
+        f"/admin/actionkits/kittranslation/{english.pk}/change/",
+        {
+            "title": english.title,
+            "summary": english.summary,
+            "body": english.body,
+            "file": SimpleUploadedFile("kit-v2.pdf", pdf_bytes("v2"), content_type="application/pdf"),
+            "change_notes": "New figures",
+            "versions-TOTAL_FORMS": "1",
+            "versions-INITIAL_FORMS": "1",
+            "versions-0-id": KitVersion.objects.get(translation=english).pk,
+            "versions-0-translation": english.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    english.refresh_from_db()
+    assert english.version == 2
+    assert english.file.name != old_file
+    assert english.change_notes == "New figures"
+    assert list(
+        KitVersion.objects.filter(translation=english).values_list("version", flat=True).order_by("version")
+    ) == [1, 2]

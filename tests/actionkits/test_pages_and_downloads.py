@@ -166,3 +166,28 @@ def test_the_pages_are_translated_and_arabic_is_right_to_left(client):
     assert 'dir="rtl"' in html
     assert "هذه المجموعة غير متوفرة بلغتك بعد" in html
     assert '<article class="kit" lang="en" dir="ltr">' in html
+
+
+def test_object_storage_downloads_redirect_to_the_signed_url(client, settings):
+    kit = make_kit()
+    name = KitTranslation.objects.get(kit=kit, language="en").file.name
+    # From now on the files are read through a storage without local paths.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.actionkits.storages.UrlOnlyStorage"},
+    }
+    response = client.get("/en/action-kits/universities/download/")
+    assert response.status_code == 302
+    assert response["Location"] == f"https://bucket.example/{name}?X-Amz-Signature=test"
+    assert KitDownloadCount.objects.get().count == 1
+
+
+def test_a_stale_if_range_gets_the_whole_file(client):
+    make_kit()
+    response = client.get(
+        "/en/action-kits/universities/download/", HTTP_RANGE="bytes=10-19", HTTP_IF_RANGE='"kit-1-v0-1"'
+    )
+    assert response.status_code == 200
+    etag = response["ETag"]
+    response = client.get("/en/action-kits/universities/download/", HTTP_RANGE="bytes=10-19", HTTP_IF_RANGE=etag)
+    assert response.status_code == 206
