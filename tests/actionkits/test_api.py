@@ -57,3 +57,11 @@ def test_the_public_list_page_runs_a_fixed_number_of_queries(client, django_asse
     with django_assert_num_queries(3):
         response = client.get("/fr/action-kits/")
     assert response.content.decode().count("kit-card-title") == 5
+
+
+def test_the_kit_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    make_kit(slug="universities", languages=("en", "fr", "es", "ru"))
+    # kit, pillars, translations (anonymous visitor, public kit).
+    with django_assert_num_queries(3):
+        response = client.get("/ar/action-kits/universities/")
+    assert response.status_code == 200
