@@ -192,8 +192,11 @@ class KitTranslationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Kit and language identify the row; to move content, add a new language.
-        fields = list(self.readonly_fields)
-        return [*fields, "kit", "language"] if obj else fields
+        # A new translation has no version or file facts to show yet.
+        return [*self.readonly_fields, "kit", "language"] if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def get_queryset(self, request):
         # The English rows of the listed kits, for the status column, in one more query.
