@@ -24,6 +24,15 @@ HEADINGS = {
     "zh-hans": "行动",
 }
 
+FIRST_EDITION = {
+    "en": "First edition.",
+    "fr": "Première édition.",
+    "es": "Primera edición.",
+    "ru": "Первое издание.",
+    "ar": "الإصدار الأول.",
+    "zh-hans": "第一版。",
+}
+
 KITS: list[dict] = [
     {
         "slug": "individuals",
@@ -409,10 +418,10 @@ def seed(*, log) -> None:
                 # Version 1 without the last action, so the translation made
                 # afterwards from version 2 is current, and one made before is not.
                 first = KitContent(**{**content.__dict__, "actions": content.actions[:-1]})
-                _save(kit, language, first, version=1, notes="First edition.")
+                _save(kit, language, first, version=1, notes=FIRST_EDITION[language])
                 created_files += 1
                 continue
-            _save(kit, language, content, version=1, notes="First edition.")
+            _save(kit, language, content, version=1, notes=FIRST_EDITION[language])
             created_files += 1
         if revision and "en" not in existing:
             content = _content("en", spec["content"]["en"])

@@ -17,6 +17,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Sector
@@ -109,6 +110,9 @@ class ActionKit(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionkits:detail", args=[self.slug])
 
     @property
     def is_restricted(self) -> bool:
