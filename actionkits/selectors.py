@@ -71,6 +71,7 @@ class KitInLanguage:
     requested_language: str
     is_fallback: bool
     others: list[KitTranslation]
+    download: KitTranslation | None
 
 
 def kit_in_language(kit: ActionKit, language: str) -> KitInLanguage | None:
@@ -84,7 +85,12 @@ def kit_in_language(kit: ActionKit, language: str) -> KitInLanguage | None:
         return None
     others = [t for code in LANGUAGE_CODES if (t := by_language.get(code)) and t.language != chosen.language]
     return KitInLanguage(
-        kit=kit, translation=chosen, requested_language=language, is_fallback=chosen.language != language, others=others
+        kit=kit,
+        translation=chosen,
+        requested_language=language,
+        is_fallback=chosen.language != language,
+        others=others,
+        download=download_translation(kit, language),
     )
 
 
