@@ -219,6 +219,8 @@ class KitTranslationAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         kit = obj.kit if change else data["kit"]
         language = obj.language if change else data["language"]
+        # An unticked box keeps the English version the translation was made from.
+        keep_source = change and not data.get("matches_english", True) and obj.source_version
         try:
             saved = services.translation_save(
                 kit=kit,
@@ -228,6 +230,7 @@ class KitTranslationAdmin(admin.ModelAdmin):
                 body=data.get("body", ""),
                 file=data["file"] if "file" in form.changed_data and data.get("file") else None,
                 change_notes=data.get("change_notes", ""),
+                source_version=obj.source_version if keep_source else None,
                 user=request.user,
             )
         except ValidationError as exc:

@@ -10,10 +10,27 @@ from actionkits.validators import validate_kit_file
 class KitTranslationAdminForm(forms.ModelForm):
     """Validation an editor sees before anything is saved; the service repeats the invariants."""
 
+    matches_english = forms.BooleanField(
+        label=_("Matches the current English version"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "For a translation: leave ticked when this text renders the current English version; "
+            "untick to fix something without marking an out-of-date translation as up to date."
+        ),
+    )
+
     class Meta:
         model = KitTranslation
-        fields = ["kit", "language", "title", "summary", "body", "file", "change_notes"]
+        fields = ["kit", "language", "title", "summary", "body", "file", "change_notes", "matches_english"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "change_notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and not instance.is_source:
+            english = instance.kit.translations.filter(language=SOURCE_LANGUAGE).first()
+            self.fields["matches_english"].initial = bool(english and (instance.source_version or 0) >= english.version)
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from actionkits import services
+from actionkits import selectors, services
 from actionkits.models import ActionKit, KitDownloadCount, KitTranslation, KitVersion
 from heforshe.roles import KIT_EDITORS
 from tests.factories import staff_user
@@ -155,3 +155,31 @@ def test_an_editor_uploads_a_new_file_as_a_new_version(editor_client):
     assert list(
         KitVersion.objects.filter(translation=english).values_list("version", flat=True).order_by("version")
     ) == [1, 2]
+
+
+def test_an_editor_fixes_an_outdated_translation_without_marking_it_current(editor_client):
+    kit = make_kit(languages=("en", "fr"))
+    services.translation_save(kit=kit, language="en", title="Revised", summary="s")
+    french = KitTranslation.objects.get(kit=kit, language="fr")
+    form = {
+        "title": "Titre corrigé",
+        "summary": french.summary,
+        "body": french.body,
+        "change_notes": "Coquille",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+    }
+    page = editor_client.get(f"/admin/actionkits/kittranslation/{french.pk}/change/").content.decode()
+    assert 'id="id_matches_english">' in page  # offered, and not ticked: the translation is out of date
+    response = editor_client.post(f"/admin/actionkits/kittranslation/{french.pk}/change/", form)
+    assert response.status_code == 302
+    french.refresh_from_db()
+    assert (french.version, french.source_version) == (2, 1)
+    assert selectors.translation_status(kit)["fr"] == "out_of_date"
+
+    response = editor_client.post(
+        f"/admin/actionkits/kittranslation/{french.pk}/change/",
+        {**form, "title": "Titre révisé", "matches_english": "on"},
+    )
+    assert response.status_code == 302
+    assert selectors.translation_status(kit)["fr"] == "current"
