@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -117,7 +118,33 @@ def _dispatch_preview(translation: KitTranslation) -> None:
         dispatch_on_commit(generate_preview_task, translation_id=translation.pk)
 
 
-@transaction.atomic
+def _require_english(kit: ActionKit, language: str) -> KitTranslation | None:
+    if language == SOURCE_LANGUAGE:
+        return None
+    english = KitTranslation.objects.filter(kit=kit, language=SOURCE_LANGUAGE).first()
+    if english is None:
+        raise ValidationError(
+            {"language": _("Add the English version of this kit first; other languages are translated from it.")},
+            code="no_source",
+        )
+    return english
+
+
+def _store_upload(kit: ActionKit, language: str, file) -> str:
+    """Write an uploaded file to storage; returns its stored name.
+
+    Called before the row locks are taken: uploading to object storage can take
+    seconds and must not hold them. The folder carries the version this upload
+    will most likely become; under a race it may be off by one, which only
+    affects the folder's label (the random part keeps names unique).
+    """
+    current = KitTranslation.objects.filter(kit=kit, language=language).values_list("version", flat=True).first()
+    placeholder = KitTranslation(kit=kit, language=language, version=(current or 0) + 1)
+    field = KitTranslation._meta.get_field("file")
+    name = field.generate_filename(placeholder, PurePath(file.name).name)
+    return field.storage.save(name, file, max_length=field.max_length)
+
+
 def translation_save(
     *,
     kit: ActionKit,
@@ -136,23 +163,52 @@ def translation_save(
     Saving unchanged content (same text, no new file) writes no new version.
     A translation records the English version it was made from; by default the
     current one, since an editor saving a translation vouches for it.
+    A new file is validated and stored first, outside the locks; if the
+    database write then fails, the stored file is removed again.
     """
     _check_language(language)
     body = clean_html(body)
-    kit = ActionKit.objects.select_for_update().get(pk=kit.pk)
-    english = None
-    if language != SOURCE_LANGUAGE:
-        english = KitTranslation.objects.filter(kit=kit, language=SOURCE_LANGUAGE).first()
-        if english is None:
-            raise ValidationError(
-                {"language": _("Add the English version of this kit first; other languages are translated from it.")},
-                code="no_source",
-            )
-    file_format, file_size = validate_kit_file(file) if file is not None else ("", 0)
+    _require_english(kit, language)
+    stored = None
+    file_format, file_size = "", 0
+    if file is not None:
+        file_format, file_size = validate_kit_file(file)
+        stored = _store_upload(kit, language, file)
+    try:
+        return _translation_write(
+            kit=kit,
+            language=language,
+            title=title,
+            summary=summary,
+            body=body,
+            stored=(stored, file_format, file_size) if stored else None,
+            change_notes=change_notes,
+            source_version=source_version,
+            user=user,
+        )
+    except Exception:
+        if stored:
+            KitTranslation._meta.get_field("file").storage.delete(stored)
+        raise
 
+
+@transaction.atomic
+def _translation_write(
+    *,
+    kit: ActionKit,
+    language: str,
+    title: str,
+    summary: str,
+    body: str,
+    stored: tuple[str, str, int] | None,
+    change_notes: str,
+    source_version: int | None,
+    user,
+) -> KitTranslation:
+    kit = ActionKit.objects.select_for_update().get(pk=kit.pk)
+    english = _require_english(kit, language)  # again, under the lock
     translation = KitTranslation.objects.select_for_update().filter(kit=kit, language=language).first()
-    is_new = translation is None
-    if is_new:
+    if translation is None:
         translation = KitTranslation(kit=kit, language=language, version=1)
     else:
         unchanged = (
@@ -160,7 +216,7 @@ def translation_save(
                 getattr(translation, field) == value
                 for field, value in zip(CONTENT_FIELDS, (title, summary, body), strict=True)
             )
-            and file is None
+            and stored is None
             and (english is None or (source_version or english.version) == translation.source_version)
         )
         if unchanged:
@@ -172,10 +228,8 @@ def translation_save(
     translation.body = body
     translation.change_notes = change_notes
     translation.source_version = None if english is None else (source_version or english.version)
-    if file is not None:
-        translation.file = file
-        translation.file_format = file_format
-        translation.file_size = file_size
+    if stored is not None:
+        translation.file.name, translation.file_format, translation.file_size = stored
         _queue_preview(translation)
     translation.full_clean(exclude=["file", "preview"])
     translation.save()

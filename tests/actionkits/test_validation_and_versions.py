@@ -167,3 +167,15 @@ def test_stuck_previews_are_sent_again():
     translation.refresh_from_db()
     assert translation.preview_status == "ready"  # tasks run eagerly here
     assert services.previews_requeue() == 0
+
+
+def test_a_failed_save_removes_the_file_it_stored(settings):
+    from pathlib import Path
+
+    kit = make_kit()
+    folder = Path(settings.MEDIA_ROOT) / "actionkits" / kit.slug / "en"
+    before = sorted(p.name for p in folder.rglob("*.pdf"))
+    with pytest.raises(ValidationError):
+        services.translation_save(kit=kit, language="en", title="x" * 300, summary="s", file=pdf_file("kit.pdf"))
+    assert sorted(p.name for p in folder.rglob("*.pdf")) == before
+    assert KitTranslation.objects.get(kit=kit, language="en").version == 1
