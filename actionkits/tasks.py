@@ -6,7 +6,9 @@ from celery import shared_task
 
 
 # "preview" in the name routes this task to the `media` queue (CELERY_TASK_ROUTES).
-@shared_task(name="actionkits.tasks.generate_preview_task", max_retries=3, default_retry_delay=30)
+# No retries here: a broken PDF is marked failed by the service, and a row left
+# pending by a lost or crashed task is sent again by `requeue_previews_task`.
+@shared_task(name="actionkits.tasks.generate_preview_task")
 def generate_preview_task(translation_id: int) -> bool:
     from actionkits.services import translation_generate_preview
 
