@@ -1,6 +1,95 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from actionkits import downloads, selectors, services
+from actionkits.forms import KitFilterForm
+from actionkits.geo import client_ip, country_for_ip
+from actionkits.models import Audience, Pillar
 
 
+def _language() -> str:
+    return get_language() or "en"
+
+
+@require_safe
 def index(request):
-    return render(request, "section.html", {"title": _("Action kits"), "lead": _("No action kits are published yet.")})
+    form = KitFilterForm(request.GET or None)
+    audience = pillar = ""
+    if form.is_valid():
+        audience, pillar = form.cleaned_data["audience"], form.cleaned_data["pillar"]
+    language = _language()
+    kits = [
+        shown
+        for kit in selectors.kits_public(audience=audience, pillar=pillar)
+        if (shown := selectors.kit_in_language(kit, language))
+    ]
+    return render(
+        request,
+        "actionkits/index.html",
+        {"form": form, "kits": kits, "audience_labels": dict(Audience.choices), "filtered": bool(audience or pillar)},
+    )
+
+
+@require_safe
+def detail(request, slug: str):
+    kit = selectors.kit_public_by_slug(slug=slug)
+    if kit is None:
+        raise Http404
+    shown = selectors.kit_in_language(kit, _language())
+    can_download = selectors.user_can_download(user=request.user, kit=kit)
+    return render(
+        request,
+        "actionkits/detail.html",
+        {
+            "shown": shown,
+            "kit": kit,
+            "translation": shown.translation,
+            "download": selectors.download_translation(kit, _language()),
+            "can_download": can_download,
+            "pillar_labels": dict(Pillar.Code.choices),
+        },
+    )
+
+
+@require_safe
+def download(request, slug: str):
+    kit = selectors.kit_public_by_slug(slug=slug)
+    if kit is None:
+        raise Http404
+    if not selectors.user_can_download(user=request.user, kit=kit):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
+        raise PermissionDenied
+    translation = selectors.download_translation(kit, _language())
+    if translation is None:
+        raise Http404
+    if downloads.is_first_request_of_download(request):
+        services.download_record(
+            kit_id=kit.pk,
+            language=translation.language,
+            version=translation.version,
+            country=country_for_ip(client_ip(request)),
+        )
+    return downloads.serve(request, translation)
+
+
+@login_required
+@permission_required("actionkits.view_actionkit", raise_exception=True)
+@require_safe
+def translations_overview(request):
+    return render(
+        request,
+        "actionkits/translations.html",
+        {
+            "rows": selectors.translation_overview(),
+            "languages": [(code, selectors.language_name(code)) for code in selectors.LANGUAGE_CODES],
+        },
+    )

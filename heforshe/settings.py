@@ -384,3 +384,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- actionkits ---
+# Largest kit file an editor may upload, in bytes.
+ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
+# When set (e.g. "/protected-media/"), downloads are handed to the reverse proxy
+# with X-Accel-Redirect to this internal location instead of streamed by Django.
+ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX")
+# Where static instances of the packaged variable fonts are cached (default: the temp dir).
+ACTIONKITS_FONT_CACHE = env_str("ACTIONKITS_FONT_CACHE")
+CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {
+    "task": "actionkits.tasks.requeue_previews_task",
+    "schedule": 600.0,
+}
