@@ -92,8 +92,9 @@ def test_database_url(connection_settings: dict) -> str:
 class WorkerProcess:
     """A real `celery worker` subprocess on the test database and Redis."""
 
-    def __init__(self, database_url: str, queues: str = "default,media") -> None:
+    def __init__(self, database_url: str, queues: str = "default,media", media_root: Path | None = None) -> None:
         self.database_url = database_url
+        self.media_root = media_root
         self.queues = queues
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.proc: subprocess.Popen | None = None
@@ -106,7 +107,7 @@ class WorkerProcess:
             **os.environ,
             "DATABASE_URL": self.database_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "MEDIA_ROOT": str(self.media_root or settings.MEDIA_ROOT),
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -125,7 +126,7 @@ class WorkerProcess:
             # A worker on a private broker is pinged through that broker.
             from celery import Celery
 
-            app = Celery("ping", broker=broker)
+            app = Celery("ping", broker=broker, set_as_current=False)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc and self.proc.poll() is not None:
@@ -159,22 +160,27 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     if not (uses_postgres() and uses_redis()):
         pytest.skip("a real worker needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL)")
     from django.db import connection
 
-    worker = WorkerProcess(test_database_url(connection.settings_dict))
+    # The worker lives for the session, so it gets one media directory that
+    # every test using it shares (see live_worker).
+    worker = WorkerProcess(
+        test_database_url(connection.settings_dict), media_root=tmp_path_factory.mktemp("worker-media")
+    )
     worker.start()
     yield worker
     worker.stop()
 
 
 @pytest.fixture
-def live_worker(celery_worker_process, transactional_db):
+def live_worker(celery_worker_process, transactional_db, settings):
     """A running worker; tasks go through Redis to it instead of running in-process."""
     from heforshe.celery import app
 
+    settings.MEDIA_ROOT = celery_worker_process.media_root
     app.conf.task_always_eager = False
     if celery_worker_process.proc is None or celery_worker_process.proc.poll() is not None:
         celery_worker_process.start()
