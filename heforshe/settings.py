@@ -384,3 +384,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- stories ---
+# Re-sends processing for media whose task was lost (broker down, worker killed).
+CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
