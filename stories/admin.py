@@ -127,7 +127,24 @@ class StoryAdminForm(forms.ModelForm):
     class Meta:
         model = Story
         # The admin's fieldsets decide what is shown; the state is never a form field.
-        exclude = ["state", "original", "share_image"]
+        fields = [
+            "featured",
+            "cover",
+            "follow_up_notes",
+            "title",
+            "heroes",
+            "ages",
+            "has_minor",
+            "city",
+            "country",
+            "actions",
+            "started_on",
+            "is_ongoing",
+            "ended_on",
+            "quote",
+            "pillar",
+            "contact_details",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
