@@ -167,9 +167,9 @@ def seed(*, log) -> None:
         open_call.deadline = now + timedelta(days=120)
         open_call.save(update_fields=["deadline"])
     User = get_user_model()
-    curator = User.objects.filter(email="curator@heforshe.example").first() or User.objects.filter(
-        is_superuser=True
-    ).first()
+    curator = (
+        User.objects.filter(email="curator@heforshe.example").first() or User.objects.filter(is_superuser=True).first()
+    )
     created = 0
     for index, row in enumerate(STORIES):
         slug, title, heroes, ages, city, country, pillar, actions, quote, started, featured, colour = row

@@ -104,7 +104,13 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def make_video(
-    path: Path, *, size: str = "640x360", seconds: float = 2, audio: bool = True, vcodec: str = "libx264", video: bool = True
+    path: Path,
+    *,
+    size: str = "640x360",
+    seconds: float = 2,
+    audio: bool = True,
+    vcodec: str = "libx264",
+    video: bool = True,
 ) -> Path:
     """A short clip from lavfi's test source: the real binary the pipeline uses."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y"]

@@ -64,7 +64,9 @@ def test_a_decompression_bomb_is_refused_before_decoding(draft):
 def test_a_photo_over_25_mb_is_refused(draft):
     story, user = draft
     with pytest.raises(services.StoryError) as info:
-        services.media_add(story=story, user=user, fileobj=upload("big.jpg", jpeg_bytes(50, 50)), name="big.jpg", size=26 * 1024 * 1024)
+        services.media_add(
+            story=story, user=user, fileobj=upload("big.jpg", jpeg_bytes(50, 50)), name="big.jpg", size=26 * 1024 * 1024
+        )
     assert "25 MB" in info.value.messages[0]
 
 

@@ -18,7 +18,11 @@ LANGS = [code for code, _name in settings.LANGUAGES]
 
 def with_photo(story):
     media = services.media_add(
-        story=_editable(story), user=story.created_by, fileobj=upload("p.jpg", jpeg_bytes(1300, 900)), name="p.jpg", size=1
+        story=_editable(story),
+        user=story.created_by,
+        fileobj=upload("p.jpg", jpeg_bytes(1300, 900)),
+        name="p.jpg",
+        size=1,
     )
     services.media_process(media_id=media.pk)
     media.refresh_from_db()
@@ -108,8 +112,17 @@ def test_the_share_image_is_1200_by_630(client):
 
 def test_a_story_page_with_a_video_has_a_player_with_a_poster(client):
     story = published_story()
-    video = story.media.create(kind="video", original="v.mp4", status=MediaStatus.READY, width=1920, height=1080, poster="stories/posters/1.jpg")
-    video.renditions.create(label="1080p.mp4", file="stories/renditions/1/1080p.mp4", width=1920, height=1080, mime_type="video/mp4")
+    video = story.media.create(
+        kind="video",
+        original="v.mp4",
+        status=MediaStatus.READY,
+        width=1920,
+        height=1080,
+        poster="stories/posters/1.jpg",
+    )
+    video.renditions.create(
+        label="1080p.mp4", file="stories/renditions/1/1080p.mp4", width=1920, height=1080, mime_type="video/mp4"
+    )
     html = client.get(f"/en/stories/{story.slug}/").content.decode()
     assert "<video controls" in html and 'poster="/media/stories/posters/1.jpg"' in html
     assert '<source src="/media/stories/renditions/1/1080p.mp4" type="video/mp4"' in html

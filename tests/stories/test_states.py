@@ -19,7 +19,9 @@ def submittable(**kwargs):
     return story, user
 
 
-def test_a_partner_submits_and_a_curator_publishes_with_an_audit_entry_per_step(curator, django_capture_on_commit_callbacks):
+def test_a_partner_submits_and_a_curator_publishes_with_an_audit_entry_per_step(
+    curator, django_capture_on_commit_callbacks
+):
     story, user = submittable()
     services.story_transition(story=story, to_state=StoryState.SUBMITTED, user=user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,10 +86,14 @@ def test_rejecting_or_requesting_changes_needs_a_reason(curator, to_state):
         (StoryState.CHANGES_REQUESTED, "en", "Changes requested for your story"),
     ],
 )
-def test_the_submitter_is_emailed_in_their_language_on_commit(curator, django_capture_on_commit_callbacks, to_state, language, expected):
+def test_the_submitter_is_emailed_in_their_language_on_commit(
+    curator, django_capture_on_commit_callbacks, to_state, language, expected
+):
     story = StoryFactory(state=StoryState.IN_REVIEW, language=language)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.story_transition(story=story, to_state=to_state, user=curator, comment="Please add a photo of the group.")
+        services.story_transition(
+            story=story, to_state=to_state, user=curator, comment="Please add a photo of the group."
+        )
     assert mail.outbox == []  # nothing is sent before the transaction commits
     for callback in callbacks:
         callback()

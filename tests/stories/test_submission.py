@@ -39,11 +39,25 @@ def test_a_partner_writes_a_draft_step_by_step_and_submits_it(member_client, dja
     assert response["Location"] == f"/en/stories/submit/{story.pk}/people/"
     assert story.state == StoryState.DRAFT and story.created_by == member_client.user
     base = f"/en/stories/submit/{story.pk}"
-    r = member_client.post(f"{base}/people/", {"title": "The husband school", "heroes": "Moussa", "ages": "45", "city": "Zinder", "country": "NE", "next": "1"})
+    r = member_client.post(
+        f"{base}/people/",
+        {
+            "title": "The husband school",
+            "heroes": "Moussa",
+            "ages": "45",
+            "city": "Zinder",
+            "country": "NE",
+            "next": "1",
+        },
+    )
     assert r["Location"] == f"{base}/action/"
-    r = member_client.post(f"{base}/action/", {"actions": "Weekly meetings.", "started_on": "2014-01-01", "is_ongoing": "on", "next": "1"})
+    r = member_client.post(
+        f"{base}/action/", {"actions": "Weekly meetings.", "started_on": "2014-01-01", "is_ongoing": "on", "next": "1"}
+    )
     assert r.status_code == 302
-    r = member_client.post(f"{base}/quote/", {"quote": "Listen first.", "pillar": "violence", "contact_details": "", "next": "1"})
+    r = member_client.post(
+        f"{base}/quote/", {"quote": "Listen first.", "pillar": "violence", "contact_details": "", "next": "1"}
+    )
     assert r.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         r = member_client.post(f"{base}/media/", {"file": upload("me.jpg", jpeg_bytes(1300, 900))})
@@ -64,7 +78,10 @@ def test_a_partner_writes_a_draft_step_by_step_and_submits_it(member_client, dja
 
 def test_a_draft_is_saved_even_when_incomplete_and_the_page_says_what_is_missing(member_client):
     story = StoryFactory(partner=member_client.partner, created_by=member_client.user, title="", quote="")
-    r = member_client.post(f"/en/stories/submit/{story.pk}/people/", {"title": "Only a title", "heroes": "", "city": "", "country": "", "stay": "1"})
+    r = member_client.post(
+        f"/en/stories/submit/{story.pk}/people/",
+        {"title": "Only a title", "heroes": "", "city": "", "country": "", "stay": "1"},
+    )
     assert r.status_code == 302
     story.refresh_from_db()
     assert story.title == "Only a title"
@@ -90,7 +107,10 @@ def test_a_quote_over_280_characters_is_refused_with_the_error_tied_to_the_field
 def test_html_and_script_in_text_fields_are_stored_as_text_and_escaped(member_client, client):
     story = StoryFactory(partner=member_client.partner, created_by=member_client.user)
     payload = '<script>alert("x")</script><b>bold</b>'
-    member_client.post(f"/en/stories/submit/{story.pk}/people/", {"title": payload, "heroes": payload, "city": "Zinder", "country": "NE"})
+    member_client.post(
+        f"/en/stories/submit/{story.pk}/people/",
+        {"title": payload, "heroes": payload, "city": "Zinder", "country": "NE"},
+    )
     story.refresh_from_db()
     assert story.title == payload
     html = member_client.get(f"/en/stories/submit/{story.pk}/").content.decode()
@@ -152,7 +172,9 @@ def test_an_upload_error_is_shown_on_the_field_and_earlier_files_are_kept(member
 
 def test_the_status_page_shows_each_files_processing_state(member_client):
     story = StoryFactory(partner=member_client.partner, created_by=member_client.user)
-    story.media.create(kind="video", original="x.mp4", original_name="clip.mp4", status="failed", failure="no_video_stream")
+    story.media.create(
+        kind="video", original="x.mp4", original_name="clip.mp4", status="failed", failure="no_video_stream"
+    )
     html = member_client.get(f"/en/stories/submit/{story.pk}/").content.decode()
     assert "clip.mp4" in html and "contains no video stream" in html
     data = member_client.get(f"/en/stories/submit/{story.pk}/media.json").json()
