@@ -64,6 +64,10 @@ class QuoteForm(AccessibleFormMixin, forms.ModelForm):
 
 class MediaUploadForm(AccessibleFormMixin, forms.Form):
     file = forms.FileField(
+        # A hint for the file picker only: the server sniffs the real type.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic,video/mp4,video/quicktime,video/webm"}
+        ),
         label=_("Photo or video"),
         help_text=_(
             "Photos: JPEG, PNG, WebP or HEIC, up to 25 MB. Video: MP4, MOV or WebM, up to 2 GB, "
