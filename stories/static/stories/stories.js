@@ -15,7 +15,7 @@
   if (quote && counter) {
     var update = function () {
       var n = Array.from(quote.value).length;
-      counter.textContent = counter.dataset.template.replace("%(n)s", n);
+      counter.textContent = counter.dataset.template.replace("{n}", n);
       counter.classList.toggle("over", n > 280);
     };
     quote.addEventListener("input", update);
