@@ -57,7 +57,9 @@ def share_image_media_task(story_id: int) -> bool:
 @shared_task(name="stories.tasks.requeue_media_sweeper", ignore_result=True)
 def requeue_media_sweeper() -> int:
     from stories.services import media_requeue_unfinished
+    from stories.tus import uploads_expire
 
+    uploads_expire()
     return media_requeue_unfinished()
 
 

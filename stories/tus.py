@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -190,3 +192,13 @@ def _finish(request: HttpRequest, story, session: UploadSession, path: Path, off
         UploadSession.objects.filter(pk=session.pk).update(media=media)
     path.unlink(missing_ok=True)
     return _response(204, Upload_Offset=str(offset), Stories_Media_Id=str(media.pk))
+
+
+def uploads_expire(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Remove resumable uploads nobody continued for a day (and finished ones' bookkeeping)."""
+    cutoff = timezone.now() - older_than
+    stale = list(UploadSession.objects.filter(updated_at__lt=cutoff))
+    for session in stale:
+        part_path(session).unlink(missing_ok=True)
+    UploadSession.objects.filter(pk__in=[s.pk for s in stale]).delete()
+    return len(stale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -264,6 +265,7 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "next_url": next_url,
             "media": story.media.all(),
             "video_max": VIDEO_MAX_BYTES,
+            "chunk_size": settings.STORIES_UPLOAD_CHUNK_SIZE,
             "guardian": ConsentKind.GUARDIAN,
         },
     )

@@ -175,3 +175,60 @@ def test_a_corrupt_video_fails_clearly(draft):
     media = process(add(draft, "x.mp4", b"\x00\x00\x00\x18ftypisom" + b"\x13" * 4000))
     assert media.status == MediaStatus.FAILED
     assert media.failure in (MediaFailure.CORRUPT, MediaFailure.NO_VIDEO_STREAM, MediaFailure.TRANSCODE)
+
+
+def test_heic_photos_are_accepted_and_converted(draft):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (1400, 900), (10, 120, 200))).save(buf, quality=80)
+    media = process(add(draft, "IMG_0001.HEIC", buf.getvalue()))
+    assert media.extension == "heic"
+    assert media.status == MediaStatus.READY, media.failure_detail
+    assert "w1200.jpg" in set(media.renditions.values_list("label", flat=True))
+
+
+def test_an_unexpected_error_is_retried_then_marked_failed_without_crashing(draft, monkeypatch):
+    from stories import tasks
+
+    media = add(draft, "p.jpg", jpeg_bytes(500, 400))
+    calls = []
+
+    def boom(*, media_id):
+        calls.append(media_id)
+        raise RuntimeError("storage exploded")
+
+    monkeypatch.setattr(services, "media_process", boom)
+    tasks.process_media_task.apply(kwargs={"media_id": media.pk})
+    media.refresh_from_db()
+    assert len(calls) == tasks.process_media_task.max_retries + 1
+    assert media.status == MediaStatus.FAILED and media.failure == MediaFailure.UNKNOWN
+    assert "storage exploded" in media.failure_detail
+
+
+def test_a_file_that_hits_the_time_limit_is_marked_failed(draft, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from stories import tasks
+
+    media = add(draft, "p.jpg", jpeg_bytes(500, 400))
+
+    def slow(*, media_id):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "media_process", slow)
+    tasks.process_media_task.apply(kwargs={"media_id": media.pk})
+    media.refresh_from_db()
+    assert media.status == MediaStatus.FAILED and media.failure == MediaFailure.TIMEOUT
+
+
+def test_a_partner_removes_a_file_from_a_draft(draft, django_capture_on_commit_callbacks):
+    story, user = draft
+    media = process(add(draft, "p.jpg", jpeg_bytes(500, 400)))
+    names = [media.original.name, *[r.file.name for r in media.renditions.all()]]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.media_remove(media=media, user=user)
+    assert not story.media.exists()
+    assert all(default_storage.exists(n) for n in names)  # files go only once the row is gone for good
+    for callback in callbacks:
+        callback()
+    assert not any(default_storage.exists(n) for n in names)

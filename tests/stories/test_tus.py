@@ -161,3 +161,17 @@ def test_a_photo_can_also_go_through_tus(setup):
     location = create(client, story, len(data), "p.jpg")["Location"]
     assert patch(client, location, 0, data).status_code == 204
     assert MediaFile.objects.get(story=story).kind == "photo"
+
+
+def test_abandoned_uploads_are_removed_after_a_day(setup):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client, story = setup
+    location = create(client, story, 1000)["Location"]
+    patch(client, location, 0, b"\x00" * 10)
+    assert tus.uploads_expire() == 0
+    UploadSession.objects.update(updated_at=timezone.now() - timedelta(days=2))
+    assert tus.uploads_expire() == 1
+    assert not UploadSession.objects.exists() and not list(tus.upload_dir().iterdir())

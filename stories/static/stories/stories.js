@@ -40,7 +40,7 @@
       status.textContent = form.dataset.msgUploading;
       var upload = new window.tus.Upload(file, {
         endpoint: form.dataset.tusEndpoint,
-        chunkSize: 5 * 1024 * 1024,
+        chunkSize: Number(form.dataset.chunkSize) || 5 * 1024 * 1024,
         retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
         removeFingerprintOnSuccess: true,
         metadata: { filename: file.name, filetype: file.type },
