@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from stories import services
 from stories.models import (
@@ -186,7 +187,7 @@ class StoryAdmin(admin.ModelAdmin):
         "submitted_at",
     ]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["state", "call", "country", "pillar", "partner", MediaWarningFilter, "featured"]
+    list_filter = ["state", "call", ("country", CountryFilter), "pillar", "partner", MediaWarningFilter, "featured"]
     search_fields = ["title", "heroes", "city", "actions", "quote", "partner__name", "slug"]
     list_select_related = ["partner", "cover"]
     date_hierarchy = "submitted_at"

@@ -378,7 +378,9 @@ class StoryAuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_state} -> {self.to_state}"
+        if self.action == "transition":
+            return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+        return self.action
 
 
 class UploadSession(models.Model):
