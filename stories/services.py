@@ -506,7 +506,9 @@ def story_make_share_image(*, story_id: int) -> bool:
                     shutil.copyfileobj(fh, out)
         quote = story.quote if ConsentKind.QUOTE in live else story.title
         out = Path(tmp) / "share.jpg"
-        render_share_image(out, photo=photo_path, quote=quote, byline=story.heroes, rtl=story.language == "ar")
+        # Right-to-left when the quote itself is in Hebrew or Arabic script, whatever the submitter's language.
+        rtl = any("\u0590" <= ch <= "\u08ff" for ch in quote)
+        render_share_image(out, photo=photo_path, quote=quote, byline=story.heroes, rtl=rtl)
         with out.open("rb") as fh:
             name = default_storage.save(f"stories/share/{story.slug}.jpg", File(fh))
     old = Story.objects.filter(pk=story_id).values_list("share_image", flat=True).first()

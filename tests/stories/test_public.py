@@ -182,3 +182,21 @@ def test_the_api_detail_and_filters(client):
 def test_the_api_schema_documents_the_stories_endpoints(client, admin_client):
     schema = admin_client.get("/api/schema/?format=json").json()
     assert "/api/v1/stories/" in schema["paths"] and "/api/v1/stories/{slug}/" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Real players respect women, on and off the pitch, every single day of the week and of the year.",
+        "当我送女儿上学时，她的母亲可以挣到自己的工资。男女平等从家庭开始，我们每个人都可以做出改变。",
+        "السلام يبنيه الجميع حول الطاولة، والنساء أولاً، في كل قرية وفي كل مدينة.",
+    ],
+)
+def test_share_image_quotes_wrap_inside_the_image_in_any_script(quote):
+    from stories.share import MARGIN, SIZE, _font, wrap
+
+    font = _font(44, quote)
+    lines = wrap(quote, font, SIZE[0] - 2 * MARGIN)
+    assert len(lines) >= 2
+    assert "".join(lines).replace(" ", "") == quote.replace(" ", "")
+    assert all(font.getlength(line) <= SIZE[0] - 2 * MARGIN for line in lines)
