@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -243,7 +243,7 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 services.story_update_draft(
                     story=story, user=request.user, data={name: form.cleaned_data[name] for name in form.fields}
                 )
-            except services.StoryError as exc:
+            except ValidationError as exc:  # StoryError, or a model constraint the form did not check
                 form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("Your draft was saved."))
