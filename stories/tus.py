@@ -141,13 +141,13 @@ def _patch(request: HttpRequest, story, session: UploadSession) -> HttpResponse:
         return _response(415, _("Chunks must be sent as application/offset+octet-stream."))
     try:
         offset = int(request.headers.get("Upload-Offset", ""))
+        declared = int(request.headers.get("Content-Length") or 0)
     except ValueError:
         return _response(400, _("Upload-Offset is required."))
     if session.media_id or offset != session.offset:
         return _response(
             409, _("The offset does not match; ask the server for it again."), Upload_Offset=str(session.offset)
         )
-    declared = int(request.headers.get("Content-Length") or 0)
     if offset + declared > session.length:
         return _response(413, _("The chunk goes past the declared length of the upload."))
     path = part_path(session)
