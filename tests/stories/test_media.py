@@ -232,3 +232,23 @@ def test_a_partner_removes_a_file_from_a_draft(draft, django_capture_on_commit_c
     for callback in callbacks:
         callback()
     assert not any(default_storage.exists(n) for n in names)
+
+
+def test_a_phone_video_with_a_rotation_flag_is_turned_upright_and_flagged_vertical(draft, tmp_path):
+    import subprocess
+
+    landscape = make_video(tmp_path / "l.mp4", size="640x360", seconds=1, audio=False)
+    rotated = tmp_path / "r.mp4"
+    cmd = [media_lib.ffmpeg_exe(), "-loglevel", "error", "-y", "-display_rotation", "90", "-i", str(landscape)]
+    subprocess.run([*cmd, "-c", "copy", str(rotated)], check=True, timeout=60)
+    media = process(add(draft, "r.mp4", rotated.read_bytes()))
+    assert media.status == MediaStatus.READY, media.failure_detail
+    assert abs(media.rotation) == 90
+    assert (media.width, media.height) == (360, 640)
+    assert MediaWarning.VERTICAL in media.warnings
+    rendition = media.renditions.get()
+    with default_storage.open(rendition.file.name) as fh:
+        out = tmp_path / "out.mp4"
+        out.write_bytes(fh.read())
+    info = media_lib.probe(out)
+    assert (info.width, info.height) == (360, 640) and info.rotation == 0  # pixels rotated, flag gone
