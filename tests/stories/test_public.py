@@ -200,3 +200,11 @@ def test_share_image_quotes_wrap_inside_the_image_in_any_script(quote):
     assert len(lines) >= 2
     assert "".join(lines).replace(" ", "") == quote.replace(" ", "")
     assert all(font.getlength(line) <= SIZE[0] - 2 * MARGIN for line in lines)
+
+
+def test_the_story_page_query_count_is_pinned(client, django_assert_num_queries):
+    story = published_story()
+    with_photo(story)
+    with_photo(story)
+    with django_assert_num_queries(6):
+        client.get(f"/en/stories/{story.slug}/")
