@@ -397,3 +397,10 @@ CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {
     "task": "actionkits.tasks.requeue_previews_task",
     "schedule": 600.0,
 }
+
+# --- stories ---
+# Size of each resumable-upload chunk: small enough to retry cheaply on a weak connection.
+STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024)
+# Re-sends processing for media whose task was lost (broker down, worker killed),
+# and removes resumable uploads abandoned for more than a day.
+CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}

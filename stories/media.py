@@ -1,0 +1,273 @@
+"""Pure media work: type sniffing, image renditions, ffmpeg probe and transcode.
+
+Nothing here touches the database; `stories.services` wraps it. Everything
+works on local paths because ffmpeg needs them: the service copies the
+original out of storage into a temporary directory first.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import imageio_ffmpeg
+from PIL import Image, ImageOps
+
+try:  # HEIC/HEIF photos from phones.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - listed in requirements
+    pass
+
+MAX_PIXELS = 90_000_000
+# Pillow raises DecompressionBombError above 2x this and warns above it; we
+# refuse anything above it ourselves before decoding (see check_image).
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+PHOTO_MAX_BYTES = 25 * 1024 * 1024
+VIDEO_MAX_BYTES = 2 * 1024 * 1024 * 1024
+IMAGE_WIDTHS = (400, 1200, 1920)
+VIDEO_HEIGHTS = (1080, 720)
+FFMPEG_TIMEOUT = 1500  # seconds; below the task's hard time limit
+
+
+class MediaError(Exception):
+    """A file we cannot use; `code` is a stories.models.MediaFailure value."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # "photo" or "video"
+    extension: str
+    mime_type: str
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The media type from the first bytes of a file, or None: never from its name."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed("photo", "jpg", "image/jpeg")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed("photo", "png", "image/png")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Sniffed("photo", "webp", "image/webp")
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return Sniffed("video", "webm", "video/webm")
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}:
+            return Sniffed("photo", "heic", "image/heic")
+        if brand == b"qt  ":
+            return Sniffed("video", "mov", "video/quicktime")
+        if brand in {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"MSNV"}:
+            return Sniffed("video", "mp4", "video/mp4")
+    return None
+
+
+def check_image(path: Path) -> tuple[int, int]:
+    """Open the header only and refuse decompression bombs before any pixel is decoded."""
+    try:
+        with Image.open(path) as im:
+            width, height = im.size
+    except Image.DecompressionBombError as exc:
+        raise MediaError("too_many_pixels", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaError("corrupt", str(exc)) from exc
+    if width * height > MAX_PIXELS:
+        raise MediaError("too_many_pixels", f"{width}x{height}")
+    return width, height
+
+
+@dataclass
+class ImageOutput:
+    label: str
+    path: Path
+    width: int
+    height: int
+    mime_type: str
+
+
+def make_image_renditions(
+    src: Path, out_dir: Path, *, skip: set[str] = frozenset()
+) -> tuple[int, int, list[ImageOutput]]:
+    """Decode fully, apply the EXIF orientation, drop all metadata, write WebP and JPEG renditions.
+
+    Renditions are only made down (no upscaling); a photo narrower than the
+    smallest width gets one rendition at its own width. Labels in `skip`
+    exist already and are not produced again.
+    """
+    check_image(src)
+    try:
+        with Image.open(src) as im:
+            im.load()
+            im = ImageOps.exif_transpose(im)
+            if im.mode in ("RGBA", "LA", "P"):
+                im = im.convert("RGBA")
+                background = Image.new("RGB", im.size, (255, 255, 255))
+                background.paste(im, mask=im.getchannel("A"))
+                im = background
+            elif im.mode != "RGB":
+                im = im.convert("RGB")
+    except Image.DecompressionBombError as exc:
+        raise MediaError("too_many_pixels", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaError("corrupt", str(exc)) from exc
+    width, height = im.size
+    widths = [w for w in IMAGE_WIDTHS if w <= width] or [width]
+    outputs = []
+    for target in widths:
+        size = (target, max(1, round(height * target / width)))
+        resized = im if target == width else im.resize(size, Image.Resampling.LANCZOS)
+        for ext, fmt, mime, options in (
+            ("webp", "WEBP", "image/webp", {"quality": 82, "method": 4}),
+            ("jpg", "JPEG", "image/jpeg", {"quality": 85, "optimize": True, "progressive": True}),
+        ):
+            label = f"w{target}.{ext}"
+            if label in skip:
+                continue
+            out = out_dir / label
+            # No exif= / icc_profile= arguments: the output carries no metadata (GPS included).
+            resized.save(out, fmt, **options)
+            outputs.append(ImageOutput(label, out, size[0], size[1], mime))
+    return width, height, outputs
+
+
+# --- video ----------------------------------------------------------------------
+
+
+def ffmpeg_exe() -> str:
+    # The binary shipped in the imageio-ffmpeg wheel; never downloaded at run time.
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass
+class Probe:
+    duration: float | None = None
+    width: int = 0
+    height: int = 0
+    video_codec: str = ""
+    audio_codec: str = ""
+    pix_fmt: str = ""
+    rotation: int = 0
+    container: str = ""
+    has_video: bool = False
+    raw: str = field(default="", repr=False)
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        if abs(self.rotation) % 180 == 90:
+            return self.height, self.width
+        return self.width, self.height
+
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+)[^,]*(?:\([^)]*\))?,\s*([a-z0-9_]+)?.*?(\d{2,5})x(\d{2,5})")
+_AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+)")
+_ROTATION = re.compile(r"(?:rotation of|rotate\s*:)\s*(-?\d+(?:\.\d+)?)")
+_INPUT = re.compile(r"Input #0, ([\w,]+), from")
+
+
+def probe(path: Path) -> Probe:
+    """Probe with `ffmpeg -i` (imageio-ffmpeg ships no ffprobe) and parse its report."""
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    text = result.stderr
+    info = Probe(raw=text)
+    if match := _INPUT.search(text):
+        info.container = match.group(1)
+    else:
+        raise MediaError("corrupt", text[-500:])
+    if match := _DURATION.search(text):
+        h, m, s = match.groups()
+        info.duration = int(h) * 3600 + int(m) * 60 + float(s)
+    for line in text.splitlines():
+        if info.has_video is False and (match := _VIDEO.search(line)):
+            info.has_video = True
+            info.video_codec = match.group(1)
+            info.pix_fmt = match.group(2) or ""
+            info.width, info.height = int(match.group(3)), int(match.group(4))
+        elif not info.audio_codec and (match := _AUDIO.search(line)):
+            info.audio_codec = match.group(1)
+    if match := _ROTATION.search(text):
+        info.rotation = int(round(float(match.group(1))))
+    return info
+
+
+def _run_ffmpeg(args: list[str], timeout: int = FFMPEG_TIMEOUT) -> None:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError("timeout", " ".join(cmd)) from exc
+    if result.returncode != 0:
+        raise MediaError("transcode", result.stderr[-1000:])
+
+
+def is_compliant(info: Probe, target_height: int) -> bool:
+    """Already H.264/AAC in MP4 at exactly this height, 8-bit 4:2:0: copy, don't re-encode."""
+    return (
+        "mp4" in info.container
+        and info.video_codec == "h264"
+        and info.pix_fmt == "yuv420p"
+        and info.audio_codec in ("aac", "")
+        and info.rotation == 0
+        and info.height == target_height
+    )
+
+
+def video_targets(info: Probe) -> list[int]:
+    """The heights to produce: 1080 and 720, never upscaled; a smaller video gets its own height."""
+    height = info.display_size[1]
+    targets = [h for h in VIDEO_HEIGHTS if h <= height]
+    return targets or [height - height % 2]
+
+
+def transcode(src: Path, dst: Path, info: Probe, height: int) -> None:
+    """H.264/AAC MP4 with faststart and no metadata; a stream copy when already compliant."""
+    common = ["-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart"]
+    if is_compliant(info, height):
+        _run_ffmpeg(["-i", str(src), "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", *common, str(dst)])
+        return
+    _run_ffmpeg(
+        [
+            "-i",
+            str(src),
+            "-map",
+            "0:v:0",
+            "-map",
+            "0:a:0?",
+            "-vf",
+            f"scale=-2:{height}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            *common,
+            str(dst),
+        ]
+    )
+
+
+def poster_frame(src: Path, dst: Path, info: Probe) -> None:
+    at = min(1.0, (info.duration or 0) / 2)
+    _run_ffmpeg(["-ss", f"{at:.2f}", "-i", str(src), "-frames:v", "1", "-map_metadata", "-1", "-q:v", "3", str(dst)])

@@ -1,0 +1,105 @@
+"""Reads of stories for pages, the API and other apps."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
+
+
+def _public_media_prefetch() -> Prefetch:
+    return Prefetch(
+        "media",
+        queryset=MediaFile.objects.filter(status=MediaStatus.READY).prefetch_related(
+            Prefetch("renditions", queryset=Rendition.objects.order_by("width", "label"))
+        ),
+        to_attr="ready_media",
+    )
+
+
+def _live_consents() -> Prefetch:
+    return Prefetch("consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True))
+
+
+def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]:
+    """Published stories, featured first then newest: the gallery, the feed and the API."""
+    qs = (
+        Story.objects.filter(state=StoryState.PUBLISHED, consents__kind="publish", consents__withdrawn_at__isnull=True)
+        .select_related("partner")
+        .prefetch_related(
+            _live_consents(),
+            Prefetch(
+                "cover",
+                queryset=MediaFile.objects.prefetch_related("renditions"),
+            ),
+            _public_media_prefetch(),
+        )
+        .order_by("-featured", "-published_at", "-pk")
+    )
+    if country:
+        qs = qs.filter(country=country)
+    if pillar:
+        qs = qs.filter(pillar=pillar)
+    return qs
+
+
+def story_published_by_slug(*, slug: str) -> Story | None:
+    return stories_published().filter(slug=slug).first()
+
+
+def published_countries() -> list[str]:
+    return sorted(
+        set(Story.objects.filter(state=StoryState.PUBLISHED).exclude(country="").values_list("country", flat=True))
+    )
+
+
+def stories_for_partner(*, partner) -> QuerySet[Story]:
+    """A partner organisation's own stories in every state, newest first, with their media."""
+    return (
+        Story.objects.filter(partner=partner)
+        .select_related("call")
+        .prefetch_related(Prefetch("media", queryset=MediaFile.objects.order_by("created_at")))
+        .order_by("-updated_at")
+    )
+
+
+def story_for_partner_user(*, user, pk: int) -> Story | None:
+    from partners.selectors import membership_for_user
+
+    membership = membership_for_user(user=user)
+    if membership is None:
+        return None
+    return (
+        Story.objects.filter(pk=pk, partner_id=membership.partner_id)
+        .select_related("call", "partner")
+        .prefetch_related(
+            Prefetch("media", queryset=MediaFile.objects.prefetch_related("renditions").order_by("created_at")),
+            "consents",
+        )
+        .first()
+    )
+
+
+def calls_open() -> QuerySet[Call]:
+    now = timezone.now()
+    return Call.objects.filter(opens_at__lte=now, deadline__gt=now).order_by("deadline")
+
+
+def call_current() -> Call | None:
+    """The open call closing soonest, else the most recently closed one (to say it has closed)."""
+    return calls_open().first() or Call.objects.order_by("-deadline").first()
+
+
+def story_public_media(story: Story) -> dict:
+    """What the public may see of a story's media, by its live consents."""
+    kinds = story.active_consent_kinds()
+    media = getattr(story, "ready_media", None)
+    if media is None:
+        media = list(story.media.filter(status=MediaStatus.READY).prefetch_related("renditions"))
+    if "media" not in kinds:
+        return {"photos": [], "videos": [], "cover": None}
+    photos = [m for m in media if m.kind == "photo"]
+    videos = [m for m in media if m.kind == "video"]
+    cover = story.cover if story.cover_id and story.cover and story.cover.status == MediaStatus.READY else None
+    return {"photos": photos, "videos": videos, "cover": cover or (photos[0] if photos else None)}

@@ -1,0 +1,545 @@
+"""Every write to stories goes through here (views, admin actions, tasks and the API call these)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from heforshe.lib.tasks import dispatch_on_commit
+from stories import media as media_lib
+from stories.models import (
+    CURATOR_STATES,
+    TRANSITIONS,
+    Call,
+    Consent,
+    ConsentKind,
+    MediaFailure,
+    MediaFile,
+    MediaKind,
+    MediaStatus,
+    MediaWarning,
+    Rendition,
+    Story,
+    StoryAuditEntry,
+    StoryState,
+)
+
+logger = logging.getLogger(__name__)
+
+# The fields a partner fills in; kept as the submitter's original on each submission.
+STORY_FIELDS = (
+    "title",
+    "heroes",
+    "ages",
+    "has_minor",
+    "city",
+    "country",
+    "actions",
+    "started_on",
+    "is_ongoing",
+    "ended_on",
+    "quote",
+    "pillar",
+    "contact_details",
+)
+REQUIRED_FOR_SUBMISSION = ("title", "heroes", "city", "country", "actions", "started_on", "quote", "pillar")
+REQUIRED_CONSENTS = (ConsentKind.PUBLISH,)
+# A processing claim older than this belongs to a worker that died.
+STALE_PROCESSING = timedelta(minutes=40)
+
+
+class StoryError(ValidationError):
+    """A refused operation, with a translated message for the person who tried it."""
+
+
+def _is_curator(user) -> bool:
+    return bool(user and (user.is_superuser or user.has_perm("stories.moderate_story")))
+
+
+def _audit(*, story: Story, actor, action: str, from_state: str = "", to_state: str = "", comment: str = "") -> None:
+    StoryAuditEntry.objects.create(
+        story=story, actor=actor, action=action, from_state=from_state, to_state=to_state, comment=comment
+    )
+
+
+def _new_slug(text: str) -> str:
+    base = slugify(text)[:60].strip("-") or "story"
+    # A random tail keeps slugs unique and never equal to "submit" or "feed".
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+# --- drafts -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def story_create_draft(*, call: Call, partner, user, language: str = "en") -> Story:
+    if not call.is_open():
+        raise StoryError(_("The call “%(call)s” closed on %(date)s.") % {"call": call, "date": call.deadline.date()})
+    story = Story(call=call, partner=partner, created_by=user, language=language[:10], slug=_new_slug("story"))
+    story.full_clean(exclude=["slug"])
+    story.save()
+    _audit(story=story, actor=user, action="created", to_state=StoryState.DRAFT)
+    return story
+
+
+@transaction.atomic
+def story_update_draft(*, story: Story, user, data: dict[str, Any]) -> Story:
+    """Save the partner's answers for one step. Only drafts and stories sent back for changes are editable."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not story.is_partner_editable:
+        raise StoryError(_("This story can no longer be edited."))
+    changed = []
+    for name, value in data.items():
+        if name not in STORY_FIELDS:
+            raise ValueError(f"{name} is not a partner field")
+        if getattr(story, name) != value:
+            setattr(story, name, value)
+            changed.append(name)
+    if story.is_ongoing:
+        story.ended_on = None
+        changed.append("ended_on")
+    if not changed:
+        return story
+    story.full_clean(exclude=["slug"])
+    story.save(update_fields=[*set(changed), "updated_at"])
+    return story
+
+
+@transaction.atomic
+def consents_record(*, story: Story, user, kinds: set[str]) -> None:
+    """Make the live consents exactly `kinds`: grant the new ones, withdraw the others (each with who and when)."""
+    current = {c.kind: c for c in story.consents.select_for_update().filter(withdrawn_at__isnull=True)}
+    for kind in kinds - current.keys():
+        Consent.objects.create(story=story, kind=kind, granted_by=user)
+        _audit(story=story, actor=user, action="consent_granted", comment=kind)
+    for kind in current.keys() - kinds:
+        consent_withdraw(story=story, kind=kind, user=user)
+
+
+@transaction.atomic
+def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> None:
+    """Withdraw a consent. Withdrawing consent to publish takes a published story down."""
+    updated = Consent.objects.filter(story=story, kind=kind, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=user
+    )
+    if not updated:
+        return
+    _audit(story=story, actor=user, action="consent_withdrawn", comment=f"{kind} {comment}".strip())
+    story.refresh_from_db(fields=["state"])
+    if kind == ConsentKind.PUBLISH and story.state in (StoryState.PUBLISHED, StoryState.APPROVED):
+        story_transition(
+            story=story,
+            to_state=StoryState.WITHDRAWN,
+            user=user,
+            comment=_("Consent to publish was withdrawn."),
+            system=True,
+        )
+    elif kind in (ConsentKind.QUOTE, ConsentKind.MEDIA) and story.share_image:
+        # The share image shows the quote over the photo: it depended on both.
+        story.share_image.delete(save=False)
+        Story.objects.filter(pk=story.pk).update(share_image="")
+        if story.state == StoryState.PUBLISHED:
+            _dispatch_share_image(story)
+
+
+def submission_problems(story: Story) -> list[str]:
+    """What is still missing before the story can be submitted (translated)."""
+    problems = []
+    for name in REQUIRED_FOR_SUBMISSION:
+        if getattr(story, name) in ("", None):
+            problems.append(_("Missing: %(field)s.") % {"field": Story._meta.get_field(name).verbose_name})
+    if not story.is_ongoing and not story.ended_on:
+        problems.append(_("Tell us when the action ended, or mark it as ongoing."))
+    live = {c.kind for c in story.consents.filter(withdrawn_at__isnull=True)}
+    for kind in REQUIRED_CONSENTS:
+        if kind not in live:
+            problems.append(_("Consent is required: %(consent)s.") % {"consent": ConsentKind(kind).label})
+    if story.has_minor and ConsentKind.GUARDIAN not in live:
+        problems.append(_("Someone named is under 18: a parent's or guardian's consent is required."))
+    if not story.media.exclude(status=MediaStatus.FAILED).exists():
+        problems.append(_("Add at least one photo or video."))
+    elif ConsentKind.MEDIA not in live:
+        problems.append(_("Consent is required: %(consent)s.") % {"consent": ConsentKind.MEDIA.label})
+    return problems
+
+
+# --- the one state machine ---------------------------------------------------------
+
+
+@transaction.atomic
+def story_transition(*, story: Story, to_state: str, user, comment: str = "", system: bool = False) -> Story:
+    """Move a story to `to_state` if allowed, with an audit entry in the same transaction.
+
+    Partners (members of the story's organisation) may submit and withdraw;
+    every other move needs the moderate_story permission. `system=True` is
+    for moves the platform makes itself (a withdrawn consent).
+    """
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    from_state = story.state
+    if to_state not in TRANSITIONS.get(from_state, ()):
+        raise StoryError(
+            _("A story cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": StoryState(from_state).label, "to": StoryState(to_state).label}
+        )
+    if not system:
+        _check_may_transition(story=story, user=user, to_state=to_state)
+    if to_state in (StoryState.REJECTED, StoryState.CHANGES_REQUESTED) and not comment.strip():
+        raise StoryError(_("Please give the submitter a reason."))
+    now = timezone.now()
+    fields = ["state", "updated_at"]
+    if to_state == StoryState.SUBMITTED:
+        if problems := submission_problems(story):
+            raise StoryError(problems)
+        if not story.call.is_open(now):
+            raise StoryError(
+                _("The call “%(call)s” closed on %(date)s.") % {"call": story.call, "date": story.call.deadline.date()}
+            )
+        story.submitted_at = now
+        story.original = {name: _jsonable(getattr(story, name)) for name in STORY_FIELDS}
+        fields += ["submitted_at", "original"]
+    if to_state == StoryState.PUBLISHED:
+        live = story.active_consent_kinds()
+        if ConsentKind.PUBLISH not in live:
+            raise StoryError(_("The story cannot be published without consent to publish it."))
+        story.published_at = story.published_at or now
+        if story.slug.startswith("story-") and story.title:
+            story.slug = _new_slug(story.title)
+            fields.append("slug")
+        if story.cover_id is None:
+            story.cover = story.media.filter(kind=MediaKind.PHOTO, status=MediaStatus.READY).first()
+            fields.append("cover")
+        fields.append("published_at")
+    story.state = to_state
+    story.save(update_fields=fields)
+    _audit(story=story, actor=user, action="transition", from_state=from_state, to_state=to_state, comment=comment)
+    if to_state in (StoryState.APPROVED, StoryState.REJECTED, StoryState.CHANGES_REQUESTED):
+        from stories.tasks import notify_submitter_task
+
+        dispatch_on_commit(notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
+    if to_state == StoryState.PUBLISHED:
+        _dispatch_share_image(story)
+    return story
+
+
+def _check_may_transition(*, story: Story, user, to_state: str) -> None:
+    if _is_curator(user):
+        return
+    if to_state in CURATOR_STATES:
+        raise PermissionDenied(_("Only curators can moderate stories."))
+    from partners.selectors import membership_for_user
+
+    membership = membership_for_user(user=user)
+    if membership is None or membership.partner_id != story.partner_id:
+        raise PermissionDenied(_("Only your own organisation's stories can be changed."))
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value) if value is not None and not isinstance(value, (bool, int, str)) else value
+
+
+@transaction.atomic
+def story_set_featured(*, story: Story, featured: bool, user) -> None:
+    if not _is_curator(user):
+        raise PermissionDenied(_("Only curators can moderate stories."))
+    if Story.objects.filter(pk=story.pk).exclude(featured=featured).update(featured=featured):
+        _audit(story=story, actor=user, action="featured" if featured else "unfeatured")
+
+
+@transaction.atomic
+def story_curate(*, story: Story, user, changed: list[str]) -> None:
+    """Record a curator's edit of the copy (the admin saves the fields; the original stays in `original`)."""
+    if changed:
+        _audit(story=story, actor=user, action="edited", comment=", ".join(changed))
+
+
+# --- media intake -------------------------------------------------------------------
+
+
+def check_upload(fileobj, *, size: int) -> media_lib.Sniffed:
+    """Refuse a file by its content and size, with a message the partner can act on."""
+    fileobj.seek(0)
+    head = fileobj.read(64)
+    fileobj.seek(0)
+    sniffed = media_lib.sniff(head)
+    if sniffed is None:
+        raise StoryError(_("This file is not a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM)."))
+    limit = media_lib.PHOTO_MAX_BYTES if sniffed.kind == MediaKind.PHOTO else media_lib.VIDEO_MAX_BYTES
+    if size > limit:
+        raise StoryError(
+            _("This file is too large: photos may be up to 25 MB, videos up to 2 GB.")
+            if sniffed.kind == MediaKind.PHOTO
+            else _("This video is too large: videos may be up to 2 GB.")
+        )
+    if sniffed.kind == MediaKind.PHOTO:
+        path = getattr(fileobj, "temporary_file_path", None)
+        try:
+            if path:
+                media_lib.check_image(Path(path()))
+            else:
+                media_lib.check_image(fileobj)
+        except media_lib.MediaError as exc:
+            fileobj.seek(0)
+            raise StoryError(str(MediaFailure(exc.code).label)) from exc
+        fileobj.seek(0)
+    return sniffed
+
+
+def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile:
+    """Store an upload (already sniffed in check_upload) and queue its processing on commit.
+
+    The storage write happens before the short transaction that records the
+    row, so a slow upload to S3 never holds a database transaction open.
+    """
+    if not story.is_partner_editable:
+        raise StoryError(_("This story can no longer be edited."))
+    sniffed = check_upload(fileobj, size=size)
+    media = MediaFile(story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=name[:255], size=size)
+    media.original.save("upload", File(fileobj), save=False)
+    with transaction.atomic():
+        media.save()
+        _audit(story=story, actor=user, action="media_added", comment=f"{media.kind} {media.original_name}")
+        from stories.tasks import process_media_task
+
+        dispatch_on_commit(process_media_task, media_id=media.pk)
+    return media
+
+
+@transaction.atomic
+def media_remove(*, media: MediaFile, user) -> None:
+    story = media.story
+    if not story.is_partner_editable:
+        raise StoryError(_("This story can no longer be edited."))
+    Story.objects.filter(pk=story.pk, cover=media).update(cover=None)
+    _audit(story=story, actor=user, action="media_removed", comment=f"{media.kind} {media.original_name}")
+    paths = [media.original.name, media.poster.name, *[r.file.name for r in media.renditions.all()]]
+    media.delete()
+    transaction.on_commit(lambda: [default_storage.delete(p) for p in paths if p])
+
+
+# --- media processing (runs in the worker) -----------------------------------------------
+
+
+def media_claim(*, media_id: int) -> bool:
+    """Claim a file for processing with one conditional UPDATE; a stale claim of a dead worker may be retaken."""
+    stale = timezone.now() - STALE_PROCESSING
+    return bool(
+        MediaFile.objects.filter(pk=media_id)
+        .filter(Q(status=MediaStatus.PENDING) | Q(status=MediaStatus.PROCESSING, started_at__lt=stale))
+        .update(status=MediaStatus.PROCESSING, started_at=timezone.now(), attempts=F("attempts") + 1)
+    )
+
+
+def media_fail(*, media_id: int, code: str, detail: str = "") -> None:
+    MediaFile.objects.filter(pk=media_id).exclude(status=MediaStatus.READY).update(
+        status=MediaStatus.FAILED, failure=code, failure_detail=detail[:4000], processed_at=timezone.now()
+    )
+
+
+def media_release(*, media_id: int) -> None:
+    """Give a claimed file back (a transient error: the task retries)."""
+    MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(status=MediaStatus.PENDING)
+
+
+def media_process(*, media_id: int) -> str:
+    """Produce what is missing for one media file. Slow work happens outside any transaction.
+
+    Content errors (corrupt file, no video stream...) mark the file FAILED with
+    a readable reason; other exceptions propagate so the task can retry.
+    """
+    media = MediaFile.objects.filter(pk=media_id).first()
+    if media is None:
+        logger.info("media %s is gone; nothing to do", media_id)
+        return "missing"
+    if media.status in (MediaStatus.READY, MediaStatus.FAILED):
+        return media.status
+    if not media_claim(media_id=media_id):
+        return "claimed-elsewhere"
+    existing = set(media.renditions.values_list("label", flat=True))
+    with tempfile.TemporaryDirectory(prefix="hfs-media-") as tmp:
+        work = Path(tmp)
+        src = work / f"original.{media.extension or 'bin'}"
+        try:
+            with default_storage.open(media.original.name, "rb") as fh, src.open("wb") as out:
+                shutil.copyfileobj(fh, out, 1024 * 1024)
+        except FileNotFoundError:
+            media_fail(media_id=media_id, code=MediaFailure.MISSING)
+            return MediaStatus.FAILED
+        try:
+            if media.kind == MediaKind.PHOTO:
+                _process_photo(media, src, work, existing)
+            else:
+                _process_video(media, src, work, existing)
+        except media_lib.MediaError as exc:
+            logger.warning("media %s failed: %s", media_id, exc)
+            media_fail(media_id=media_id, code=exc.code, detail=exc.detail)
+            return MediaStatus.FAILED
+    MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(
+        status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
+    )
+    story = media.story
+    if story.state == StoryState.PUBLISHED and not story.share_image:
+        _dispatch_share_image(story)
+    return MediaStatus.READY
+
+
+def _store_rendition(media: MediaFile, label: str, path: Path, width: int, height: int, mime: str) -> None:
+    with path.open("rb") as fh:
+        name = default_storage.save(f"stories/renditions/{media.pk}/{label}", File(fh))
+    _obj, created = Rendition.objects.get_or_create(
+        media=media,
+        label=label,
+        defaults={
+            "file": name,
+            "width": width,
+            "height": height,
+            "mime_type": mime,
+            "size": path.stat().st_size,
+        },
+    )
+    if not created:  # another attempt got there first; keep one file
+        default_storage.delete(name)
+
+
+def _process_photo(media: MediaFile, src: Path, work: Path, existing: set[str]) -> None:
+    width, height, outputs = media_lib.make_image_renditions(src, work, skip=existing)
+    for out in outputs:
+        _store_rendition(media, out.label, out.path, out.width, out.height, out.mime_type)
+    warnings = [MediaWarning.SMALL_PHOTO.value] if width < 1200 else []
+    MediaFile.objects.filter(pk=media.pk).update(width=width, height=height, warnings=warnings)
+
+
+def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) -> None:
+    info = media_lib.probe(src)
+    if not info.has_video:
+        raise media_lib.MediaError(MediaFailure.NO_VIDEO_STREAM)
+    width, height = info.display_size
+    warnings = []
+    if height < 1080:
+        warnings.append(MediaWarning.BELOW_1080P.value)
+    if height > width:
+        warnings.append(MediaWarning.VERTICAL.value)
+    MediaFile.objects.filter(pk=media.pk).update(
+        width=width,
+        height=height,
+        duration=info.duration,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec,
+        rotation=info.rotation,
+        warnings=warnings,
+    )
+    for target in media_lib.video_targets(info):
+        label = f"{target}p.mp4"
+        if label in existing:
+            continue
+        out = work / label
+        media_lib.transcode(src, out, info, target)
+        out_width = round(width * target / height / 2) * 2
+        _store_rendition(media, label, out, out_width, target, "video/mp4")
+    if not media.poster:
+        poster = work / "poster.jpg"
+        media_lib.poster_frame(src, poster, info)
+        with poster.open("rb") as fh:
+            name = default_storage.save(f"stories/posters/{media.pk}.jpg", File(fh))
+        MediaFile.objects.filter(pk=media.pk).update(poster=name)
+
+
+def media_requeue_unfinished(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Sweeper: send the task again for files whose task was lost (broker down, worker killed)."""
+    from stories.tasks import process_media_task
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        MediaFile.objects.filter(
+            Q(status=MediaStatus.PENDING, created_at__lt=cutoff)
+            | Q(status=MediaStatus.PROCESSING, started_at__lt=timezone.now() - STALE_PROCESSING)
+        ).values_list("pk", flat=True)[:200]
+    )
+    from heforshe.lib.tasks import send_task_now
+
+    for media_id in ids:
+        send_task_now(process_media_task, media_id=media_id)
+    return len(ids)
+
+
+# --- share image ---------------------------------------------------------------------
+
+
+def _dispatch_share_image(story: Story) -> None:
+    from stories.tasks import share_image_media_task
+
+    dispatch_on_commit(share_image_media_task, story_id=story.pk)
+
+
+def story_make_share_image(*, story_id: int) -> bool:
+    """Render the 1200x630 Open Graph image (photo + quote) for a published story."""
+    from stories.share import render_share_image
+
+    story = Story.objects.select_related("cover").prefetch_related("consents").filter(pk=story_id).first()
+    if story is None or story.state != StoryState.PUBLISHED:
+        return False
+    live = story.active_consent_kinds()
+    photo_path = None
+    with tempfile.TemporaryDirectory(prefix="hfs-share-") as tmp:
+        cover = story.cover if story.cover and story.cover.status == MediaStatus.READY else None
+        if cover and ConsentKind.MEDIA in live:
+            source = cover.rendition("w1200.jpg") or cover.renditions.filter(mime_type="image/jpeg").last()
+            if source:
+                photo_path = Path(tmp) / "cover.jpg"
+                with default_storage.open(source.file.name, "rb") as fh, photo_path.open("wb") as out:
+                    shutil.copyfileobj(fh, out)
+        quote = story.quote if ConsentKind.QUOTE in live else story.title
+        out = Path(tmp) / "share.jpg"
+        # Right-to-left when the quote itself is in Hebrew or Arabic script, whatever the submitter's language.
+        rtl = any("\u0590" <= ch <= "\u08ff" for ch in quote)
+        render_share_image(out, photo=photo_path, quote=quote, byline=story.heroes, rtl=rtl)
+        with out.open("rb") as fh:
+            name = default_storage.save(f"stories/share/{story.slug}.jpg", File(fh))
+    old = Story.objects.filter(pk=story_id).values_list("share_image", flat=True).first()
+    Story.objects.filter(pk=story_id).update(share_image=name)
+    if old and old != name:
+        default_storage.delete(old)
+    return True
+
+
+# --- email -------------------------------------------------------------------------------
+
+
+def story_notify_submitter(*, story_id: int, to_state: str, comment: str = "") -> bool:
+    """Email the submitter, in the language they submitted in, about a curator's decision."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    story = Story.objects.select_related("created_by", "partner").filter(pk=story_id).first()
+    if story is None or story.created_by is None or not story.created_by.email:
+        return False
+    with translation.override(story.language or settings.LANGUAGE_CODE):
+        context = {
+            "story": story,
+            "to_state": to_state,
+            "state_label": StoryState(to_state).label,
+            "comment": comment,
+            "url": settings.SITE_URL + reverse("stories:mine", args=[story.pk]),
+        }
+        subject = render_to_string("stories/emails/decision_subject.txt", context).strip()
+        body = render_to_string("stories/emails/decision_body.txt", context)
+    send_mail(subject, body, None, [story.created_by.email])
+    return True
