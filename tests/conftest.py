@@ -198,3 +198,31 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session, driven by Playwright (no browser download)."""
+    from tests.browser.chromium import chromium_path, launch
+
+    if not chromium_path():
+        # .ci/run installs Debian's chromium; a developer machine without it skips browser tests.
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in the test thread; the ORM
+    # calls tests make there are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -20,27 +20,7 @@ def curator_client(client, curator):
     return client
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each factory user gets a password; the production hasher's work factor
-    # costs about a second per user, which this suite does not need to prove.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def media_worker(live_worker, settings, tmp_path_factory):
-    """The real worker, reading and writing the same MEDIA_ROOT as the test.
-
-    The shared worker is started once per session with the MEDIA_ROOT of the
-    test that started it, while every test gets a fresh MEDIA_ROOT: restart it
-    once on a media directory of our own (and again if someone restarted it).
-    """
-    root = getattr(live_worker, "stories_media_root", None)
-    if root is None or getattr(live_worker, "stories_pid", None) != live_worker.proc.pid:
-        root = tmp_path_factory.mktemp("worker-media")
-        settings.MEDIA_ROOT = root
-        live_worker.restart()
-        live_worker.stories_media_root = root
-        live_worker.stories_pid = live_worker.proc.pid
-    settings.MEDIA_ROOT = root
+def media_worker(live_worker):
+    """The real worker; live_worker points the test's MEDIA_ROOT at the worker's."""
     return live_worker

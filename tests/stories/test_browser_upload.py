@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.db import connections
 
 from stories.models import MediaFile, MediaStatus
-from tests.browser.chromium import chromium_path, launch
 from tests.stories.factories import StoryFactory, make_video, partner_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Playwright's sync API runs an event loop in the test thread; our ORM calls there stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    if not chromium_path():
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        browser.close()
 
 
 def test_a_video_upload_survives_a_dropped_chunk_and_resumes(page, live_server, client, settings, tmp_path):
