@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
 from heforshe.demo import demo_user
-from partners.models import Partner, PartnerMembership, Sector
+from partners.models import (
+    Commitment,
+    Partner,
+    PartnerMembership,
+    ProgressReport,
+    ReportEvent,
+    ReportStatus,
+    ReportValue,
+    Sector,
+)
+from partners.periods import Quarter
+from partners.services import _apply_approved_report, commitments_adopt_framework
 
 PARTNERS = [
     # name, slug, sector, country, champion, target, description
@@ -157,3 +173,92 @@ def seed(*, log) -> None:
             user=user, defaults={"partner": partner, "role": PartnerMembership.Role.ADMIN}
         )
     log(f"{len(PARTNERS)} partners, each with a partner admin <slug>@partners.example")
+    seed_programme(log=log)
+
+
+# Target per framework action (indicator value aimed for), by sector scale.
+DEMO_TARGETS = {
+    "people": 5000,
+    "events": 6,
+    "policies": 3,
+    "campaigns": 4,
+    "companies": 40,
+    "yes = 1": 1,
+    "targets": 10,
+    "steps": 5,
+    "partners": 10,
+    "sessions": 4,
+    "organisations": 50,
+    "activities": 12,
+    "groups": 20,
+}
+# Share of the target reached at the last two approved reports: varied so statuses differ.
+DEMO_PACE = [
+    (Decimal("0.30"), Decimal("0.62")),
+    (Decimal("0.20"), Decimal("0.45")),
+    (Decimal("0.10"), Decimal("0.2")),
+    (Decimal("0.5"), Decimal("1.0")),
+]
+
+
+def seed_programme(*, log) -> None:
+    """Commitments from the frameworks, targets, and two approved quarterly reports per champion."""
+    from partners.frameworks import action_by_code
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=300)
+    due = today + dt.timedelta(days=240)
+    last = Quarter.containing(today).previous()
+    periods = [last.previous(), last]
+    champions = Partner.objects.filter(slug__in=[row[1] for row in PARTNERS if row[4]])
+    reports = 0
+    for index, partner in enumerate(champions.order_by("slug")):
+        commitments_adopt_framework(partner=partner)
+        for c in partner.commitments.filter(target_value=None).exclude(framework_code=""):
+            action = action_by_code(c.framework_code)
+            unit = str(action.unit) if action else ""
+            c.indicator = str(action.indicator) if action else ""
+            c.unit = unit
+            c.target_value = Decimal(
+                partner.signup_target
+                if c.framework_code.endswith("-2") and partner.signup_target
+                else DEMO_TARGETS.get(unit, 10)
+            )
+            c.due_date = due
+            c.save(update_fields=["indicator", "unit", "target_value", "due_date"])
+        # Commitments were made at the start of the programme, as the status line assumes.
+        partner.commitments.update(created_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))))
+        admin = PartnerMembership.objects.filter(partner=partner, role=PartnerMembership.Role.ADMIN).first()
+        for n, quarter in enumerate(periods):
+            if ProgressReport.objects.filter(partner=partner, period_start=quarter.start).exists():
+                continue
+            report = ProgressReport.objects.create(
+                partner=partner,
+                period_start=quarter.start,
+                period_end=quarter.end,
+                due_date=quarter.due_date,
+                status=ReportStatus.APPROVED,
+                submitted_by=admin.user if admin else None,
+                submitted_at=timezone.now(),
+                reviewed_at=timezone.now(),
+                narrative=f"{partner.name}: {DEMO_NARRATIVE[n]}",
+            )
+            pace = DEMO_PACE[(index + 0) % len(DEMO_PACE)][n]
+            for i, c in enumerate(Commitment.objects.filter(partner=partner).order_by("position")):
+                factor = pace if i % 3 else min(Decimal(1), pace * Decimal("1.4"))
+                ReportValue.objects.create(
+                    report=report, commitment=c, value=(c.target_value * factor).quantize(Decimal("1"))
+                )
+            for action, status in (("created", "draft"), ("submitted", "submitted"), ("approved", "approved")):
+                ReportEvent.objects.create(report=report, action=action, to_status=status)
+            _apply_approved_report(ProgressReport.objects.get(pk=report.pk))
+            reports += 1
+    log(f"framework commitments for {champions.count()} champions, {reports} approved reports")
+
+
+DEMO_NARRATIVE = [
+    "We launched HeForShe publicly with our leadership, set targets for every framework action and began "
+    "gender-sensitisation sessions. Sign-ups started through our referral link.",
+    "Training reached more people than planned this quarter; events are on schedule. The safe-campus and "
+    "supplier outreach actions need more time and we have asked for support.",
+]
