@@ -585,8 +585,9 @@ def reports_open_due_periods(*, today: dt.date) -> int:
         ProgressReport(partner=p, period_start=quarter.start, period_end=quarter.end, due_date=quarter.due_date)
         for p in partners
     ]
-    created = ProgressReport.objects.bulk_create(drafts, ignore_conflicts=True)
-    return len(created)
+    before = ProgressReport.objects.count()
+    ProgressReport.objects.bulk_create(drafts, ignore_conflicts=True)
+    return ProgressReport.objects.count() - before
 
 
 @transaction.atomic
@@ -618,8 +619,10 @@ def reminders_schedule(*, today: dt.date) -> int:
             role=PartnerMembership.Role.ADMIN, partner__reports__in=reports, user__is_active=True
         ).values_list("partner__reports__id", "user_id")
         rows += [ReportReminder(report_id=report_id, kind=kind, recipient_id=user_id) for report_id, user_id in admins]
-    created = ReportReminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    # ignore_conflicts returns every row it was given; count what is really new.
+    before = ReportReminder.objects.count()
+    ReportReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return ReportReminder.objects.count() - before
 
 
 REMINDER_CLAIM_TTL = dt.timedelta(minutes=10)
