@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +129,9 @@ class Commitment(models.Model):
     description = models.TextField(_("description"), blank=True)
     indicator = models.CharField(_("indicator"), max_length=200, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
-    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -154,6 +157,7 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(target_value__isnull=True) | models.Q(target_value__gte=0),
                 name="commitment_target_not_negative",
+                violation_error_message=_("The target cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(framework_code="") | ~models.Q(title=""),

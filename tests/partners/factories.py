@@ -9,7 +9,7 @@ from partners.models import PartnerMembership, Sector
 from partners.periods import Quarter
 from partners.services import commitment_create, report_create
 from pledges.models import Pledge
-from tests.factories import MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import MembershipFactory, PartnerFactory
 
 _seq = itertools.count()
 
@@ -42,8 +42,14 @@ def confirmed_pledges(partner, n: int, *, when=None) -> None:
 
 
 def commitment(partner, **fields):
-    defaults = {"title": "Train first-year students", "indicator": "Students trained", "unit": "students",
-                "target_value": 1000, "baseline": 0, "due_date": timezone.localdate() + dt.timedelta(days=200)}
+    defaults = {
+        "title": "Train first-year students",
+        "indicator": "Students trained",
+        "unit": "students",
+        "target_value": 1000,
+        "baseline": 0,
+        "due_date": timezone.localdate() + dt.timedelta(days=200),
+    }
     return commitment_create(partner=partner, **{**defaults, **fields})
 
 

@@ -34,7 +34,9 @@ def test_a_partner_admin_cannot_reach_another_partners_report_commitment_or_evid
     assert client.post(f"/en/partners/dashboard/reports/{report_b.pk}/", {"narrative": "x"}).status_code == 404
     assert client.get(f"/en/partners/dashboard/commitments/{c_b.pk}/").status_code == 404
     assert client.get(f"/en/partners/evidence/{evidence_b.pk}/").status_code == 404
-    assert client.post(f"/en/partners/dashboard/reports/{report_b.pk}/evidence/{evidence_b.pk}/remove/").status_code == 404
+    assert (
+        client.post(f"/en/partners/dashboard/reports/{report_b.pk}/evidence/{evidence_b.pk}/remove/").status_code == 404
+    )
     report_b.refresh_from_db()
     assert report_b.narrative == "" and report_b.evidence.count() == 1
     # Their own dashboard shows only their organisation.
@@ -62,8 +64,12 @@ def test_members_read_but_only_partner_admins_write(client):
     assert client.post(f"/en/partners/dashboard/reports/{report.pk}/", {"narrative": "x"}).status_code == 403
     assert client.post("/en/partners/dashboard/target/", {"signup_target": "5"}).status_code == 403
     assert client.post("/en/partners/dashboard/framework/", {"actions": ["uni-1"]}).status_code == 403
-    assert client.post("/en/partners/dashboard/invite/", {"email": "x@example.org", "role": "admin",
-                                                          "language": "en"}).status_code == 403
+    assert (
+        client.post(
+            "/en/partners/dashboard/invite/", {"email": "x@example.org", "role": "admin", "language": "en"}
+        ).status_code
+        == 403
+    )
     assert client.post("/en/partners/dashboard/reports/new/", {"period": "2026-Q1"}).status_code == 403
     partner.refresh_from_db()
     assert partner.signup_target == 0 and partner.commitments.count() == 0

@@ -57,8 +57,9 @@ def test_an_existing_account_signs_in_then_accepts(client, mailoutbox, django_ca
 
 def test_someone_else_signed_in_cannot_use_the_link(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation_create(partner=university(), email="right@example.org", role="member", language="en",
-                          invited_by=None)
+        invitation_create(
+            partner=university(), email="right@example.org", role="member", language="en", invited_by=None
+        )
     client.force_login(UserFactory(email="wrong@example.org"))
     path = _path(mailoutbox[0])
     assert "another address" in client.get(path).content.decode()
@@ -68,8 +69,9 @@ def test_someone_else_signed_in_cannot_use_the_link(client, mailoutbox, django_c
 
 
 def test_tampered_expired_and_revoked_links_are_refused(client, settings):
-    invitation = invitation_create(partner=university(), email="x@example.org", role="member", language="en",
-                                   invited_by=None)
+    invitation = invitation_create(
+        partner=university(), email="x@example.org", role="member", language="en", invited_by=None
+    )
     token = invitation_token(invitation)
     assert client.get(f"/en/partners/invitations/{token}x/").status_code == 404
     forged = signing.dumps([invitation.pk, "guessed-key"], salt="partners.invitation", compress=True)
@@ -85,8 +87,9 @@ def test_tampered_expired_and_revoked_links_are_refused(client, settings):
 
 def test_a_link_is_used_once_even_when_two_accept_at_once():
     partner = university()
-    invitation = invitation_create(partner=partner, email="twice@example.org", role="member", language="en",
-                                   invited_by=None)
+    invitation = invitation_create(
+        partner=partner, email="twice@example.org", role="member", language="en", invited_by=None
+    )
     user = UserFactory(email="twice@example.org")
     stale_copy = PartnerInvitation.objects.get(pk=invitation.pk)
     invitation_accept(invitation=invitation, user=user)
@@ -95,8 +98,9 @@ def test_a_link_is_used_once_even_when_two_accept_at_once():
 
 
 def test_new_account_passwords_are_validated(client):
-    invitation = invitation_create(partner=university(), email="weak@example.org", role="member", language="en",
-                                   invited_by=None)
+    invitation = invitation_create(
+        partner=university(), email="weak@example.org", role="member", language="en", invited_by=None
+    )
     path = f"/en/partners/invitations/{invitation_token(invitation)}/"
     response = client.post(path, {"password1": "123", "password2": "123"})
     assert response.status_code == 400
@@ -129,14 +133,15 @@ def test_the_admin_form_shows_invitation_errors(client, partnerships_user):
     assert not PartnerInvitation.objects.exists()
 
 
-def test_staff_resend_and_revoke_from_the_admin(client, partnerships_user, mailoutbox,
-                                                django_capture_on_commit_callbacks):
-    invitation = invitation_create(partner=university(), email="again@example.org", role="member", language="ru",
-                                   invited_by=None)
+def test_staff_resend_and_revoke_from_the_admin(
+    client, partnerships_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    invitation = invitation_create(
+        partner=university(), email="again@example.org", role="member", language="ru", invited_by=None
+    )
     client.force_login(partnerships_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/partners/partnerinvitation/",
-                    {"action": "resend", "_selected_action": [invitation.pk]})
+        client.post("/admin/partners/partnerinvitation/", {"action": "resend", "_selected_action": [invitation.pk]})
     assert len(mailoutbox) == 1 and "/ru/partners/invitations/" in mailoutbox[0].body
     client.post("/admin/partners/partnerinvitation/", {"action": "revoke", "_selected_action": [invitation.pk]})
     invitation.refresh_from_db()

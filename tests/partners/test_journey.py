@@ -105,8 +105,16 @@ def test_staff_invite_a_university_whose_admin_reports_until_the_public_page_sho
     signup = partner.commitments.get(framework_code="uni-2")
     response = dean.post(
         f"/en/partners/dashboard/commitments/{signup.pk}/",
-        {"pillar": "mobilization", "title": "", "description": "", "indicator": "Men on campus signed up",
-         "baseline": "0", "target_value": "500", "unit": "men", "due_date": "2030-06-30"},
+        {
+            "pillar": "mobilization",
+            "title": "",
+            "description": "",
+            "indicator": "Men on campus signed up",
+            "baseline": "0",
+            "target_value": "500",
+            "unit": "men",
+            "due_date": "2030-06-30",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     quarter = last_quarter()
@@ -134,8 +142,10 @@ def test_staff_invite_a_university_whose_admin_reports_until_the_public_page_sho
 
     assert "Add the registration figures." in dean.get(report_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        dean.post(report_url, {"narrative": "Launch week; 450 men signed at registration.",
-                               f"value_{signup.pk}": "450", "submit": "1"})
+        dean.post(
+            report_url,
+            {"narrative": "Launch week; 450 men signed at registration.", f"value_{signup.pk}": "450", "submit": "1"},
+        )
     report.refresh_from_db()
     assert report.status == "submitted"
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,8 +155,12 @@ def test_staff_invite_a_university_whose_admin_reports_until_the_public_page_sho
 
     # 6. Every step is in the audit trail, and the public page shows the approved progress.
     assert list(report.events.values_list("action", flat=True)) == [
-        ReportEvent.Action.CREATED, ReportEvent.Action.EDITED, ReportEvent.Action.SUBMITTED,
-        ReportEvent.Action.RETURNED, ReportEvent.Action.EDITED, ReportEvent.Action.SUBMITTED,
+        ReportEvent.Action.CREATED,
+        ReportEvent.Action.EDITED,
+        ReportEvent.Action.SUBMITTED,
+        ReportEvent.Action.RETURNED,
+        ReportEvent.Action.EDITED,
+        ReportEvent.Action.SUBMITTED,
         ReportEvent.Action.APPROVED,
     ]
     signup.refresh_from_db()

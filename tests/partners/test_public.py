@@ -52,9 +52,8 @@ def test_the_list_costs_a_fixed_number_of_queries(client, django_assert_max_num_
 def test_a_partner_page_shows_only_approved_progress(client, partnerships_user):
     from decimal import Decimal
 
-    from partners.services import Transition, report_transition, report_update
+    from partners.services import Transition, report_create, report_transition, report_update
     from tests.partners.factories import last_quarter, partner_admin
-    from partners.services import report_create
 
     partner = university(slug="campus")
     admin = partner_admin(partner)

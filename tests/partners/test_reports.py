@@ -42,8 +42,9 @@ def test_a_second_report_for_the_same_period_is_refused_by_the_database(setup):
     assert "exists already" in str(excinfo.value)
     # The constraint holds even for code that bypasses the service.
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProgressReport.objects.create(partner=partner, period_start=quarter.start, period_end=quarter.end,
-                                      due_date=quarter.due_date)
+        ProgressReport.objects.create(
+            partner=partner, period_start=quarter.start, period_end=quarter.end, due_date=quarter.due_date
+        )
     assert ProgressReport.objects.filter(partner=partner).count() == 1
 
 
@@ -167,7 +168,9 @@ def test_status_follows_the_line_from_baseline_to_target(setup, value, days_in, 
     partner, _admin, c = setup
     start = c.created_at.date()
     c.due_date = start + dt.timedelta(days=200)
-    assert derive_commitment_status(commitment=c, value=Decimal(value), on=start + dt.timedelta(days=days_in)) == expected
+    assert (
+        derive_commitment_status(commitment=c, value=Decimal(value), on=start + dt.timedelta(days=days_in)) == expected
+    )
 
 
 def test_a_reduction_target_is_achieved_by_going_down(setup):

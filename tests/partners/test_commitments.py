@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from partners.frameworks import FRAMEWORKS
+from partners.models import Commitment, Sector
+from partners.services import commitments_adopt_framework
+from tests.factories import PartnerFactory
+from tests.partners.factories import partner_admin, university
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_frameworks_follow_the_strategy():
+    assert [len(FRAMEWORKS[s]) for s in (Sector.UNIVERSITY, Sector.CORPORATION, Sector.GOVERNMENT)] == [8, 9, 8]
+
+
+def test_adopting_twice_adds_nothing_and_unknown_actions_are_refused():
+    partner = PartnerFactory(sector=Sector.CORPORATION)
+    assert len(commitments_adopt_framework(partner=partner, codes=["corp-1", "corp-4"])) == 2
+    assert len(commitments_adopt_framework(partner=partner)) == 7
+    assert commitments_adopt_framework(partner=partner) == []
+    assert partner.commitments.count() == 9
+    with pytest.raises(ValidationError):
+        commitments_adopt_framework(partner=partner, codes=["uni-1"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commitment.objects.create(partner=partner, framework_code="corp-1")
+
+
+def test_framework_commitments_read_in_the_visitors_language():
+    partner = university()
+    commitments_adopt_framework(partner=partner, codes=["uni-1"])
+    c = partner.commitments.get()
+    assert c.title == ""
+    with translation.override("en"):
+        assert c.display_title == "Campus launch with the President's keynote"
+
+
+def test_a_commitment_of_ones_own_needs_a_title(client):
+    admin = partner_admin()
+    client.force_login(admin)
+    data = {
+        "pillar": "violence",
+        "title": "",
+        "indicator": "Reports handled",
+        "baseline": "0",
+        "target_value": "-5",
+        "unit": "",
+        "due_date": "2027-01-01",
+        "description": "",
+    }
+    response = client.post("/en/partners/dashboard/commitments/new/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "needs a title" in html
+    assert "greater than or equal to 0" in html
+    data.update(title="Safe-campus helpline", target_value="12")
+    assert client.post("/en/partners/dashboard/commitments/new/", data).status_code == 302
+    assert Commitment.objects.get().title == "Safe-campus helpline"
+
+
+def test_the_dashboard_chart_counts_pledges_against_the_target(client):
+    from tests.partners.factories import confirmed_pledges
+
+    admin = partner_admin()
+    partner = admin.partner_memberships.get().partner
+    partner.signup_target = 10
+    partner.save()
+    confirmed_pledges(partner, 4)
+    client.force_login(admin)
+    response = client.get("/en/partners/dashboard/")
+    chart = response.context["chart"]
+    assert chart.total == 4 and chart.rows[-1][2] == 4
+    assert chart.target_y is not None
+    assert response.context["signup_percent"] == 40
+    html = response.content.decode()
+    assert 'class="signup-chart"' in html and 'class="target"' in html
+    svg = client.get("/en/partners/dashboard/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
