@@ -203,6 +203,8 @@ DEMO_PACE = [
 
 def seed_programme(*, log) -> None:
     """Commitments from the frameworks, targets, and two approved quarterly reports per champion."""
+    from django.utils import translation
+
     from partners.frameworks import action_by_code
 
     today = timezone.localdate()
@@ -215,17 +217,17 @@ def seed_programme(*, log) -> None:
     for index, partner in enumerate(champions.order_by("slug")):
         commitments_adopt_framework(partner=partner)
         for c in partner.commitments.filter(target_value=None).exclude(framework_code=""):
+            # Indicator and unit stay empty: the framework's wording shows, translated.
             action = action_by_code(c.framework_code)
-            unit = str(action.unit) if action else ""
-            c.indicator = str(action.indicator) if action else ""
-            c.unit = unit
+            with translation.override("en"):  # DEMO_TARGETS is keyed by the English unit
+                unit = str(action.unit) if action else ""
             c.target_value = Decimal(
                 partner.signup_target
                 if c.framework_code.endswith("-2") and partner.signup_target
                 else DEMO_TARGETS.get(unit, 10)
             )
             c.due_date = due
-            c.save(update_fields=["indicator", "unit", "target_value", "due_date"])
+            c.save(update_fields=["target_value", "due_date"])
         # Commitments were made at the start of the programme, as the status line assumes.
         partner.commitments.update(created_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))))
         admin = PartnerMembership.objects.filter(partner=partner, role=PartnerMembership.Role.ADMIN).first()

@@ -62,6 +62,13 @@ class CommitmentForm(DescribedErrorsMixin, forms.ModelForm):
             "target_value": _("The value of the indicator you aim to reach by the due date."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.framework_code:
+            # Empty fields keep the framework's (translated) wording: show it as the placeholder.
+            for name in ("title", "description", "indicator", "unit"):
+                self.fields[name].widget.attrs["placeholder"] = getattr(self.instance, f"display_{name}")
+
     def clean(self):
         data = super().clean()
         if not data.get("title") and not (self.instance and self.instance.framework_code):
@@ -100,9 +107,9 @@ class ReportForm(DescribedErrorsMixin, forms.Form):
         for commitment in commitments:
             entry = existing.get(commitment.pk)
             value_name, note_name = f"value_{commitment.pk}", f"note_{commitment.pk}"
-            unit = f" ({commitment.unit})" if commitment.unit else ""
+            unit = f" ({commitment.display_unit})" if commitment.display_unit else ""
             self.fields[value_name] = forms.DecimalField(
-                label=f"{commitment.indicator or _('Value')}{unit}",
+                label=f"{commitment.display_indicator or _('Value')}{unit}",
                 required=False,
                 max_digits=14,
                 decimal_places=2,

@@ -168,14 +168,27 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return str(self.display_title)
 
-    @property
-    def display_title(self) -> str:
-        if self.title:
-            return self.title
+    def _framework_text(self, attr: str) -> str:
         from partners.frameworks import action_by_code
 
-        action = action_by_code(self.framework_code)
-        return str(action.title) if action else self.framework_code
+        action = action_by_code(self.framework_code) if self.framework_code else None
+        return str(getattr(action, attr)) if action else ""
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self._framework_text("title") or self.framework_code
+
+    @property
+    def display_description(self) -> str:
+        return self.description or self._framework_text("description")
+
+    @property
+    def display_indicator(self) -> str:
+        return self.indicator or self._framework_text("indicator")
+
+    @property
+    def display_unit(self) -> str:
+        return self.unit or self._framework_text("unit")
 
     @property
     def progress_percent(self) -> int | None:

@@ -7,11 +7,15 @@ from partners.models import Commitment, Partner
 
 class CommitmentOutSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="display_title")
+    description = serializers.CharField(source="display_description")
+    indicator = serializers.CharField(source="display_indicator")
+    unit = serializers.CharField(source="display_unit")
 
     class Meta:
         model = Commitment
         fields = [
             "title",
+            "description",
             "pillar",
             "indicator",
             "baseline",
