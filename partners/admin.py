@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from partners import services
 from partners.forms import AdminInvitationForm
@@ -58,7 +59,8 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.action(description=_("Adopt the sector framework as commitments"), permissions=["change"])
     def adopt_framework(self, request, queryset):
         total = sum(len(services.commitments_adopt_framework(partner=p)) for p in queryset)
-        self.message_user(request, _("%(n)s commitments added.") % {"n": total}, messages.SUCCESS)
+        message = ngettext("%(n)s commitment added.", "%(n)s commitments added.", total) % {"n": total}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(PartnerMembership)

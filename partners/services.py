@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib.tasks import dispatch_on_commit, send_task_now
@@ -257,7 +257,7 @@ def invitation_send(*, invitation_id: int) -> bool:
             "role": invitation.get_role_display(),
             "days": settings.PARTNERS_INVITATION_MAX_AGE_DAYS,
         }
-        subject = _t("You are invited to act for %(partner)s on HeForShe") % {"partner": invitation.partner.name}
+        subject = gettext("You are invited to act for %(partner)s on HeForShe") % {"partner": invitation.partner.name}
         body = render_to_string("partners/emails/invitation.txt", context)
         html = render_to_string("partners/emails/invitation.html", context)
     message = EmailMultiAlternatives(
@@ -689,9 +689,9 @@ def reminder_send(*, reminder_id: int) -> bool:
             "period": report.period_label,
         }
         if reminder.kind == ReportReminder.Kind.OVERDUE:
-            subject = _t("Your HeForShe progress report for %(period)s is overdue")
+            subject = gettext("Your HeForShe progress report for %(period)s is overdue")
         else:
-            subject = _t("Your HeForShe progress report for %(period)s is due soon")
+            subject = gettext("Your HeForShe progress report for %(period)s is due soon")
         subject = subject % {"period": report.period_label}
         body = render_to_string("partners/emails/reminder.txt", context)
     try:
@@ -728,9 +728,9 @@ def report_status_notify(*, report_id: int, action: str) -> None:
                 "period": report.period_label,
             }
             if action == Transition.APPROVE:
-                subject = _t("Your progress report for %(period)s was approved")
+                subject = gettext("Your progress report for %(period)s was approved")
             else:
-                subject = _t("Your progress report for %(period)s was returned with comments")
+                subject = gettext("Your progress report for %(period)s was returned with comments")
             subject = subject % {"period": report.period_label}
             body = render_to_string("partners/emails/report_status.txt", context)
         EmailMultiAlternatives(

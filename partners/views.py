@@ -14,8 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _t
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners import selectors, services
@@ -130,7 +129,7 @@ def dashboard(request):
         "pending": pending,
         "reports": reports,
         "referral_url": link,
-        "qr": qr_svg(link, title=_t("QR code of your referral link")),
+        "qr": qr_svg(link, title=gettext("QR code of your referral link")),
         "chart": chart,
         "signup_percent": selectors.percent(chart.total, partner.signup_target),
     }
@@ -145,14 +144,14 @@ def set_target(request):
         services.partner_set_signup_target(
             partner=request.membership.partner, target=form.cleaned_data["signup_target"]
         )
-        messages.success(request, _t("Your sign-up target is saved."))
+        messages.success(request, gettext("Your sign-up target is saved."))
         return redirect("partners:dashboard")
     return render(
         request,
         "partners/form_page.html",
         {
             "form": form,
-            "title": _t("Sign-up target"),
+            "title": gettext("Sign-up target"),
             "action": reverse("partners:set_target"),
         },
         status=400,
@@ -168,9 +167,15 @@ def adopt_framework(request):
     form = FrameworkAdoptForm(request.POST, available=available)
     if form.is_valid():
         created = services.commitments_adopt_framework(partner=partner, codes=form.cleaned_data["actions"])
-        messages.success(request, _t("%(n)s commitments added from your sector's framework.") % {"n": len(created)})
+        n = len(created)
+        message = ngettext(
+            "%(n)s commitment added from your sector's framework.",
+            "%(n)s commitments added from your sector's framework.",
+            n,
+        )
+        messages.success(request, message % {"n": n})
         return redirect("partners:dashboard")
-    messages.error(request, _t("Choose at least one framework action."))
+    messages.error(request, gettext("Choose at least one framework action."))
     return redirect("partners:dashboard")
 
 
@@ -190,7 +195,7 @@ def commitment_edit(request, pk: int | None = None):
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _t("The commitment is saved."))
+            messages.success(request, gettext("The commitment is saved."))
             return redirect("partners:dashboard")
     return render(
         request,
@@ -218,7 +223,7 @@ def report_new(request):
         "partners/form_page.html",
         {
             "form": form,
-            "title": _t("Start a progress report"),
+            "title": gettext("Start a progress report"),
             "action": reverse("partners:report_new"),
         },
         status=400,
@@ -251,12 +256,14 @@ def report(request, pk: int):
                     services.report_transition(
                         report_id=report.pk, action=services.Transition.SUBMIT, actor=request.user
                     )
-                    messages.success(request, _t("Your report is submitted. The Partnerships team will review it."))
+                    messages.success(
+                        request, gettext("Your report is submitted. The Partnerships team will review it.")
+                    )
                     return redirect("partners:dashboard")
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:
-                messages.success(request, _t("Your report is saved as a draft."))
+                messages.success(request, gettext("Your report is saved as a draft."))
                 return redirect("partners:report", pk=report.pk)
     context = {
         "report": report,
@@ -289,14 +296,14 @@ def evidence_add(request, pk: int):
             "partners/form_page.html",
             {
                 "form": form,
-                "title": _t("Add evidence"),
+                "title": gettext("Add evidence"),
                 "action": reverse("partners:evidence_add", args=[pk]),
                 "multipart": True,
                 "back": reverse("partners:report", args=[pk]),
             },
             status=400,
         )
-    messages.success(request, _t("The file is attached to your report."))
+    messages.success(request, gettext("The file is attached to your report."))
     return redirect("partners:report", pk=report.pk)
 
 
@@ -342,14 +349,14 @@ def invite(request):
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _t("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("partners:dashboard")
     return render(
         request,
         "partners/form_page.html",
         {
             "form": form,
-            "title": _t("Invite a colleague"),
+            "title": gettext("Invite a colleague"),
             "action": reverse("partners:invite"),
             "back": reverse("partners:dashboard"),
         },
@@ -399,7 +406,7 @@ def invitation(request, token: str):
                 messages.error(request, " ".join(exc.messages))
         if not (form and form.errors) and selectors.membership_for_user(user=request.user):
             messages.success(
-                request, _t("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
+                request, gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
             )
             return redirect("partners:dashboard")
     login_url = f"{reverse('account_login')}?next={request.path}"
@@ -436,12 +443,12 @@ def staff_export(request):
     status_labels = [str(label) for _s, label, _n in data["status_totals"]]
     writer.writerow(
         [
-            _t("Partner"),
-            _t("Sector"),
-            _t("Country"),
-            _t("Sign-ups"),
-            _t("Sign-up target"),
-            _t("Commitments"),
+            gettext("Partner"),
+            gettext("Sector"),
+            gettext("Country"),
+            gettext("Sign-ups"),
+            gettext("Sign-up target"),
+            gettext("Commitments"),
             *status_labels,
         ]
     )
@@ -484,7 +491,7 @@ def staff_report(request, pk: int):
         else:
             messages.success(
                 request,
-                _t("The report is %(status)s.")
+                gettext("The report is %(status)s.")
                 % {"status": ProgressReport.objects.get(pk=pk).get_status_display().lower()},
             )
             return redirect("partners:staff_overview")
