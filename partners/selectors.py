@@ -98,6 +98,7 @@ class SignupChart:
     points: str
     area: str
     target_y: float | None
+    target_label_y: float | None
     max_value: int
     total: int
     start: dt.date
@@ -140,6 +141,7 @@ def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, 
         points=points,
         area=area,
         target_y=y(target) if target and target <= max_value else None,
+        target_label_y=max(y(target) - 6, 12) if target and target <= max_value else None,
         max_value=max_value,
         total=total,
         start=start,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -78,5 +80,9 @@ def test_the_dashboard_chart_counts_pledges_against_the_target(client):
     assert response.context["signup_percent"] == 40
     html = response.content.decode()
     assert 'class="signup-chart"' in html and 'class="target"' in html
+    # Coordinates are never written with a decimal comma, whatever the language.
+    french = client.get("/fr/partners/dashboard/").content.decode()
+    assert re.search(r'(x|y)[12]?="[0-9.]*,', french) is None
+    assert 'class="target"' in french
     svg = client.get("/en/partners/dashboard/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
