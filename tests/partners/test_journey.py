@@ -54,6 +54,7 @@ def test_staff_invite_a_university_whose_admin_reports_until_the_public_page_sho
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["dean@nairobi.example"]
+    assert "Vous êtes invité·e à agir pour University of Nairobi" in message.body  # the invitee's language
     link = re.search(r"https?://[^/\s]+(/fr/partners/invitations/[^/\s]+/)", message.body)
     assert link, message.body
     staff.logout()

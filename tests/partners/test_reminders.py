@@ -127,6 +127,7 @@ def test_reminders_survive_a_failing_mail_server_on_a_real_worker(mail_worker):
     sent = mail.outbox()
     assert len(sent) == 1 and sent[0]["to"] == [admin.email]
     assert f"/fr/partners/dashboard/reports/{report.pk}/" in sent[0]["body"]
+    assert "rapport d’avancement" in sent[0]["subject"]  # in the admin's language
     report.refresh_from_db()
     assert (report.status, report.narrative) == ("draft", "Déjà écrit")
 

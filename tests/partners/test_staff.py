@@ -61,3 +61,11 @@ def test_demo_data_is_idempotent_and_looks_alive():
         assert partner.reports.filter(status="approved").exists()
     statuses = set(Commitment.objects.values_list("status", flat=True))
     assert {"on_track", "at_risk", "off_track"} <= statuses
+
+
+def test_the_admin_links_to_the_overview_and_the_review_page(client, partnerships_user):
+    report = draft_report(university())
+    client.force_login(partnerships_user)
+    html = client.get("/admin/partners/progressreport/").content.decode()
+    assert "/partners/staff/" in html and "/partners/staff/export.csv" in html
+    assert f"/partners/staff/reports/{report.pk}/" in html
