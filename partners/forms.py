@@ -100,8 +100,10 @@ class ReportForm(DescribedErrorsMixin, forms.Form):
         max_length=20000,
     )
 
-    def __init__(self, *args, report: ProgressReport, commitments, **kwargs):
+    def __init__(self, *args, report: ProgressReport, commitments, signups: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        from partners.frameworks import SIGNUP_ACTIONS
+
         existing = {v.commitment_id: v for v in report.values.all()}
         self.commitment_rows = []
         for commitment in commitments:
@@ -113,7 +115,9 @@ class ReportForm(DescribedErrorsMixin, forms.Form):
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                initial=entry.value if entry else None,
+                initial=entry.value
+                if entry
+                else (signups if signups is not None and commitment.framework_code in SIGNUP_ACTIONS else None),
                 error_messages={"invalid": _("Enter a number, such as 1200 or 35.5.")},
             )
             self.fields[note_name] = forms.CharField(

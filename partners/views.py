@@ -239,7 +239,9 @@ def report(request, pk: int):
     is_admin = request.membership.role == PartnerMembership.Role.ADMIN
     commitments = list(selectors.partner_commitments(partner=report.partner))
     editable = is_admin and report.is_open
-    form = ReportForm(request.POST or None, report=report, commitments=commitments)
+    # Sign-up commitments start from the live count of pledges through the referral link.
+    signups = selectors.partner_signups(partner_id=report.partner_id, fresh=True) if editable else None
+    form = ReportForm(request.POST or None, report=report, commitments=commitments, signups=signups)
     evidence_form = EvidenceForm()
     if request.method == "POST":
         if not editable:

@@ -86,3 +86,18 @@ def test_the_dashboard_chart_counts_pledges_against_the_target(client):
     assert 'class="target"' in french
     svg = client.get("/en/partners/dashboard/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
+
+
+def test_a_new_report_starts_sign_up_commitments_from_the_pledge_count(client):
+    from tests.partners.factories import confirmed_pledges, draft_report
+
+    admin = partner_admin()
+    partner = admin.partner_memberships.get().partner
+    commitments_adopt_framework(partner=partner, codes=["uni-1", "uni-2"])
+    confirmed_pledges(partner, 7)
+    report = draft_report(partner)
+    client.force_login(admin)
+    form = client.get(f"/en/partners/dashboard/reports/{report.pk}/").context["form"]
+    uni1, uni2 = partner.commitments.order_by("framework_code")
+    assert form[f"value_{uni2.pk}"].value() == 7
+    assert form[f"value_{uni1.pk}"].value() is None
