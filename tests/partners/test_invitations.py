@@ -146,3 +146,18 @@ def test_staff_resend_and_revoke_from_the_admin(
     client.post("/admin/partners/partnerinvitation/", {"action": "revoke", "_selected_action": [invitation.pk]})
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
+
+
+def test_signing_in_through_allauth_comes_back_to_the_invitation(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner = university()
+    UserFactory(email="verified@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(partner=partner, email="verified@example.org", role="member", language="en", invited_by=None)
+    path = _path(mailoutbox[0])
+    login_link = re.search(r'href="(/en/accounts/login/\?next=[^"]+)"', client.get(path).content.decode()).group(1)
+    response = client.post(login_link, {"login": "verified@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == path
+    assert client.post(path).status_code == 302
+    assert PartnerMembership.objects.get(user__email="verified@example.org").partner == partner
