@@ -257,6 +257,12 @@ def programme_overview(*, today: dt.date | None = None) -> dict:
                 "percent": percent(count, PROGRAMME_GOAL_PER_SECTOR),
             }
         )
+    overdue = list(
+        ProgressReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED), due_date__lt=today)
+        .select_related("partner")
+        .order_by("due_date")
+    )
+    overdue_per_partner = Counter(r.partner_id for r in overdue)
     rows = []
     for p in partners:
         statuses = {s: status_counts[(p.pk, s)] for s in CommitmentStatus.values}
@@ -267,13 +273,9 @@ def programme_overview(*, today: dt.date | None = None) -> dict:
                 "signup_percent": percent(signups[p.pk], p.signup_target),
                 "statuses": statuses,
                 "commitments": sum(statuses.values()),
+                "overdue": overdue_per_partner[p.pk],
             }
         )
-    overdue = (
-        ProgressReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED), due_date__lt=today)
-        .select_related("partner")
-        .order_by("due_date")
-    )
     awaiting = (
         ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("partner").order_by("submitted_at")
     )
@@ -283,7 +285,7 @@ def programme_overview(*, today: dt.date | None = None) -> dict:
     return {
         "sectors": sectors,
         "rows": rows,
-        "overdue": list(overdue),
+        "overdue": overdue,
         "awaiting": list(awaiting),
         "status_totals": [(s, CommitmentStatus(s).label, totals[s]) for s in CommitmentStatus.values],
     }

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("dashboard/invite/", views.invite, name="invite"),
+    path("dashboard/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("dashboard/qr.svg", views.qr_download, name="qr_download"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("staff/", views.staff_overview, name="staff_overview"),

@@ -30,7 +30,7 @@ from partners.forms import (
     SignupTargetForm,
 )
 from partners.frameworks import framework_for
-from partners.models import Commitment, PartnerMembership, ProgressReport, ReportEvidence
+from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
 from partners.qr import qr_svg
 
 
@@ -366,6 +366,15 @@ def invite(request):
     )
 
 
+@require_POST
+@partner_member_required(admin_only=True)
+def invitation_revoke(request, pk: int):
+    invitation = get_object_or_404(PartnerInvitation, pk=pk, partner=request.membership.partner)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, gettext("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    return redirect("partners:dashboard")
+
+
 @require_GET
 @partner_member_required()
 def qr_download(request):
@@ -452,6 +461,7 @@ def staff_export(request):
             gettext("Sign-up target"),
             gettext("Commitments"),
             *status_labels,
+            gettext("Overdue reports"),
         ]
     )
     for row in data["rows"]:
@@ -465,6 +475,7 @@ def staff_export(request):
                 p.signup_target,
                 row["commitments"],
                 *row["statuses"].values(),
+                row["overdue"],
             ]
         )
     return response

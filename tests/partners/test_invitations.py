@@ -161,3 +161,19 @@ def test_signing_in_through_allauth_comes_back_to_the_invitation(
     assert response.status_code == 302 and response["Location"] == path
     assert client.post(path).status_code == 302
     assert PartnerMembership.objects.get(user__email="verified@example.org").partner == partner
+
+
+def test_a_partner_admin_withdraws_a_pending_invitation_of_their_own_only(client):
+    admin = partner_admin()
+    partner = admin.partner_memberships.get().partner
+    mine = invitation_create(partner=partner, email="mine@example.org", role="member", language="en", invited_by=admin)
+    theirs = invitation_create(
+        partner=university(), email="t@example.org", role="member", language="en", invited_by=None
+    )
+    client.force_login(admin)
+    assert client.post(f"/en/partners/dashboard/invitations/{theirs.pk}/revoke/").status_code == 404
+    assert client.post(f"/en/partners/dashboard/invitations/{mine.pk}/revoke/").status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.revoked_at is not None and theirs.revoked_at is None
+    assert client.get(f"/en/partners/invitations/{invitation_token(mine)}/").status_code == 404

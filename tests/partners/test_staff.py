@@ -32,6 +32,7 @@ def test_the_overview_shows_fill_statuses_and_overdue_reports(client, partnershi
     row = next(r for r in response.context["rows"] if r["partner"] == uni)
     assert row["statuses"]["on_track"] == 1 and row["statuses"]["off_track"] == 1
     assert row["commitments"] == 8
+    assert row["overdue"] == 1
     assert "Overdue University" in response.content.decode()
 
 
