@@ -386,8 +386,6 @@ LOGGING = {
 }
 
 # --- partners ---
-from celery.schedules import crontab  # noqa: E402
-
 # Days after a quarter ends that its progress report is due.
 PARTNERS_REPORT_GRACE_DAYS = env_int("PARTNERS_REPORT_GRACE_DAYS", 30)
 # Days before the due date that partner admins get a reminder.
@@ -396,7 +394,5 @@ PARTNERS_REMINDER_DAYS_BEFORE = env_int("PARTNERS_REMINDER_DAYS_BEFORE", 7)
 PARTNERS_REMINDER_RETRY_SECONDS = env_int("PARTNERS_REMINDER_RETRY_SECONDS", 60)
 PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 14)
 PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-CELERY_BEAT_SCHEDULE["partners-reports-sweep"] = {
-    "task": "partners.tasks.reports_sweep",
-    "schedule": crontab(minute=15),
-}
+# Hourly: open due report drafts, flag overdue ones, send (and re-send) reminders. Idempotent.
+CELERY_BEAT_SCHEDULE["partners-reports-sweep"] = {"task": "partners.tasks.reports_sweep", "schedule": 3600.0}

@@ -134,3 +134,10 @@ def test_reminders_survive_a_failing_mail_server_on_a_real_worker(mail_worker):
     # Sweeping again finds nothing to write or send.
     assert reports_sweep() == {"opened": 0, "flagged": 0, "scheduled": 0, "dispatched": 0}
     assert len(mail.outbox()) == 1
+
+
+def test_the_sweep_is_on_the_beat_schedule():
+    from heforshe.celery import app
+
+    entry = app.conf.beat_schedule["partners-reports-sweep"]
+    assert entry["task"] == reports_sweep_task.name
