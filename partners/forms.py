@@ -21,10 +21,14 @@ class DescribedErrorsMixin:
     def _tie_errors(self) -> None:
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                ids = widget.attrs.get("aria-describedby", "")
-                widget.attrs["aria-describedby"] = f"{ids} {self[name].auto_id}_errors".strip()
-                widget.attrs["aria-invalid"] = "true"
+                field = self.fields[name]
+                ids = field.widget.attrs.get("aria-describedby", "").split()
+                if field.help_text:
+                    # Setting the attribute ourselves turns off Django's own help-text link: keep it.
+                    ids.append(f"{self[name].auto_id}_helptext")
+                ids.append(f"{self[name].auto_id}_errors")
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+                field.widget.attrs["aria-invalid"] = "true"
 
     def full_clean(self):
         super().full_clean()
@@ -110,7 +114,10 @@ class ReportForm(DescribedErrorsMixin, forms.Form):
             entry = existing.get(commitment.pk)
             value_name, note_name = f"value_{commitment.pk}", f"note_{commitment.pk}"
             unit = f" ({commitment.display_unit})" if commitment.display_unit else ""
+            # The indicator alone can repeat across commitments: tie each input to its commitment's title.
+            described = {"aria-describedby": f"commitment-{commitment.pk}"}
             self.fields[value_name] = forms.DecimalField(
+                widget=forms.NumberInput(attrs={**described, "step": "any"}),
                 label=f"{commitment.display_indicator or _('Value')}{unit}",
                 required=False,
                 max_digits=14,
@@ -121,7 +128,11 @@ class ReportForm(DescribedErrorsMixin, forms.Form):
                 error_messages={"invalid": _("Enter a number, such as 1200 or 35.5.")},
             )
             self.fields[note_name] = forms.CharField(
-                label=_("Note"), required=False, max_length=500, initial=entry.note if entry else ""
+                label=_("Note"),
+                required=False,
+                max_length=500,
+                initial=entry.note if entry else "",
+                widget=forms.TextInput(attrs=described),
             )
             self.commitment_rows.append((commitment, value_name, note_name))
         self.fields["narrative"].initial = report.narrative

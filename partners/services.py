@@ -586,7 +586,14 @@ def reports_open_due_periods(*, today: dt.date) -> int:
         for p in partners
     ]
     before = ProgressReport.objects.count()
-    ProgressReport.objects.bulk_create(drafts, ignore_conflicts=True)
+    with transaction.atomic():
+        ProgressReport.objects.bulk_create(drafts, ignore_conflicts=True)
+        # Every report's history starts with its creation, here by the system (no actor).
+        unaudited = ProgressReport.objects.filter(period_start=quarter.start, events__isnull=True)
+        ReportEvent.objects.bulk_create(
+            ReportEvent(report_id=pk, action=ReportEvent.Action.CREATED, to_status=ReportStatus.DRAFT)
+            for pk in unaudited.values_list("id", flat=True)
+        )
     return ProgressReport.objects.count() - before
 
 

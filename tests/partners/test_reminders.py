@@ -38,7 +38,6 @@ def _report_due_in(partner, days: int) -> ProgressReport:
 
 def test_the_sweep_opens_a_draft_for_each_champion_once():
     partner = university()
-    PartnerMembership.objects.none()
     # A champion that joined long ago gets a draft for the last closed quarter.
     type(partner).objects.filter(pk=partner.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
     today = timezone.localdate()
@@ -47,6 +46,7 @@ def test_the_sweep_opens_a_draft_for_each_champion_once():
     report = ProgressReport.objects.get(partner=partner)
     assert report.period_start == Quarter.containing(today).previous().start
     assert report.status == "draft"
+    assert list(report.events.values_list("action", "actor")) == [("created", None)]
 
 
 def test_overdue_reports_are_flagged_once_with_an_audit_entry():

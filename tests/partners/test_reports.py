@@ -67,7 +67,8 @@ def test_values_of_the_wrong_type_get_a_clear_error_and_nothing_is_lost(client, 
     assert response.status_code == 400
     html = response.content.decode()
     assert "Enter a number" in html
-    assert f'aria-describedby="id_value_{c.pk}_errors"' in html
+    assert f'aria-describedby="commitment-{c.pk} id_value_{c.pk}_errors"' in html
+    assert f'id="commitment-{c.pk}"' in html and f'id="id_value_{c.pk}_errors"' in html
     report.refresh_from_db()
     assert report.status == "draft" and report.narrative == "First draft"
     assert report.values.get().value == 12
@@ -91,7 +92,9 @@ def test_evidence_is_checked_by_content_and_size(client, setup, settings, name, 
         {"file": SimpleUploadedFile(name, content, content_type="application/pdf")},
     )
     assert response.status_code == 400
-    assert message in response.content.decode()
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-describedby="id_file_helptext id_file_errors"' in html
     assert report.evidence.count() == 0
 
 
