@@ -42,8 +42,11 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def partner_member_required(admin_only: bool = False):
-    """Signed in, acting for an active partner (and its admin if `admin_only`), else 403."""
+def partner_member_required(admin_only: bool = False, staff_redirect: str = ""):
+    """Signed in, acting for an active partner (and its admin if `admin_only`), else 403.
+
+    Partnerships staff without a partner of their own are sent to `staff_redirect` when given.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -51,6 +54,8 @@ def partner_member_required(admin_only: bool = False):
         def wrapper(request, *args, **kwargs):
             membership = selectors.membership_for_user(user=request.user)
             if membership is None:
+                if staff_redirect and request.user.has_perm("partners.view_programme_overview"):
+                    return redirect(staff_redirect)
                 raise PermissionDenied
             if admin_only and membership.role != PartnerMembership.Role.ADMIN:
                 raise PermissionDenied
@@ -100,7 +105,7 @@ def detail(request, slug: str):
 
 
 @require_GET
-@partner_member_required()
+@partner_member_required(staff_redirect="partners:staff_overview")
 def dashboard(request):
     membership = request.membership
     partner = membership.partner

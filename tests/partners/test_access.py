@@ -109,3 +109,9 @@ def test_partnerships_cannot_edit_or_delete_reports_in_the_admin(client, partner
     assert not partnerships_user.has_perm("partners.delete_progressreport")
     assert not partnerships_user.has_perm("partners.change_reportevent")
     assert partnerships_user.has_perm("partners.review_progressreport")
+
+
+def test_partnerships_staff_are_sent_from_the_dashboard_to_the_overview(client, partnerships_user):
+    client.force_login(partnerships_user)
+    response = client.get("/en/partners/dashboard/")
+    assert response.status_code == 302 and response["Location"] == "/en/partners/staff/"
