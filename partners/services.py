@@ -527,18 +527,18 @@ def report_transition(*, report_id: int, action: str, actor, comment: str = "") 
             params={"status": report.get_status_display(), "action": ReportEvent.Action(event).label.lower()},
             code="bad_transition",
         )
+    if action == Transition.SUBMIT and (not report.narrative.strip() or not report.values.exists()):
+        raise ValidationError(_("Add a narrative and at least one value before submitting."), code="incomplete")
+    if action == Transition.RETURN and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to change when returning a report.")})
     now = timezone.now()
     from_status = report.status
     report.status = to_status
     fields = ["status", "updated_at"]
     if action == Transition.SUBMIT:
-        if not report.narrative.strip() or not report.values.exists():
-            raise ValidationError(_("Add a narrative and at least one value before submitting."), code="incomplete")
         report.submitted_at, report.submitted_by = now, actor
         fields += ["submitted_at", "submitted_by"]
     else:
-        if action == Transition.RETURN and not comment.strip():
-            raise ValidationError({"comment": _("Say what needs to change when returning a report.")})
         report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment
         fields += ["reviewed_at", "reviewed_by", "review_comment"]
     report.save(update_fields=fields)
