@@ -214,9 +214,10 @@ def invitation_create(*, partner: Partner, email: str, role: str, language: str,
                 {"email": _("This person already acts for another organisation; each account belongs to one.")}
             )
         if membership:
-            raise ValidationError(
-                {"email": _("This person is already a member of %(partner)s.")}, params={"partner": partner.name}
+            already = ValidationError(
+                _("This person is already a member of %(partner)s."), params={"partner": partner.name}
             )
+            raise ValidationError({"email": already})
     invitation = PartnerInvitation(partner=partner, email=email, role=role, language=language, invited_by=invited_by)
     invitation.full_clean(validate_constraints=False)
     try:
@@ -375,9 +376,8 @@ def report_create(*, partner: Partner, quarter: Quarter, actor=None) -> Progress
         with transaction.atomic():
             report.save()
     except IntegrityError as exc:
-        raise ValidationError(
-            {"period": DUPLICATE_PERIOD_MESSAGE}, params={"period": quarter.label}, code="duplicate_period"
-        ) from exc
+        duplicate = ValidationError(DUPLICATE_PERIOD_MESSAGE, params={"period": quarter.label}, code="duplicate_period")
+        raise ValidationError({"period": duplicate}) from exc
     _audit(report=report, action=ReportEvent.Action.CREATED, actor=actor, to_status=report.status)
     return report
 

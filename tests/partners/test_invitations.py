@@ -115,6 +115,8 @@ def test_one_organisation_per_person_and_one_pending_invitation_per_address():
     admin_b = partner_admin(b)
     with pytest.raises(ValidationError, match="another organisation"):
         invitation_create(partner=a, email=admin_b.email.upper(), role="member", language="en", invited_by=None)
+    with pytest.raises(ValidationError, match=f"already a member of {b.name}"):
+        invitation_create(partner=b, email=admin_b.email, role="member", language="en", invited_by=None)
     invitation_create(partner=a, email="new@example.org", role="member", language="en", invited_by=None)
     with pytest.raises(ValidationError, match="already waiting"):
         invitation_create(partner=a, email="NEW@example.org", role="admin", language="en", invited_by=None)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,8 @@ def test_a_second_report_for_the_same_period_is_refused_by_the_database(setup):
     report_create(partner=partner, quarter=quarter, actor=admin)
     with pytest.raises(ValidationError) as excinfo:
         report_create(partner=partner, quarter=quarter, actor=admin)
-    assert "exists already" in str(excinfo.value)
+    assert f"A report for Q{quarter.number} {quarter.year}" in str(excinfo.value)
+    assert excinfo.value.error_dict["period"][0].code == "duplicate_period"
     # The constraint holds even for code that bypasses the service.
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressReport.objects.create(
@@ -54,7 +56,9 @@ def test_the_dashboard_explains_a_duplicate_period(client, setup):
     client.force_login(admin)
     response = client.post("/en/partners/dashboard/reports/new/", {"period": last_quarter().key})
     assert response.status_code == 400
-    assert "exists already" in response.content.decode()
+    html = response.content.decode()
+    assert "exists already" in html and "%(period)s" not in html
+    assert f"Q{last_quarter().number} {last_quarter().year}" in html
 
 
 def test_values_of_the_wrong_type_get_a_clear_error_and_nothing_is_lost(client, setup):
@@ -104,7 +108,9 @@ def test_png_and_jpeg_evidence_is_accepted_and_audited(setup):
     png = report_add_evidence(report_id=report.pk, actor=admin, upload=SimpleUploadedFile("a.png", PNG, "text/plain"))
     jpg = report_add_evidence(report_id=report.pk, actor=admin, upload=SimpleUploadedFile("b.jpg", JPEG))
     assert (png.content_type, jpg.content_type) == ("image/png", "image/jpeg")
-    assert png.file.name.endswith(".png") and "a.png" not in png.file.name
+    # Stored under a random name, never the uploaded one.
+    assert re.fullmatch(rf"partners/evidence/{partner.pk}/[0-9a-f]{{24}}\.png", png.file.name), png.file.name
+    assert png.original_name == "a.png"
     assert report.events.filter(action=ReportEvent.Action.EVIDENCE_ADDED).count() == 2
 
 
