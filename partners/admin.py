@@ -52,8 +52,16 @@ class PartnerAdmin(admin.ModelAdmin):
     list_filter = ["sector", "is_impact_champion", "is_active", "country"]
     search_fields = ["name", "slug", "referral_code"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["invite_link", "created_at", "updated_at"]
     inlines = [MembershipInline, CommitmentInline]
+
+    @admin.display(description=_("Invite"))
+    def invite_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:partners_partnerinvitation_add") + f"?partner={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Invite someone to act for this partner"))
+
     actions = ["adopt_framework"]
 
     @admin.action(description=_("Adopt the sector framework as commitments"), permissions=["change"])

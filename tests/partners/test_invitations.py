@@ -179,3 +179,12 @@ def test_a_partner_admin_withdraws_a_pending_invitation_of_their_own_only(client
     theirs.refresh_from_db()
     assert mine.revoked_at is not None and theirs.revoked_at is None
     assert client.get(f"/en/partners/invitations/{invitation_token(mine)}/").status_code == 404
+
+
+def test_the_partner_admin_page_links_to_an_invitation_for_it(client, partnerships_user):
+    partner = university()
+    client.force_login(partnerships_user)
+    html = client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
+    assert f"/admin/partners/partnerinvitation/add/?partner={partner.pk}" in html
+    form = client.get(f"/admin/partners/partnerinvitation/add/?partner={partner.pk}").context["adminform"].form
+    assert str(form.initial["partner"]) == str(partner.pk)
