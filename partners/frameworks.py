@@ -325,7 +325,7 @@ FRAMEWORKS: dict[str, list[FrameworkAction]] = {
 
 # Actions whose indicator is the number of confirmed pledges through the partner's
 # referral link: a new report starts with that figure filled in.
-SIGNUP_ACTIONS = frozenset({"gov-2", "gov-5", "corp-4", "uni-2"})
+SIGNUP_ACTIONS = frozenset({"gov-2", "corp-4", "uni-2"})
 
 _BY_CODE = {action.code: action for actions in FRAMEWORKS.values() for action in actions}
 

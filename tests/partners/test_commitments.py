@@ -101,3 +101,16 @@ def test_a_new_report_starts_sign_up_commitments_from_the_pledge_count(client):
     uni1, uni2 = partner.commitments.order_by("framework_code")
     assert form[f"value_{uni2.pk}"].value() == 7
     assert form[f"value_{uni1.pk}"].value() is None
+
+
+def test_the_sign_up_target_becomes_the_sign_up_commitments_target_unless_set():
+    from partners.services import partner_set_signup_target
+
+    partner = university()
+    commitments_adopt_framework(partner=partner, codes=["uni-1", "uni-2"])
+    partner_set_signup_target(partner=partner, target=800)
+    targets = dict(partner.commitments.values_list("framework_code", "target_value"))
+    assert targets == {"uni-1": None, "uni-2": 800}
+    partner.commitments.filter(framework_code="uni-2").update(target_value=650)
+    partner_set_signup_target(partner=partner, target=900)
+    assert partner.commitments.get(framework_code="uni-2").target_value == 650
