@@ -120,6 +120,7 @@ def dashboard(request):
     reports = list(selectors.partner_reports(partner=partner))
     for report in reports:
         report.overdue = report.is_overdue(today)
+    to_complete = sorted((r for r in reports if r.is_open), key=lambda r: r.due_date)
     context = {
         "partner": partner,
         "membership": membership,
@@ -133,6 +134,7 @@ def dashboard(request):
         "members": members,
         "pending": pending,
         "reports": reports,
+        "to_complete": to_complete,
         "referral_url": link,
         "qr": qr_svg(link, title=gettext("QR code of your referral link")),
         "chart": chart,

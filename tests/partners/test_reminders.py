@@ -141,3 +141,14 @@ def test_the_sweep_is_on_the_beat_schedule():
 
     entry = app.conf.beat_schedule["partners-reports-sweep"]
     assert entry["task"] == reports_sweep_task.name
+
+
+def test_the_dashboard_lists_reports_to_complete_with_overdue_first(client):
+    partner = university()
+    admin = partner_admin(partner)
+    overdue = _report_due_in(partner, -2)
+    client.force_login(admin)
+    response = client.get("/en/partners/dashboard/")
+    assert [r.pk for r in response.context["to_complete"]] == [overdue.pk]
+    html = response.content.decode()
+    assert "Reports to complete" in html and "Overdue" in html
