@@ -152,3 +152,21 @@ def test_the_dashboard_lists_reports_to_complete_with_overdue_first(client):
     assert [r.pk for r in response.context["to_complete"]] == [overdue.pk]
     html = response.content.decode()
     assert "Reports to complete" in html and "Overdue" in html
+
+
+def test_a_reminder_claimed_by_a_worker_that_died_is_sent_by_a_later_sweep(mailoutbox):
+    partner = university()
+    admin = partner_admin(partner)
+    _report_due_in(partner, 1)
+    reminders_schedule(today=timezone.localdate())
+    reminder = ReportReminder.objects.get()
+    # A worker claimed it a minute ago and is (as far as anyone knows) still sending: leave it alone.
+    ReportReminder.objects.filter(pk=reminder.pk).update(claimed_at=timezone.now() - dt.timedelta(minutes=1))
+    assert reminders_dispatch_unsent() == 0
+    assert reminder_send(reminder_id=reminder.pk) is False
+    # Eleven minutes on, the claim is stale: the worker died mid-send.
+    ReportReminder.objects.filter(pk=reminder.pk).update(claimed_at=timezone.now() - dt.timedelta(minutes=11))
+    assert reminders_dispatch_unsent() == 1
+    assert [m.to for m in mailoutbox] == [[admin.email]]
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None and reminder.claimed_at is None
