@@ -27,7 +27,17 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.partner": ("view",),
     },
     PARTNERSHIPS: {
-        "partners": ("view", "add", "change", "delete"),
+        # Least privilege: reports are reviewed (custom permissions on the
+        # model), never edited or deleted; the audit trail is read-only.
+        "partners.partner": ("view", "add", "change"),
+        "partners.partnermembership": ("view", "add", "change", "delete"),
+        "partners.partnerinvitation": ("view", "add", "change"),
+        "partners.commitment": ("view", "add", "change", "delete"),
+        "partners.progressreport": ("view",),
+        "partners.reportvalue": ("view",),
+        "partners.reportevidence": ("view",),
+        "partners.reportevent": ("view",),
+        "partners.reportreminder": ("view",),
         "pledges.pledge": ("view",),
     },
     KIT_EDITORS: {

@@ -404,3 +404,15 @@ STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
+
+# --- partners ---
+# Days after a quarter ends that its progress report is due.
+PARTNERS_REPORT_GRACE_DAYS = env_int("PARTNERS_REPORT_GRACE_DAYS", 30)
+# Days before the due date that partner admins get a reminder.
+PARTNERS_REMINDER_DAYS_BEFORE = env_int("PARTNERS_REMINDER_DAYS_BEFORE", 7)
+# First retry delay (seconds) of a failed reminder email; doubles each time.
+PARTNERS_REMINDER_RETRY_SECONDS = env_int("PARTNERS_REMINDER_RETRY_SECONDS", 60)
+PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 14)
+PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Hourly: open due report drafts, flag overdue ones, send (and re-send) reminders. Idempotent.
+CELERY_BEAT_SCHEDULE["partners-reports-sweep"] = {"task": "partners.tasks.reports_sweep", "schedule": 3600.0}

@@ -1,8 +1,29 @@
+"""Reads of the partners app. Pledge counts come only from `pledges.selectors`."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
 
-from partners.models import Partner, PartnerMembership
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from partners.models import (
+    IMPACT_SECTORS,
+    Commitment,
+    CommitmentStatus,
+    Partner,
+    PartnerInvitation,
+    PartnerMembership,
+    ProgressReport,
+    ReportStatus,
+    Sector,
+)
+
+SIGNUPS_CACHE_SECONDS = 300
+PROGRAMME_GOAL_PER_SECTOR = 10
 
 
 def membership_for_user(*, user) -> PartnerMembership | None:
@@ -25,3 +46,246 @@ def partner_by_referral_code(*, code: str) -> Partner | None:
 
 def partners_public() -> QuerySet[Partner]:
     return Partner.objects.filter(is_active=True)
+
+
+# --- Sign-ups ------------------------------------------------------------------------
+
+
+def _signups_key(partner_id: int) -> str:
+    return f"partners:signups:{partner_id}"
+
+
+def partner_signups(*, partner_id: int, fresh: bool = False) -> int:
+    """Confirmed pledges through the partner's link; public pages may read a value 5 minutes old."""
+    from pledges.selectors import partner_signup_total
+
+    if not fresh:
+        cached = cache.get(_signups_key(partner_id))
+        if cached is not None:
+            return cached
+    total = partner_signup_total(partner_id=partner_id)
+    cache.set(_signups_key(partner_id), total, SIGNUPS_CACHE_SECONDS)
+    return total
+
+
+def partner_signups_many(*, partner_ids: list[int]) -> dict[int, int]:
+    """Sign-up totals for many partners with one cache round trip; misses ask the pledges selector."""
+    from pledges.selectors import partner_signup_total
+
+    found = cache.get_many([_signups_key(pk) for pk in partner_ids])
+    totals = {pk: found[_signups_key(pk)] for pk in partner_ids if _signups_key(pk) in found}
+    missing = {}
+    for pk in partner_ids:
+        if pk not in totals:
+            totals[pk] = missing[_signups_key(pk)] = partner_signup_total(partner_id=pk)
+    if missing:
+        cache.set_many(missing, SIGNUPS_CACHE_SECONDS)
+    return totals
+
+
+def percent(part: float, whole: float) -> int:
+    if not whole:
+        return 0
+    return max(0, min(100, int(part * 100 / whole)))
+
+
+@dataclass
+class SignupChart:
+    """A server-rendered SVG line chart: cumulative sign-ups per day against the target."""
+
+    width: int
+    height: int
+    points: str
+    area: str
+    target_y: float | None
+    target_label_y: float | None
+    max_value: int
+    total: int
+    start: dt.date
+    end: dt.date
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    rows: list[tuple[dt.date, int, int]] = field(default_factory=list)
+
+
+def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, height: int = 220) -> SignupChart:
+    from pledges.selectors import partner_signup_series
+
+    total = partner_signups(partner_id=partner.pk, fresh=True)
+    series = dict(partner_signup_series(partner_id=partner.pk, days=days))
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=days - 1)
+    in_window = sum(n for day, n in series.items() if day >= start)
+    running = max(0, total - in_window)  # everything before the window
+    rows = []
+    for i in range(days):
+        day = start + dt.timedelta(days=i)
+        running += series.get(day, 0)
+        rows.append((day, series.get(day, 0), running))
+    target = partner.signup_target or 0
+    # The scale shows the target line when it is within 3x of the curve, else the curve fills the chart.
+    peak = max(running, 1)
+    max_value = max(peak, target) if target and target <= peak * 3 else peak
+    pad_l, pad_b, pad_t = 48, 20, 10
+    plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
+
+    def y(value: float) -> float:
+        return round(pad_t + plot_h - (value / max_value) * plot_h, 1)
+
+    coords = [(round(pad_l + i * plot_w / max(days - 1, 1), 1), y(c)) for i, (_d, _n, c) in enumerate(rows)]
+    points = " ".join(f"{x},{yy}" for x, yy in coords)
+    area = f"{pad_l},{pad_t + plot_h} " + points + f" {coords[-1][0]},{pad_t + plot_h}"
+    ticks = [(y(max_value * f / 4), int(max_value * f / 4)) for f in range(5)]
+    return SignupChart(
+        width=width,
+        height=height,
+        points=points,
+        area=area,
+        target_y=y(target) if target and target <= max_value else None,
+        target_label_y=max(y(target) - 6, 12) if target and target <= max_value else None,
+        max_value=max_value,
+        total=total,
+        start=start,
+        end=end,
+        y_ticks=ticks,
+        rows=[r for r in rows if r[1]],
+    )
+
+
+# --- Public pages ---------------------------------------------------------------------
+
+
+def _public_commitments() -> Prefetch:
+    return Prefetch("commitments", queryset=Commitment.objects.order_by("position", "id"))
+
+
+def champions() -> QuerySet[Partner]:
+    return (
+        Partner.objects.filter(is_active=True, is_impact_champion=True, sector__in=IMPACT_SECTORS)
+        .annotate(
+            commitments_total=Count("commitments", distinct=True),
+            commitments_achieved=Count(
+                "commitments", filter=Q(commitments__status=CommitmentStatus.ACHIEVED), distinct=True
+            ),
+        )
+        .order_by("sector", "name")
+    )
+
+
+def champions_by_sector() -> list[dict]:
+    """Champions grouped by sector, each with sign-ups and progress, for the public list."""
+    partners = list(champions())
+    signups = partner_signups_many(partner_ids=[p.pk for p in partners])
+    groups = []
+    for sector in IMPACT_SECTORS:
+        members = [p for p in partners if p.sector == sector]
+        for p in members:
+            p.signups = signups[p.pk]
+            p.signup_percent = percent(p.signups, p.signup_target)
+        groups.append({"sector": sector, "label": Sector(sector).label, "partners": members})
+    return groups
+
+
+def partner_public(*, slug: str) -> Partner | None:
+    partner = Partner.objects.filter(slug=slug, is_active=True).prefetch_related(_public_commitments()).first()
+    if partner is None:
+        return None
+    partner.signups = partner_signups(partner_id=partner.pk)
+    partner.signup_percent = percent(partner.signups, partner.signup_target)
+    partner.latest_report = latest_approved_report(partner=partner)
+    return partner
+
+
+def latest_approved_report(*, partner: Partner) -> ProgressReport | None:
+    return partner.reports.filter(status=ReportStatus.APPROVED).order_by("-period_start").first()
+
+
+def partners_api_queryset() -> QuerySet[Partner]:
+    latest = ProgressReport.objects.filter(status=ReportStatus.APPROVED).order_by("partner_id", "-period_start")
+    return champions().prefetch_related(
+        _public_commitments(), Prefetch("reports", queryset=latest, to_attr="approved_reports")
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------------
+
+
+def partner_commitments(*, partner: Partner) -> QuerySet[Commitment]:
+    return partner.commitments.order_by("position", "id")
+
+
+def partner_reports(*, partner: Partner) -> QuerySet[ProgressReport]:
+    return partner.reports.order_by("-period_start")
+
+
+def partner_team(*, partner: Partner) -> tuple[QuerySet[PartnerMembership], QuerySet[PartnerInvitation]]:
+    members = partner.memberships.select_related("user").order_by("role", "user__email")
+    pending = partner.invitations.filter(accepted_at=None, revoked_at=None).order_by("-created_at")
+    return members, pending
+
+
+def report_for_member(*, user, pk: int) -> ProgressReport | None:
+    """A report of the user's own organisation, or None (-> 404) for anything else."""
+    membership = membership_for_user(user=user)
+    if membership is None:
+        return None
+    return (
+        ProgressReport.objects.filter(pk=pk, partner=membership.partner)
+        .select_related("partner", "submitted_by", "reviewed_by")
+        .first()
+    )
+
+
+# --- Programme overview (Partnerships staff) ----------------------------------------------
+
+
+def programme_overview(*, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    partners = list(champions())
+    signups = partner_signups_many(partner_ids=[p.pk for p in partners])
+    status_counts = Counter(
+        Commitment.objects.filter(partner__in=[p.pk for p in partners]).values_list("partner_id", "status")
+    )
+    sectors = []
+    for sector in IMPACT_SECTORS:
+        count = sum(1 for p in partners if p.sector == sector)
+        sectors.append(
+            {
+                "sector": sector,
+                "label": Sector(sector).label,
+                "count": count,
+                "goal": PROGRAMME_GOAL_PER_SECTOR,
+                "percent": percent(count, PROGRAMME_GOAL_PER_SECTOR),
+            }
+        )
+    overdue = list(
+        ProgressReport.objects.filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED), due_date__lt=today)
+        .select_related("partner")
+        .order_by("due_date")
+    )
+    overdue_per_partner = Counter(r.partner_id for r in overdue)
+    rows = []
+    for p in partners:
+        statuses = {s: status_counts[(p.pk, s)] for s in CommitmentStatus.values}
+        rows.append(
+            {
+                "partner": p,
+                "signups": signups[p.pk],
+                "signup_percent": percent(signups[p.pk], p.signup_target),
+                "statuses": statuses,
+                "commitments": sum(statuses.values()),
+                "overdue": overdue_per_partner[p.pk],
+            }
+        )
+    awaiting = (
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("partner").order_by("submitted_at")
+    )
+    totals = Counter()
+    for row in rows:
+        totals.update(row["statuses"])
+    return {
+        "sectors": sectors,
+        "rows": rows,
+        "overdue": overdue,
+        "awaiting": list(awaiting),
+        "status_totals": [(s, CommitmentStatus(s).label, totals[s]) for s in CommitmentStatus.values],
+    }

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import ScopedRateThrottle
+
+from partners import selectors
+from partners.api.serializers import PartnerOutSerializer
+from partners.models import IMPACT_SECTORS
+
+EXAMPLE = {
+    "slug": "waterloo",
+    "name": "University of Waterloo",
+    "sector": "university",
+    "country": "CA",
+    "website": "https://uwaterloo.ca",
+    "logo": None,
+    "url": "/en/partners/waterloo/",
+    "description": "Mandatory gender orientation for new students.",
+    "signup_target": 10000,
+    "signups": 4210,
+    "commitments": [
+        {
+            "title": "Men and boys on campus sign up",
+            "pillar": "mobilization",
+            "indicator": "Men on campus signed up",
+            "baseline": "0.00",
+            "target_value": "10000.00",
+            "current_value": "4210.00",
+            "unit": "people",
+            "due_date": "2026-09-30",
+            "status": "on_track",
+        }
+    ],
+    "latest_report": {"period_start": "2026-07-01", "period_end": "2026-09-30", "narrative": "Campus launch held."},
+}
+
+
+class PartnerListView(generics.ListAPIView):
+    """IMPACT 10x10x10 champions with their public commitments and progress."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_read"
+    serializer_class = PartnerOutSerializer
+
+    def get_queryset(self):
+        qs = selectors.partners_api_queryset()
+        sector = self.request.query_params.get("sector")
+        if sector in IMPACT_SECTORS:
+            qs = qs.filter(sector=sector)
+        return qs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # Sign-up totals for the page in one cache round trip.
+        rows = page if page is not None else list(queryset)
+        totals = selectors.partner_signups_many(partner_ids=[p.pk for p in rows])
+        for partner in rows:
+            partner.signups = totals[partner.pk]
+        return page
+
+    @extend_schema(
+        parameters=[OpenApiParameter("sector", enum=list(IMPACT_SECTORS), required=False)],
+        examples=[
+            OpenApiExample(
+                "A university champion",
+                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE]},
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PartnerDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_read"
+    serializer_class = PartnerOutSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.partners_api_queryset()
+
+    def get_object(self):
+        partner = super().get_object()
+        partner.signups = selectors.partner_signups(partner_id=partner.pk)
+        return partner
+
+    @extend_schema(examples=[OpenApiExample("A university champion", value=EXAMPLE, response_only=True)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport
+from partners.periods import Quarter, recent_quarters
+from partners.services import validate_evidence
+
+
+class DescribedErrorsMixin:
+    """Ties each field's errors to it with aria-describedby, for screen readers."""
+
+    def _tie_errors(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                ids = field.widget.attrs.get("aria-describedby", "").split()
+                if field.help_text:
+                    # Setting the attribute ourselves turns off Django's own help-text link: keep it.
+                    ids.append(f"{self[name].auto_id}_helptext")
+                ids.append(f"{self[name].auto_id}_errors")
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+                field.widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self):
+        super().full_clean()
+        self._tie_errors()
+
+
+class SignupTargetForm(DescribedErrorsMixin, forms.Form):
+    signup_target = forms.IntegerField(
+        label=_("Number of men and boys you aim to enlist"), min_value=0, max_value=100_000_000
+    )
+
+
+class FrameworkAdoptForm(DescribedErrorsMixin, forms.Form):
+    actions = forms.MultipleChoiceField(
+        label=_("Framework actions"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    def __init__(self, *args, available=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = [(a.code, a.title) for a in available]
+        self.fields["actions"].initial = [a.code for a in available]
+        self.descriptions = {a.code: a.description for a in available}
+
+
+class CommitmentForm(DescribedErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["pillar", "title", "description", "indicator", "baseline", "target_value", "unit", "due_date"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title": _("Leave empty to keep the framework's wording, shown in each visitor's language."),
+            "target_value": _("The value of the indicator you aim to reach by the due date."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.framework_code:
+            # Empty fields keep the framework's (translated) wording: show it as the placeholder.
+            for name in ("title", "description", "indicator", "unit"):
+                self.fields[name].widget.attrs["placeholder"] = getattr(self.instance, f"display_{name}")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title") and not (self.instance and self.instance.framework_code):
+            self.add_error("title", _("A commitment of your own needs a title."))
+        return data
+
+
+class NewReportForm(DescribedErrorsMixin, forms.Form):
+    period = forms.ChoiceField(label=_("Reporting period"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(q.key, q.label) for q in recent_quarters(timezone.localdate(), 5)]
+
+    def clean_period(self) -> Quarter:
+        quarter = Quarter.parse(self.cleaned_data["period"])
+        if quarter is None:
+            raise ValidationError(_("Choose a reporting period from the list."))
+        return quarter
+
+
+class ReportForm(DescribedErrorsMixin, forms.Form):
+    """The narrative and one value (with a note) per commitment."""
+
+    narrative = forms.CharField(
+        label=_("What did you do this period?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+    )
+
+    def __init__(self, *args, report: ProgressReport, commitments, signups: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.frameworks import SIGNUP_ACTIONS
+
+        existing = {v.commitment_id: v for v in report.values.all()}
+        self.commitment_rows = []
+        for commitment in commitments:
+            entry = existing.get(commitment.pk)
+            value_name, note_name = f"value_{commitment.pk}", f"note_{commitment.pk}"
+            unit = f" ({commitment.display_unit})" if commitment.display_unit else ""
+            # The indicator alone can repeat across commitments: tie each input to its commitment's title.
+            described = {"aria-describedby": f"commitment-{commitment.pk}"}
+            self.fields[value_name] = forms.DecimalField(
+                widget=forms.NumberInput(attrs={**described, "step": "any"}),
+                label=f"{commitment.display_indicator or _('Value')}{unit}",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=entry.value
+                if entry
+                else (signups if signups is not None and commitment.framework_code in SIGNUP_ACTIONS else None),
+                error_messages={"invalid": _("Enter a number, such as 1200 or 35.5.")},
+            )
+            self.fields[note_name] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=500,
+                initial=entry.note if entry else "",
+                widget=forms.TextInput(attrs=described),
+            )
+            self.commitment_rows.append((commitment, value_name, note_name))
+        self.fields["narrative"].initial = report.narrative
+
+    def values(self) -> dict[int, tuple[Decimal | None, str]]:
+        return {c.pk: (self.cleaned_data.get(v), self.cleaned_data.get(n) or "") for c, v, n in self.commitment_rows}
+
+    def rows(self):
+        for commitment, value_name, note_name in self.commitment_rows:
+            yield commitment, self[value_name], self[note_name]
+
+
+class EvidenceForm(DescribedErrorsMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("PDF, PNG or JPEG, up to %(mb)s MB.") % {"mb": settings.PARTNERS_EVIDENCE_MAX_BYTES // 1048576},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_evidence(upload)
+        return upload
+
+
+class InviteForm(DescribedErrorsMixin, forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=PartnerMembership.Role.choices, initial=PartnerMembership.Role.MEMBER
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = get_language()
+
+
+class ReviewForm(DescribedErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return to the partner with comments"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comments for the partner"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what needs to change when returning a report."))
+        return data
+
+
+class AcceptNewAccountForm(DescribedErrorsMixin, forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class AdminInvitationForm(forms.ModelForm):
+    """Staff invite from the admin; the same checks as the service, shown on the form."""
+
+    class Meta:
+        model = PartnerInvitation
+        fields = ["partner", "email", "role", "language"]
+
+    def clean(self):
+        data = super().clean()
+        email, partner = (data.get("email") or "").strip().lower(), data.get("partner")
+        if email and partner:
+            user = get_user_model().objects.filter(email__iexact=email).first()
+            membership = PartnerMembership.objects.filter(user=user).first() if user else None
+            if membership:
+                raise ValidationError(_("This person already acts for an organisation."))
+            if PartnerInvitation.objects.filter(
+                partner=partner, email__iexact=email, accepted_at=None, revoked_at=None
+            ).exists():
+                raise ValidationError(_("An invitation to this address is already waiting to be accepted."))
+        return data

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partners.models import Sector
+from partners.services import commitments_adopt_framework
+from tests.factories import PartnerFactory
+from tests.partners.factories import commitment, confirmed_pledges, draft_report, university
+
+pytestmark = pytest.mark.django_db
+
+
+def _champions(n_per_sector: int = 3):
+    partners = []
+    for sector in (Sector.GOVERNMENT, Sector.CORPORATION, Sector.UNIVERSITY):
+        for _ in range(n_per_sector):
+            p = PartnerFactory(sector=sector, is_impact_champion=True, signup_target=100)
+            commitments_adopt_framework(partner=p)
+            partners.append(p)
+    return partners
+
+
+def test_the_list_groups_champions_by_sector_with_progress(client):
+    partners = _champions(1)
+    confirmed_pledges(partners[2], 25)
+    PartnerFactory(name="Not a champion", sector=Sector.UNIVERSITY, is_impact_champion=False)
+    PartnerFactory(name="Inactive champion", sector=Sector.UNIVERSITY, is_impact_champion=True, is_active=False)
+    PartnerFactory(name="A civil society group", sector=Sector.CIVIL_SOCIETY, is_impact_champion=True)
+    html = client.get("/en/partners/").content.decode()
+    for p in partners:
+        assert p.name in html
+    for hidden in ("Not a champion", "Inactive champion", "A civil society group"):
+        assert hidden not in html
+    assert html.index("Government") < html.index("Corporation") < html.index("University")
+    assert 'aria-valuenow="25"' in html
+
+
+def test_the_list_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    _champions(2)
+    client.get("/en/partners/")  # warms the sign-up cache
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/partners/")
+    _champions(3)
+    client.get("/en/partners/")
+    with CaptureQueriesContext(connection) as more:
+        client.get("/en/partners/")
+    assert len(few) == len(more) <= 3
+
+
+def test_a_partner_page_shows_only_approved_progress(client, partnerships_user):
+    from decimal import Decimal
+
+    from partners.services import Transition, report_create, report_transition, report_update
+    from tests.partners.factories import last_quarter, partner_admin
+
+    partner = university(slug="campus")
+    admin = partner_admin(partner)
+    c = commitment(partner, title="Mandatory orientation")
+    older = report_create(partner=partner, quarter=last_quarter().previous(), actor=admin)
+    report_update(report_id=older.pk, actor=admin, narrative="Approved words", values={c.pk: (Decimal(300), "")})
+    report_transition(report_id=older.pk, action=Transition.SUBMIT, actor=admin)
+    report_transition(report_id=older.pk, action=Transition.APPROVE, actor=partnerships_user)
+    draft = draft_report(partner)
+    report_update(report_id=draft.pk, actor=admin, narrative="Draft words", values={c.pk: (Decimal(900), "")})
+    html = client.get("/en/partners/campus/").content.decode()
+    assert "Mandatory orientation" in html
+    assert "Approved words" in html and "300" in html
+    assert "Draft words" not in html and "900" not in html
+
+
+def test_unknown_and_inactive_partners_are_404(client):
+    PartnerFactory(slug="gone", is_active=False)
+    assert client.get("/en/partners/gone/").status_code == 404
+    assert client.get("/en/partners/nobody/").status_code == 404
+
+
+def test_pages_render_in_arabic_right_to_left(client):
+    _champions(1)
+    partner = university(slug="rtl")
+    commitments_adopt_framework(partner=partner)
+    for url in ("/ar/partners/", "/ar/partners/rtl/"):
+        html = client.get(url).content.decode()
+        assert 'dir="rtl"' in html
+
+
+def test_the_api_lists_public_data_only(client, django_assert_num_queries):
+    partners = _champions(2)
+    confirmed_pledges(partners[0], 4)
+    draft = draft_report(partners[0])
+    draft.narrative = "secret draft"
+    draft.save()
+    client.get("/api/v1/partners/")  # warm the sign-up cache
+    with django_assert_num_queries(4):  # count, page, commitments, approved reports
+        response = client.get("/api/v1/partners/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 6
+    row = next(r for r in data["results"] if r["slug"] == partners[0].slug)
+    assert row["signups"] == 4
+    assert len(row["commitments"]) == len(partners[0].commitments.all())
+    assert row["latest_report"] is None
+    body = response.content.decode()
+    for private in ("referral_code", partners[0].referral_code, "secret draft", "email"):
+        assert private not in body
+    sector = client.get("/api/v1/partners/?sector=university").json()
+    assert {r["sector"] for r in sector["results"]} == {"university"}
+    assert client.get(f"/api/v1/partners/{partners[0].slug}/").json()["signups"] == 4
+
+
+def test_the_api_is_in_the_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/partners/" in schema
