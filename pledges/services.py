@@ -199,7 +199,7 @@ def pledge_geocode(*, pledge_id: int) -> bool:
     pledge = Pledge.objects.filter(pk=pledge_id, geocoded_at__isnull=True).exclude(city="").first()
     if pledge is None or pledge.location_source == Pledge.LocationSource.BROWSER:
         return False
-    position = geocoder()(country=pledge.country, city=pledge.city)
+    position = geocoder()(country=pledge.country.code, city=pledge.city)
     with transaction.atomic():
         locked = Pledge.objects.select_for_update().filter(pk=pledge_id, geocoded_at__isnull=True).first()
         if locked is None:
@@ -210,8 +210,8 @@ def pledge_geocode(*, pledge_id: int) -> bool:
         if position and position != old and locked.location_source != Pledge.LocationSource.BROWSER:
             if locked.status == Pledge.Status.CONFIRMED:
                 # Already counted at its old place: move it.
-                counting.emit([(locked.pk, locked.country, *old)], delta=-1)
-                counting.emit([(locked.pk, locked.country, *position)], delta=+1)
+                counting.emit([(locked.pk, locked.country.code, *old)], delta=-1)
+                counting.emit([(locked.pk, locked.country.code, *position)], delta=+1)
             locked.lat10, locked.lng10 = position
             locked.location_source = Pledge.LocationSource.TOWN
             fields += ["lat10", "lng10", "location_source"]
