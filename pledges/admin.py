@@ -45,7 +45,15 @@ class InvalidationForm(forms.Form):
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
     list_display = ["first_name", "email", "country", "city", "status", "partner", "created_at", "confirmed_at"]
-    list_filter = ["status", "source", "created_at", "confirmed_at", "location_source", ("partner", admin.RelatedOnlyFieldListFilter), "country"]
+    list_filter = [
+        "status",
+        "source",
+        "created_at",
+        "confirmed_at",
+        "location_source",
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        "country",
+    ]
     search_fields = ["email_canonical", "first_name", "=ip_hash", "=email_domain", "city"]
     list_select_related = ["partner"]
     date_hierarchy = "created_at"
@@ -151,4 +159,3 @@ class RecordedActionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-

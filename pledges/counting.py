@@ -38,24 +38,33 @@ def _lock(*, wait: bool) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+_UPSERT_COUNTRY = (
+    "INSERT INTO pledges_countrycount (country, n, updated_at) VALUES (%s, %s, %s) "
+    "ON CONFLICT (country) DO UPDATE SET n = {n}, updated_at = excluded.updated_at"
+)
+_UPSERT_CELL = (
+    "INSERT INTO pledges_cellcount (country, lat10, lng10, n) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (country, lat10, lng10) DO UPDATE SET n = {n}"
+)
+# Plain SQL that PostgreSQL and SQLite share: add to the counts, or (reconcile) replace them.
+_SQL = {
+    False: (
+        _UPSERT_COUNTRY.format(n="pledges_countrycount.n + excluded.n"),
+        _UPSERT_CELL.format(n="pledges_cellcount.n + excluded.n"),
+    ),
+    True: (_UPSERT_COUNTRY.format(n="excluded.n"), _UPSERT_CELL.format(n="excluded.n")),
+}
+
+
 def _add_counts(by_country: Counter, by_cell: Counter, *, replace: bool = False) -> None:
-    """Upsert counts; `replace` sets them, otherwise adds to them. Plain SQL that PostgreSQL and SQLite share."""
+    """Upsert counts; `replace` sets them, otherwise adds to them."""
     now = timezone.now()
-    op = "excluded.n" if replace else "pledges_countrycount.n + excluded.n"
-    cell_op = "excluded.n" if replace else "pledges_cellcount.n + excluded.n"
+    country_sql, cell_sql = _SQL[replace]
     with connection.cursor() as cursor:
         if by_country:
-            cursor.executemany(
-                "INSERT INTO pledges_countrycount (country, n, updated_at) VALUES (%s, %s, %s) "
-                f"ON CONFLICT (country) DO UPDATE SET n = {op}, updated_at = excluded.updated_at",  # noqa: S608 - op is one of two literals
-                [(country, n, now) for country, n in by_country.items()],
-            )
+            cursor.executemany(country_sql, [(country, n, now) for country, n in by_country.items()])
         if by_cell:
-            cursor.executemany(
-                "INSERT INTO pledges_cellcount (country, lat10, lng10, n) VALUES (%s, %s, %s, %s) "
-                f"ON CONFLICT (country, lat10, lng10) DO UPDATE SET n = {cell_op}",  # noqa: S608 - literal
-                [(c, lat, lng, n) for (c, lat, lng), n in by_cell.items()],
-            )
+            cursor.executemany(cell_sql, [(c, lat, lng, n) for (c, lat, lng), n in by_cell.items()])
 
 
 def fold_events(*, limit: int = 20000, wait: bool = False) -> int:
@@ -110,10 +119,18 @@ def reconcile_counts() -> int:
             cursor.execute("SELECT country, lat10, lng10, n FROM pledges_cellcount")
             have_cell = {(c, lat, lng): n for c, lat, lng, n in cursor.fetchall()}
         fix_country = Counter(
-            {k: truth_country.get(k, 0) for k in set(truth_country) | set(have_country) if truth_country.get(k, 0) != have_country.get(k, 0)}
+            {
+                k: truth_country.get(k, 0)
+                for k in set(truth_country) | set(have_country)
+                if truth_country.get(k, 0) != have_country.get(k, 0)
+            }
         )
         fix_cell = Counter(
-            {k: truth_cell.get(k, 0) for k in set(truth_cell) | set(have_cell) if truth_cell.get(k, 0) != have_cell.get(k, 0)}
+            {
+                k: truth_cell.get(k, 0)
+                for k in set(truth_cell) | set(have_cell)
+                if truth_cell.get(k, 0) != have_cell.get(k, 0)
+            }
         )
         _add_counts(fix_country, fix_cell, replace=True)
     drift = len(fix_country) + len(fix_cell)

@@ -34,9 +34,9 @@ def _geoip_reader():
 
     path = settings.GEOIP_PATH
     if not path:
-        import _maxminddb_geolite2
-
         from pathlib import Path
+
+        import _maxminddb_geolite2
 
         path = str(Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb")
     try:
@@ -92,6 +92,14 @@ def gazetteer_geocode(*, country: str, city: str) -> Position | None:
 def geocoder() -> Callable[..., Position | None]:
     """The configured geocoder: a dotted path to a callable(country=, city=) -> Position | None."""
     return import_string(getattr(settings, "PLEDGE_GEOCODER", "pledges.geo.gazetteer_geocode"))
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code the site accepts (django-countries' list)."""
+    from django_countries import countries
+
+    return frozenset(code for code, _name in countries)
 
 
 @functools.cache

@@ -117,7 +117,9 @@ class Pledge(models.Model):
             ),
             # The sweeper and the expiry task only look at pending pledges.
             models.Index(
-                fields=["confirmation_requested_at"], name="pledge_pending_requested", condition=models.Q(status="pending")
+                fields=["confirmation_requested_at"],
+                name="pledge_pending_requested",
+                condition=models.Q(status="pending"),
             ),
         ]
         constraints = [
@@ -153,11 +155,17 @@ class CountEvent(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(delta__in=[-1, 1]), name="countevent_delta_unit")]
 
+    def __str__(self) -> str:
+        return f"{self.delta:+d} {self.country} (pledge {self.pledge_id})"
+
 
 class CountryCount(models.Model):
     country = models.CharField(max_length=2, primary_key=True)
     n = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.n}"
 
 
 class CellCount(models.Model):
@@ -171,6 +179,9 @@ class CellCount(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["country", "lat10", "lng10"], name="cellcount_unique_cell")]
         indexes = [models.Index(fields=["lat10", "lng10"], name="cellcount_position")]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.lat10 / 10}, {self.lng10 / 10}): {self.n}"
 
 
 class Action(models.Model):

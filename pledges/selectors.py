@@ -186,7 +186,10 @@ def pledge_for_user(*, user) -> Pledge | None:
 
     from pledges.identity import canonical_email
 
-    emails = [canonical_email(e) for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
+    emails = [
+        canonical_email(e)
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
     if not emails:
         return None
     return Pledge.objects.filter(
@@ -208,6 +211,9 @@ def trending(*, hours: int = 24, limit: int = 15) -> dict:
     base = Pledge.objects.filter(created_at__gte=since).annotate(hour=TruncHour("created_at"))
     by_ip = base.exclude(ip_hash="").values("hour", "ip_hash").annotate(n=Count("id")).order_by("-n", "-hour")[:limit]
     by_domain = (
-        base.exclude(email_domain="").values("hour", "email_domain").annotate(n=Count("id")).order_by("-n", "-hour")[:limit]
+        base.exclude(email_domain="")
+        .values("hour", "email_domain")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-hour")[:limit]
     )
     return {"ip_hashes": list(by_ip), "domains": list(by_domain), "since": since}

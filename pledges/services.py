@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
-from pledges.geo import geocoder, locate_ip, to_cell
+from pledges.geo import country_codes, geocoder, locate_ip, to_cell
 from pledges.identity import canonical_email, email_domain, ip_hash, is_disposable
 from pledges.models import Action, Pledge, RecordedAction
 
@@ -95,7 +95,10 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
             pledge.lat10, pledge.lng10 = found[1]
             pledge.location_source = Pledge.LocationSource.IP
     # Field validation only: uniqueness is the database's job (one INSERT, no SELECT first).
-    pledge.full_clean(exclude=["email_canonical"], validate_unique=False, validate_constraints=False)
+    # The country is checked against a set: CountryField's own check rebuilds 250 choices per call.
+    if country not in country_codes():
+        raise ValidationError({"country": _("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR.")})
+    pledge.full_clean(exclude=["email_canonical", "country"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             pledge.save(force_insert=True)

@@ -11,7 +11,9 @@ from heforshe.lib.tasks import send_task_now
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="pledges.tasks.send_confirmation", max_retries=5, default_retry_delay=30, ignore_result=True)
+@shared_task(
+    bind=True, name="pledges.tasks.send_confirmation", max_retries=5, default_retry_delay=30, ignore_result=True
+)
 def send_confirmation_task(self, pledge_id: int) -> None:
     from pledges.services import pledge_send_confirmation
 
@@ -21,14 +23,18 @@ def send_confirmation_task(self, pledge_id: int) -> None:
         raise self.retry(exc=exc) from exc
 
 
-@shared_task(bind=True, name="pledges.tasks.send_already_pledged", max_retries=3, default_retry_delay=60, ignore_result=True)
+@shared_task(
+    bind=True, name="pledges.tasks.send_already_pledged", max_retries=3, default_retry_delay=60, ignore_result=True
+)
 def send_already_pledged_task(self, pledge_id: int) -> None:
     from pledges.services import pledge_send_already_pledged
 
     pledge_send_already_pledged(pledge_id=pledge_id)
 
 
-@shared_task(bind=True, name="pledges.tasks.send_privacy_link", max_retries=3, default_retry_delay=60, ignore_result=True)
+@shared_task(
+    bind=True, name="pledges.tasks.send_privacy_link", max_retries=3, default_retry_delay=60, ignore_result=True
+)
 def send_privacy_link_task(self, pledge_id: int) -> None:
     from pledges.services import pledge_send_privacy_link
 

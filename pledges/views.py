@@ -51,7 +51,9 @@ def pledge(request):
         if form.is_valid():
             data = form.cleaned_data
             if data["website"] or filled_too_fast(data["started"]):
-                form.add_error(None, _("That was faster than a person can fill the form. Please check it and send it again."))
+                form.add_error(
+                    None, _("That was faster than a person can fill the form. Please check it and send it again.")
+                )
                 status = 400
             else:
                 try:
@@ -76,7 +78,9 @@ def pledge(request):
                     _apply_errors(form, exc)
                     status = 400
                 except RateLimited:
-                    form.add_error(None, _("Too many pledges came from your network just now. Please try again in a few minutes."))
+                    form.add_error(
+                        None, _("Too many pledges came from your network just now. Please try again in a few minutes.")
+                    )
                     status = 429
                 else:
                     return redirect("pledges:thanks")
@@ -226,7 +230,9 @@ def me_erase(request):
         return redirect("pledges:me")
     services.pledge_erase(pledge_id=pledge.pk)
     request.session.pop(SESSION_KEY, None)
-    messages.success(request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country."))
+    messages.success(
+        request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country.")
+    )
     return redirect("home")
 
 
@@ -246,7 +252,9 @@ def privacy_request(request):
             try:
                 services.pledge_request_privacy_link(email=form.cleaned_data["email"], ip=client_ip(request))
             except RateLimited:
-                form.add_error(None, _("Too many requests came from your network just now. Please try again in a few minutes."))
+                form.add_error(
+                    None, _("Too many requests came from your network just now. Please try again in a few minutes.")
+                )
                 status = 429
             else:
                 sent = True
@@ -272,7 +280,9 @@ def privacy_manage(request, token: str):
             if form.is_valid():
                 services.pledge_erase(pledge_id=pledge.pk)
                 request.session.pop(SESSION_KEY, None)
-                messages.success(request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country."))
+                messages.success(
+                    request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country.")
+                )
                 return redirect("home")
         if what == "sign_in" and pledge.status == Pledge.Status.CONFIRMED:
             _sign_in(request, pledge.pk)
@@ -321,7 +331,9 @@ def share_image(request):
         # page that shares the image carries the translated message.
         draw.text((80, 270), f"{total:,}", font=big, fill=(255, 231, 242))
         draw.text((80, 420), "#HeForShe" + (" +1" if kind == "action" else ""), font=mid, fill=(255, 255, 255))
-        draw.text((80, 575), settings.SITE_URL.split("//")[-1], font=ImageFont.load_default(size=36), fill=(255, 208, 230))
+        draw.text(
+            (80, 575), settings.SITE_URL.split("//")[-1], font=ImageFont.load_default(size=36), fill=(255, 208, 230)
+        )
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         png = buffer.getvalue()

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from rest_framework import serializers
 
+from pledges.geo import country_codes
 from pledges.models import Pledge
 
 
@@ -26,7 +26,7 @@ class PledgeCreateSerializer(serializers.Serializer):
 
     def validate_country(self, value: str) -> str:
         code = value.strip().upper()
-        if code not in dict(countries):
+        if code not in country_codes():
             raise serializers.ValidationError(_("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR."))
         return code
 

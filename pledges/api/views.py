@@ -11,11 +11,10 @@ from rest_framework.exceptions import Throttled, UnsupportedMediaType, Validatio
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from pledges import services
-from pledges.abuse import RateLimited
+from pledges.abuse import FixedWindowThrottle, RateLimited
 from pledges.api.serializers import AcceptedSerializer, MapQuerySerializer, PledgeCreateSerializer, StatsSerializer
 from pledges.identity import client_ip
 from pledges.models import Pledge
@@ -36,7 +35,7 @@ def _cached_response(request, payload: dict, etag: str) -> Response:
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FixedWindowThrottle]
     throttle_scope = "public_write"
     parser_classes = [JSONParser]
 
@@ -44,7 +43,10 @@ class PledgeCreateView(APIView):
         if isinstance(exc, UnsupportedMediaType):
             # The issue asks for 400 with the field named; 415 would say the same less plainly.
             return Response(
-                {"detail": str(_("Send the pledge as JSON (Content-Type: application/json).")), "errors": {"content_type": [str(_("Expected application/json."))]}},
+                {
+                    "detail": str(_("Send the pledge as JSON (Content-Type: application/json).")),
+                    "errors": {"content_type": [str(_("Expected application/json."))]},
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return super().handle_exception(exc)
@@ -65,13 +67,23 @@ class PledgeCreateView(APIView):
         examples=[
             OpenApiExample(
                 "A pledge from Nairobi",
-                value={"first_name": "Amani", "email": "amani@example.org", "country": "KE", "city": "Nairobi", "consent": True, "language": "en"},
+                value={
+                    "first_name": "Amani",
+                    "email": "amani@example.org",
+                    "country": "KE",
+                    "city": "Nairobi",
+                    "consent": True,
+                    "language": "en",
+                },
                 request_only=True,
             ),
             OpenApiExample("Accepted", value={"detail": str(ACCEPTED)}, response_only=True, status_codes=["202"]),
             OpenApiExample(
                 "Missing consent",
-                value={"detail": "Invalid input.", "errors": {"consent": ["Please accept the privacy notice to take the pledge."]}},
+                value={
+                    "detail": "Invalid input.",
+                    "errors": {"consent": ["Please accept the privacy notice to take the pledge."]},
+                },
                 response_only=True,
                 status_codes=["400"],
             ),
@@ -102,16 +114,20 @@ class PledgeCreateView(APIView):
                 ip=client_ip(request),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            ) from exc
         except RateLimited as exc:
-            raise Throttled(detail=_("Too many pledges came from your network just now. Please try again in a few minutes.")) from exc
+            raise Throttled(
+                detail=_("Too many pledges came from your network just now. Please try again in a few minutes.")
+            ) from exc
         return Response({"detail": str(ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 
 
 class StatsView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FixedWindowThrottle]
     throttle_scope = "public_read"
 
     @extend_schema(
@@ -142,7 +158,7 @@ class StatsView(APIView):
 class MapView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FixedWindowThrottle]
     throttle_scope = "public_read"
 
     @extend_schema(
@@ -154,16 +170,28 @@ class MapView(APIView):
         ),
         parameters=[
             OpenApiParameter("zoom", int, description="Map zoom 0-18 (default 2)."),
-            OpenApiParameter("bbox", str, description="west,south,east,north in degrees.", examples=[OpenApiExample("Europe", value="-25,34,45,72")]),
+            OpenApiParameter(
+                "bbox",
+                str,
+                description="west,south,east,north in degrees.",
+                examples=[OpenApiExample("Europe", value="-25,34,45,72")],
+            ),
         ],
-        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection"), 400: OpenApiResponse(description="Bad zoom or bbox")},
+        responses={
+            200: OpenApiResponse(description="GeoJSON FeatureCollection"),
+            400: OpenApiResponse(description="Bad zoom or bbox"),
+        },
         examples=[
             OpenApiExample(
                 "Cells",
                 value={
                     "type": "FeatureCollection",
                     "features": [
-                        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [36.75, -1.25]}, "properties": {"count": 57, "country": "KE", "cell_degrees": 0.5}}
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": [36.75, -1.25]},
+                            "properties": {"count": 57, "country": "KE", "cell_degrees": 0.5},
+                        }
                     ],
                     "properties": {"zoom": 6, "cell_degrees": 0.5, "folded_into_country": {"KE": 3}},
                 },

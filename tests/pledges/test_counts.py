@@ -151,7 +151,10 @@ def test_map_endpoint_is_geojson_cached_and_query_bounded(client, django_assert_
     assert data["type"] == "FeatureCollection"
     assert data["features"][0]["properties"]["count"] == 5
     with django_assert_max_num_queries(0):
-        assert client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        assert (
+            client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+            == 304
+        )
 
 
 @pytest.mark.parametrize("query", ["zoom=99", "zoom=x", "bbox=1,2,3", "bbox=0,10,5,5", "bbox=a,b,c,d"])

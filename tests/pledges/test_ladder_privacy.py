@@ -62,7 +62,9 @@ def test_recording_catalogue_and_custom_actions(client):
     response = client.post("/en/me/", {"action": action.pk})
     assert response.status_code == 302 and "shared=" in response["Location"]
     client.post("/en/me/", {"action": action.pk})  # twice: recorded once
-    client.post("/en/me/", {"custom_text": "Shared the housework rota at home", "pillar": "economic", "level": "action"})
+    client.post(
+        "/en/me/", {"custom_text": "Shared the housework rota at home", "pillar": "economic", "level": "action"}
+    )
     assert RecordedAction.objects.filter(pledge=pledge).count() == 2
     html = client.get("/en/me/").content.decode()
     assert "Shared the housework rota at home" in html

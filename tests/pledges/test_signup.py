@@ -79,7 +79,9 @@ def test_a_confirmed_pledger_who_signs_again_gets_the_same_answer_and_a_reminder
     from tests.pledges.factories import ConfirmedPledgeFactory
 
     ConfirmedPledgeFactory(email="amani@example.org", email_canonical="amani@example.org")
-    unknown = client.post("/api/v1/pledges/", {**api_payload, "email": "new@example.org"}, content_type="application/json")
+    unknown = client.post(
+        "/api/v1/pledges/", {**api_payload, "email": "new@example.org"}, content_type="application/json"
+    )
     known = client.post("/api/v1/pledges/", api_payload, content_type="application/json")
     assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
     assert Pledge.objects.count() == 2
@@ -113,7 +115,9 @@ def test_a_slow_enough_submission_passes_the_fill_time_rule(client, pledge_form_
 
 
 def test_disposable_email_domains_are_refused_with_a_field_error(client, api_payload):
-    response = client.post("/api/v1/pledges/", {**api_payload, "email": "x@mailinator.com"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/pledges/", {**api_payload, "email": "x@mailinator.com"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "email" in response.json()["errors"]
 
@@ -121,12 +125,16 @@ def test_disposable_email_domains_are_refused_with_a_field_error(client, api_pay
 def test_a_flood_from_one_address_is_stopped_and_earlier_pledges_are_kept(client, api_payload, settings):
     settings.PLEDGE_RATE_LIMITS = [("burst", 3, 60), ("sustained", 100, 3600)]
     statuses = [
-        client.post("/api/v1/pledges/", {**api_payload, "email": f"p{i}@example.org"}, content_type="application/json").status_code
+        client.post(
+            "/api/v1/pledges/", {**api_payload, "email": f"p{i}@example.org"}, content_type="application/json"
+        ).status_code
         for i in range(5)
     ]
     assert statuses == [202, 202, 202, 429, 429]
     assert Pledge.objects.count() == 3
-    response = client.post("/api/v1/pledges/", {**api_payload, "email": "late@example.org"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/pledges/", {**api_payload, "email": "late@example.org"}, content_type="application/json"
+    )
     assert response.status_code == 429
     assert "detail" in response.json()
 
@@ -168,7 +176,10 @@ def test_missing_fields_are_named(client):
 
 def test_errors_are_translated(client, api_payload):
     response = client.post(
-        "/api/v1/pledges/", {**api_payload, "consent": False}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr"
+        "/api/v1/pledges/",
+        {**api_payload, "consent": False},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert response.status_code == 400
     assert "confidentialité" in response.json()["errors"]["consent"][0]
@@ -183,7 +194,14 @@ def test_a_wrong_content_type_is_a_400_naming_it(client, api_payload):
 def test_api_stores_language_and_optional_fields(client, api_payload):
     response = client.post(
         "/api/v1/pledges/",
-        {**api_payload, "language": "zh-hans", "age_range": "25_34", "identity": "man", "newsletter": True, "city": "Nairobi"},
+        {
+            **api_payload,
+            "language": "zh-hans",
+            "age_range": "25_34",
+            "identity": "man",
+            "newsletter": True,
+            "city": "Nairobi",
+        },
         content_type="application/json",
     )
     assert response.status_code == 202
@@ -202,9 +220,17 @@ def test_a_browser_position_is_stored_rounded(client, api_payload):
 
 def test_the_ip_position_is_used_only_within_the_given_country(client, api_payload, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    client.post("/api/v1/pledges/", {**api_payload, "country": "GB"}, content_type="application/json", HTTP_X_FORWARDED_FOR="81.2.69.160")
     client.post(
-        "/api/v1/pledges/", {**api_payload, "email": "b@example.org"}, content_type="application/json", HTTP_X_FORWARDED_FOR="81.2.69.160"
+        "/api/v1/pledges/",
+        {**api_payload, "country": "GB"},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="81.2.69.160",
+    )
+    client.post(
+        "/api/v1/pledges/",
+        {**api_payload, "email": "b@example.org"},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="81.2.69.160",
     )
     gb, ke = Pledge.objects.get(country="GB"), Pledge.objects.get(country="KE")
     assert gb.location_source == Pledge.LocationSource.IP and gb.lat10 is not None
@@ -220,5 +246,8 @@ def test_a_partner_link_attributes_the_pledge(client, pledge_form_data):
 
 
 def test_an_unknown_partner_code_is_ignored(client, api_payload):
-    assert client.post("/api/v1/pledges/", {**api_payload, "partner": "nope"}, content_type="application/json").status_code == 202
+    assert (
+        client.post("/api/v1/pledges/", {**api_payload, "partner": "nope"}, content_type="application/json").status_code
+        == 202
+    )
     assert Pledge.objects.get().partner is None

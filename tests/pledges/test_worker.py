@@ -46,7 +46,11 @@ def test_the_worker_sends_the_confirmation_and_folds_the_counts(live_worker):
     )
     assert response.status_code == 202
     pledge = Pledge.objects.get()
-    wait_for(lambda: Pledge.objects.filter(pk=pledge.pk, confirmation_sent_at__isnull=False, geocoded_at__isnull=False).exists())
+    wait_for(
+        lambda: Pledge.objects.filter(
+            pk=pledge.pk, confirmation_sent_at__isnull=False, geocoded_at__isnull=False
+        ).exists()
+    )
     pledge.refresh_from_db()
     assert pledge.location_source == Pledge.LocationSource.TOWN
     client.post(f"/en/pledge/confirm/{tokens.make(tokens.CONFIRM, pledge.pk)}/")
