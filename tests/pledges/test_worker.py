@@ -68,19 +68,26 @@ def test_the_sweeper_resends_a_confirmation_the_broker_never_got(live_worker):
     wait_for(lambda: Pledge.objects.filter(pk=stuck.pk, confirmation_sent_at__isnull=False).exists())
 
 
-def test_many_simultaneous_signups_and_confirmations_are_each_counted_once(live_worker, settings):
+def test_many_simultaneous_signups_and_confirmations_are_each_counted_once(live_worker, settings, monkeypatch):
+    from pledges.abuse import FixedWindowThrottle
+
+    # Every thread comes from 127.0.0.1: lift the per-address limits for this test only.
     settings.PLEDGE_RATE_LIMITS = [("burst", 100000, 60)]
+    monkeypatch.setitem(FixedWindowThrottle.THROTTLE_RATES, "public_write", "100000/min")
     people = [f"man{i}@example.org" for i in range(40)]
+    statuses = []
 
     def sign(email):
-        Client().post(
+        response = Client().post(
             "/api/v1/pledges/",
             {"first_name": "M", "email": email, "country": "BR", "consent": True},
             content_type="application/json",
         )
+        statuses.append(response.status_code)
 
     # Everyone twice, at the same time: still one pledge each.
     _run_threads(sign, [(e,) for e in people + people])
+    assert set(statuses) == {202}
     assert Pledge.objects.count() == 40
     ids = list(Pledge.objects.values_list("pk", flat=True))
 
@@ -90,7 +97,7 @@ def test_many_simultaneous_signups_and_confirmations_are_each_counted_once(live_
     # Every link clicked three times at once.
     _run_threads(confirm, [(pk,) for pk in ids * 3])
     assert Pledge.objects.filter(status=Pledge.Status.CONFIRMED).count() == 40
-    assert CountEvent.objects.count() == 40
+    # A leftover fold task may already be folding: the final figure is what must be exactly 40.
 
     from pledges.tasks import fold_counts_task
 
