@@ -318,7 +318,7 @@ def seed_confirmed(total: int) -> float:
                     identity, newsletter, consent_at, language, source, status, created_at, confirmed_at, ip_hash, lat10,
                     lng10, location_source, geocoded_at, confirmation_requested_at, confirmation_sent_at)
                 SELECT 'Seed', 's' || g || '@seed.example', 's' || g || '@seed.example', 'seed.example', p.country, '',
-                    '', '', false, now(), 'en', 'demo', 'confirmed', now() - (g % 1000) * interval '1 minute', now(), '',
+                    '', '', false, now(), 'en', 'demo', 'confirmed', now() - (g %% 1000) * interval '1 minute', now(), '',
                     p.lat10, p.lng10, 'town', now(), now(), now()
                 FROM generate_series(%s, %s) g JOIN bench_places p ON p.id = g %% %s
                 """,

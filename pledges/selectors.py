@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, FloatField, Sum
 from django.db.models.functions import Cast, Floor, TruncDate, TruncHour
 from django.utils import timezone
+from django.utils.translation import get_language
 from django_countries import countries
 
 from pledges.counting import fold_events
@@ -67,14 +68,26 @@ def per_million(n: int, country: str) -> float | None:
     return round(n * 1_000_000 / men, 2) if men else None
 
 
+_stats_memo: dict[tuple[str, str], dict] = {}
+
+
 def pledge_stats() -> dict:
-    """The public stats: total, per country with per-million-men figures, and when they last changed."""
+    """The public stats: total, per country with per-million-men figures, and when they last changed.
+
+    Country names follow the active language, so the ETag carries it too. The
+    rendered dict is memoised per (snapshot, language) in the process: a warm
+    read is one cache GET and no per-country work.
+    """
     snap = counts_snapshot()
-    return {
+    lang = get_language() or settings.LANGUAGE_CODE
+    memo_key = (snap["etag"], lang)
+    if memo_key in _stats_memo:
+        return dict(_stats_memo[memo_key])
+    stats = {
         "total": snap["total"],
         "actions": snap["actions"],
         "updated_at": snap["updated_at"],
-        "etag": snap["etag"],
+        "etag": f"{snap['etag']}-{lang}",
         "countries": [
             {
                 "code": code,
@@ -85,6 +98,10 @@ def pledge_stats() -> dict:
             for code, n in sorted(snap["countries"].items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     }
+    if len(_stats_memo) > 32:
+        _stats_memo.clear()
+    _stats_memo[memo_key] = stats
+    return dict(stats)
 
 
 # Cell edge in tenths of a degree for each map zoom; 1 (about 11 km) is the finest we ever store.

@@ -193,3 +193,21 @@ def test_the_advisory_lock_keeps_a_second_fold_out():
         t.start()
         t.join()
     assert results == [0]
+
+
+def test_the_three_endpoints_are_in_the_openapi_schema_with_examples(client):
+    schema = client.get("/api/schema/", headers={"accept": "application/vnd.oai.openapi+json"}).json()
+    paths = schema["paths"]
+    assert {"/api/v1/pledges/", "/api/v1/pledges/stats/", "/api/v1/pledges/map/"} <= set(paths)
+    assert paths["/api/v1/pledges/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    assert "examples" in paths["/api/v1/pledges/stats/"]["get"]["responses"]["200"]["content"]["application/json"]
+
+
+def test_stats_etag_and_names_follow_the_language(client):
+    _confirmed(1, country="DE")
+    en = client.get("/api/v1/pledges/stats/", HTTP_ACCEPT_LANGUAGE="en")
+    fr = client.get("/api/v1/pledges/stats/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert en.json()["countries"][0]["name"] == "Germany"
+    assert fr.json()["countries"][0]["name"] == "Allemagne"
+    assert en["ETag"] != fr["ETag"]
+    assert "Accept-Language" in fr["Vary"]
