@@ -251,3 +251,20 @@ def test_an_unknown_partner_code_is_ignored(client, api_payload):
         == 202
     )
     assert Pledge.objects.get().partner is None
+
+
+def test_the_api_throttle_ignores_forged_forwarded_for_headers(client, api_payload, monkeypatch, settings):
+    from pledges.abuse import FixedWindowThrottle
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    monkeypatch.setitem(FixedWindowThrottle.THROTTLE_RATES, "public_write", "2/min")
+    statuses = [
+        client.post(
+            "/api/v1/pledges/",
+            {**api_payload, "email": f"f{i}@example.org"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"9.9.9.{i}",
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [202, 202, 429]
