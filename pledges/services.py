@@ -233,8 +233,12 @@ def pledges_expire(*, now: dt.datetime | None = None) -> int:
 def pledges_needing_confirmation_email(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
     """Pending pledges whose requested email was never sent (the broker was down): for the sweeper."""
     cutoff = timezone.now() - older_than
+    # Not forever: an address the mail server keeps refusing stops being retried after two days.
+    oldest = timezone.now() - dt.timedelta(days=2)
     return list(
-        Pledge.objects.filter(status=Pledge.Status.PENDING, confirmation_requested_at__lt=cutoff)
+        Pledge.objects.filter(
+            status=Pledge.Status.PENDING, confirmation_requested_at__lt=cutoff, confirmation_requested_at__gte=oldest
+        )
         .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
         .values_list("pk", flat=True)[:500]
     )

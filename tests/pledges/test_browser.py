@@ -47,6 +47,7 @@ def test_the_map_draws_countries_and_the_counter_follows_new_confirmations(page,
     assert page.locator("[data-pledge-total]").inner_text() == "3"
     pledge_confirm(pledge_id=PledgeFactory(country="KE").pk)
     expect(page.locator("[data-pledge-total]")).to_have_text("4", timeout=15000)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("4")  # the table follows too
     page.check("#mode-per-million")  # the toggle recolours without errors
     assert page.locator("[data-pledge-total]").inner_text() == "4"
     assert not errors  # no CSP violation, no script error

@@ -95,10 +95,13 @@ def test_the_confirmation_email_is_in_the_pledgers_language(client, api_payload,
 def test_the_sweeper_resends_emails_whose_task_never_left(mailoutbox):
     from pledges.tasks import sweep_task
 
-    stuck = PledgeFactory(confirmation_requested_at=timezone.now() - dt.timedelta(minutes=5))
+    stuck = PledgeFactory(confirmation_requested_at=timezone.now() - dt.timedelta(minutes=5), city="Mombasa")
+    Pledge.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     PledgeFactory()  # just created: its task is probably on its way, leave it
-    assert sweep_task.apply().get() == 1
+    PledgeFactory(confirmation_requested_at=timezone.now() - dt.timedelta(days=3))  # given up on
+    assert sweep_task.apply().get() == 2  # its email and its geocoding
     stuck.refresh_from_db()
     assert stuck.confirmation_sent_at is not None
+    assert stuck.location_source == Pledge.LocationSource.TOWN
     assert [m.to for m in mailoutbox] == [[stuck.email]]
-    assert sweep_task.apply().get() == 0  # sent once, not again
+    assert sweep_task.apply().get() == 0  # done once, not again

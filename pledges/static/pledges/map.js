@@ -60,7 +60,31 @@
       document.querySelectorAll("[data-pledge-total]").forEach(function (n) { n.textContent = fmt.format(data.total); });
       document.querySelectorAll("[data-actions-total]").forEach(function (n) { n.textContent = fmt.format(data.actions); });
       restyle();
+      updateTable(data.countries);
     }).catch(function () {});
+  }
+
+  // The table under the map (the same figures, for everyone) follows the counts too.
+  function updateTable(list) {
+    var body = document.querySelector("[data-country-rows]");
+    if (!body) return;
+    var limit = parseInt(body.dataset.limit, 10) || 20;
+    var rows = document.createDocumentFragment();
+    list.slice(0, limit).forEach(function (c) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = c.name;
+      var count = document.createElement("td");
+      count.textContent = fmt.format(c.count);
+      var perMillion = document.createElement("td");
+      perMillion.textContent = c.per_million_men === null ? body.dataset.none : fmt1.format(c.per_million_men);
+      tr.appendChild(th);
+      tr.appendChild(count);
+      tr.appendChild(perMillion);
+      rows.appendChild(tr);
+    });
+    body.replaceChildren(rows);
   }
 
   function loadCells() {
