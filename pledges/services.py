@@ -103,7 +103,8 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
         with transaction.atomic():
             pledge.save(force_insert=True)
     except IntegrityError:
-        pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language)
+        if not pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language):
+            raise  # not the one-pledge-per-person constraint: a real error, never swallowed
         return None
     from pledges.tasks import geocode_pledge_task, send_confirmation_task
 
@@ -113,13 +114,16 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     return pledge
 
 
-def pledge_resubmitted(*, email_canonical: str, language: str) -> None:
-    """Someone submitted a known email: a pending or expired pledge gets a new link, at most once per interval."""
+def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
+    """Someone submitted a known email: a pending or expired pledge gets a new link, at most once per interval.
+
+    Returns False when no pledge has that email (the caller's IntegrityError had another cause).
+    """
     from pledges.tasks import send_already_pledged_task, send_confirmation_task
 
     existing = Pledge.objects.filter(email_canonical=email_canonical).values("pk", "status").first()
     if existing is None:
-        return
+        return False
     now = timezone.now()
     if existing["status"] in (Pledge.Status.PENDING, Pledge.Status.EXPIRED):
         resend_before = now - settings.PLEDGE_RESEND_INTERVAL
@@ -132,6 +136,7 @@ def pledge_resubmitted(*, email_canonical: str, language: str) -> None:
             dispatch_on_commit(send_confirmation_task, pledge_id=existing["pk"])
     elif existing["status"] == Pledge.Status.CONFIRMED:
         dispatch_on_commit(send_already_pledged_task, pledge_id=existing["pk"])
+    return True
 
 
 def _send(pledge: Pledge, template: str, context: dict) -> None:
