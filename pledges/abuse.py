@@ -16,10 +16,24 @@ class RateLimited(Exception):
     """Too many sign-ups from one network address in a window."""
 
 
+_client_holder: dict = {}
+
+
 def _redis_client():
+    """One Redis client per process (thread-safe, pooled); None when the cache is not Redis.
+
+    Django builds a new client object on every cache call, and redis-py's
+    constructor alone costs about as much CPU as the round trip.
+    """
     from django.core.cache.backends.redis import RedisCache
 
-    return cache._cache.get_client(write=True) if isinstance(cache, RedisCache) else None
+    if not isinstance(cache, RedisCache):
+        return None
+    location = settings.CACHES["default"]["LOCATION"]
+    client = _client_holder.get(location)
+    if client is None:
+        client = _client_holder[location] = cache._cache.get_client(write=True)
+    return client
 
 
 def count_hits(windows: list[tuple[str, int]]) -> list[int]:
