@@ -25,14 +25,16 @@ def _redis_client():
     Django builds a new client object on every cache call, and redis-py's
     constructor alone costs about as much CPU as the round trip.
     """
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    if not isinstance(cache, RedisCache):
+    backend = caches["default"]  # `cache` is a proxy: isinstance() needs the backend itself
+    if not isinstance(backend, RedisCache):
         return None
     location = settings.CACHES["default"]["LOCATION"]
     client = _client_holder.get(location)
     if client is None:
-        client = _client_holder[location] = cache._cache.get_client(write=True)
+        client = _client_holder[location] = backend._cache.get_client(write=True)
     return client
 
 

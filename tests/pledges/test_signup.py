@@ -268,3 +268,14 @@ def test_the_api_throttle_ignores_forged_forwarded_for_headers(client, api_paylo
         for i in range(3)
     ]
     assert statuses == [202, 202, 429]
+
+
+def test_rate_limits_use_one_pipelined_round_trip_on_redis():
+    from pledges.abuse import _redis_client, count_hits
+    from tests.conftest import uses_redis
+
+    if not uses_redis():
+        pytest.skip("Redis only")
+    assert _redis_client() is not None
+    assert count_hits([("t:a", 60), ("t:b", 3600)]) == [1, 1]
+    assert count_hits([("t:a", 60), ("t:b", 3600)]) == [2, 2]
