@@ -15,6 +15,7 @@ limits stay on, as in production behind one proxy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import multiprocessing as mp
@@ -203,9 +204,10 @@ def start_servers(web_workers: int, threads: int, *, with_worker: bool) -> list[
     celery = [PY, "-m", "celery", "-A", "heforshe", "worker", "-B", "-c", "1", "-Q", "default", "-l", "warning",
               "--without-gossip", "--without-mingle", "-s", f"/tmp/hfs_bench_beat_{os.getpid()}"]  # fmt: skip
     log = open("/tmp/hfs_pledges_bench_servers.log", "ab")  # noqa: SIM115 - lives as long as the servers
-    procs = [subprocess.Popen(gunicorn, cwd=ROOT, env=ENV, stdout=log, stderr=log)]
+    # Each server in its own session, so stopping it stops its forked children too.
+    procs = [subprocess.Popen(gunicorn, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True)]
     if with_worker:
-        procs.append(subprocess.Popen(celery, cwd=ROOT, env=ENV, stdout=log, stderr=log))
+        procs.append(subprocess.Popen(celery, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -219,13 +221,21 @@ def start_servers(web_workers: int, threads: int, *, with_worker: bool) -> list[
 
 
 def stop_servers(procs: list[subprocess.Popen]) -> None:
+    import signal
+
     for p in procs:
-        p.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGTERM)
     for p in procs:
         try:
             p.wait(20)
         except subprocess.TimeoutExpired:
-            p.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+    time.sleep(1)
+    for p in procs:  # children that outlived their parent (a prefork pool)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)
 
 
 # --- in-process Django for checks (same database and settings) -------------------
