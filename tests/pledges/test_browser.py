@@ -63,3 +63,14 @@ def test_a_person_pledges_with_the_form(page, live_server, mailoutbox):
     page.wait_for_url(re.compile(r".*/en/pledge/thanks/$"))
     pledge = Pledge.objects.get()
     assert (pledge.first_name, pledge.country.code, pledge.status) == ("Tariq", "JO", Pledge.Status.PENDING)
+
+
+def test_the_live_table_keeps_the_page_language(page, live_server):
+    from playwright.sync_api import expect
+
+    pledge_confirm(pledge_id=PledgeFactory(country="DE").pk)
+    page.goto(f"{live_server.url}/fr/map/")
+    page.locator("#commitments-map path.leaflet-interactive").nth(100).wait_for()
+    pledge_confirm(pledge_id=PledgeFactory(country="DE").pk)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("2", timeout=15000)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("Allemagne")

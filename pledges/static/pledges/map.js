@@ -48,7 +48,9 @@
   }
 
   function loadStats() {
-    var headers = etag ? { "If-None-Match": etag } : {};
+    // Country names come in the page's language, whatever the browser's own preference.
+    var headers = { "Accept-Language": d.lang || "en" };
+    if (etag) headers["If-None-Match"] = etag;
     return fetch(d.statsUrl, { headers: headers, credentials: "omit" }).then(function (r) {
       if (r.status === 304 || !r.ok) return null;
       etag = r.headers.get("ETag");
