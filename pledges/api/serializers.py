@@ -18,7 +18,11 @@ class PledgeCreateSerializer(serializers.Serializer):
     consent = serializers.BooleanField(help_text="Must be true: the privacy notice was accepted.")
     newsletter = serializers.BooleanField(required=False, default=False)
     partner = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=[c for c, _n in settings.LANGUAGES], required=False, default="en")
+    language = serializers.ChoiceField(
+        choices=[c for c, _n in settings.LANGUAGES],
+        required=False,
+        help_text="Language of the confirmation email; defaults to the request's Accept-Language.",
+    )
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90, allow_null=True, default=None)
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180, allow_null=True, default=None)
     # Honeypot: people never see it in the apps; bots fill every field.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -102,7 +103,7 @@ class PledgeCreateView(APIView):
                     email=data["email"],
                     country=data["country"],
                     consent=data["consent"],
-                    language=data["language"],
+                    language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
                     city=data["city"],
                     age_range=data["age_range"],
                     identity=data["identity"],

@@ -279,3 +279,9 @@ def test_rate_limits_use_one_pipelined_round_trip_on_redis():
     assert _redis_client() is not None
     assert count_hits([("t:a", 60), ("t:b", 3600)]) == [1, 1]
     assert count_hits([("t:a", 60), ("t:b", 3600)]) == [2, 2]
+
+
+def test_without_a_language_field_the_email_follows_accept_language(client, api_payload):
+    del api_payload["language"]
+    client.post("/api/v1/pledges/", api_payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert Pledge.objects.get().language == "ru"
