@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
+PLEDGE_MODERATORS = "Pledge moderators"
 
 ROLE_LABELS = {
     CURATORS: _("Curators"),
     PARTNERSHIPS: _("Partnerships"),
     KIT_EDITORS: _("Kit editors"),
+    PLEDGE_MODERATORS: _("Pledge moderators"),
 }
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -43,6 +45,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     KIT_EDITORS: {
         "actionkits": ("view", "add", "change", "delete"),
         "partners.partner": ("view",),
+    },
+    # Pledges: view and invalidate (a custom permission on Pledge); the catalogue of actions.
+    PLEDGE_MODERATORS: {
+        "pledges.pledge": ("view", "change"),
+        "pledges.action": ("view", "add", "change"),
+        "pledges.recordedaction": ("view",),
     },
 }
 

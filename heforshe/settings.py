@@ -416,3 +416,24 @@ PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 1
 PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Hourly: open due report drafts, flag overdue ones, send (and re-send) reminders. Idempotent.
 CELERY_BEAT_SCHEDULE["partners-reports-sweep"] = {"task": "partners.tasks.reports_sweep", "schedule": 3600.0}
+
+# --- pledges ------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+
+# (name, attempts, window seconds) per IP hash; generous sustained limit for campuses behind one NAT.
+PLEDGE_RATE_LIMITS = [
+    ("burst", env_int("PLEDGE_RATE_BURST", 10), 60),
+    ("sustained", env_int("PLEDGE_RATE_SUSTAINED", 200), 3600),
+]
+PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+PLEDGE_RESEND_INTERVAL = _dt.timedelta(seconds=env_int("PLEDGE_RESEND_SECONDS", 600))
+# Public counts are at most this old (the issue allows 5 s).
+PLEDGE_COUNT_CACHE_SECONDS = env_int("PLEDGE_COUNT_CACHE_SECONDS", 2)
+# A cold cache folds pending count events itself, so counts stay fresh without a beat (make run).
+PLEDGE_FOLD_ON_READ = env_bool("PLEDGE_FOLD_ON_READ", True)
+# Dotted path to callable(country=, city=) -> (lat10, lng10) | None; an online geocoder in production.
+PLEDGE_GEOCODER = env_str("PLEDGE_GEOCODER", "pledges.geo.gazetteer_geocode")
+CELERY_BEAT_SCHEDULE["pledges-fold-counts"] = {"task": "pledges.tasks.fold_counts", "schedule": 2.0}
+CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.reconcile_counts", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}

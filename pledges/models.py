@@ -1,14 +1,34 @@
 """Pledges: one per person, counted only once confirmed.
 
-The pledges issue extends this model (location, abuse controls, actions);
-`partner` and `status`/`confirmed_at` are what partners count against.
+Positions are stored as whole tenths of a degree (`lat10`, `lng10`), about
+11 km: nothing more precise than that is ever written. Counting is kept off
+the sign-up path: confirming writes a small `CountEvent` row next to the
+pledge, and a periodic task folds those events into `CountryCount` and
+`CellCount` rows (see `pledges.counting`).
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+
+class Pillar(models.TextChoices):
+    ECONOMIC = "economic", _("Women's economic empowerment")
+    VIOLENCE = "violence", _("Ending violence against women")
+    LEADERSHIP = "leadership", _("Governance and leadership")
+    PEACE = "peace", _("Peace and security")
+
+
+class Level(models.TextChoices):
+    AWARENESS = "awareness", _("Awareness")
+    ADVOCACY = "advocacy", _("Advocacy")
+    ACTION = "action", _("Action")
+
+
+LEVEL_ORDER = {Level.AWARENESS: 1, Level.ADVOCACY: 2, Level.ACTION: 3}
 
 
 class Pledge(models.Model):
@@ -18,12 +38,48 @@ class Pledge(models.Model):
         EXPIRED = "expired", _("Expired")
         INVALIDATED = "invalidated", _("Invalidated")
 
+    class AgeRange(models.TextChoices):
+        UNDER_18 = "under_18", _("Under 18")
+        A18_24 = "18_24", _("18 to 24")
+        A25_34 = "25_34", _("25 to 34")
+        A35_44 = "35_44", _("35 to 44")
+        A45_54 = "45_54", _("45 to 54")
+        A55_64 = "55_64", _("55 to 64")
+        A65_PLUS = "65_plus", _("65 or older")
+
+    class Identity(models.TextChoices):
+        MAN = "man", _("A man")
+        BOY = "boy", _("A boy")
+        WOMAN = "woman", _("A woman")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF = "self", _("Another identity")
+        UNSAID = "unsaid", _("I prefer not to say")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "api", _("API")
+        DEMO = "demo", _("Demo data")
+
+    class LocationSource(models.TextChoices):
+        COUNTRY = "country", _("Country only")
+        IP = "ip", _("Approximate, from the network address")
+        TOWN = "town", _("Town or city")
+        BROWSER = "browser", _("Browser position (rounded)")
+
     first_name = models.CharField(_("first name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)
     # Lower-cased, +tag stripped where the provider ignores it: one pledge per person.
     email_canonical = models.CharField(max_length=254, unique=True, editable=False)
+    # Kept apart (and indexed) for the abuse views: trending domains, bulk invalidation.
+    email_domain = models.CharField(_("email domain"), max_length=253, blank=True, db_index=True)
     country = CountryField(_("country"))
+    city = models.CharField(_("town or city"), max_length=120, blank=True)
+    age_range = models.CharField(_("age range"), max_length=10, choices=AgeRange.choices, blank=True)
+    identity = models.CharField(_("I identify as"), max_length=12, choices=Identity.choices, blank=True)
+    newsletter = models.BooleanField(_("newsletter opt-in"), default=False)
+    consent_at = models.DateTimeField(_("privacy notice accepted"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
     partner = models.ForeignKey(
         "partners.Partner",
         verbose_name=_("partner"),
@@ -35,15 +91,35 @@ class Pledge(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # Keyed HMAC of the client address; the address itself is never stored.
+    ip_hash = models.CharField(_("IP hash"), max_length=32, blank=True, db_index=True)
+    # Tenths of a degree (about 11 km). Null: only the country is known.
+    lat10 = models.SmallIntegerField(null=True, blank=True)
+    lng10 = models.SmallIntegerField(null=True, blank=True)
+    location_source = models.CharField(
+        _("location from"), max_length=8, choices=LocationSource.choices, default=LocationSource.COUNTRY
+    )
+    geocoded_at = models.DateTimeField(null=True, blank=True)
+    # Confirmation email bookkeeping: requested by the service, claimed by the task.
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
+        permissions = [("invalidate_pledge", _("Can invalidate pledges in bulk"))]
         indexes = [
             models.Index(
                 fields=["partner", "confirmed_at"],
                 name="pledge_partner_confirmed",
                 condition=models.Q(status="confirmed"),
+            ),
+            # The sweeper and the expiry task only look at pending pledges.
+            models.Index(
+                fields=["confirmation_requested_at"],
+                name="pledge_pending_requested",
+                condition=models.Q(status="pending"),
             ),
         ]
         constraints = [
@@ -51,7 +127,121 @@ class Pledge(models.Model):
                 condition=~models.Q(status="confirmed") | models.Q(confirmed_at__isnull=False),
                 name="pledge_confirmed_has_time",
             ),
+            models.CheckConstraint(
+                condition=models.Q(lat10__isnull=True, lng10__isnull=True)
+                | models.Q(lat10__gte=-900, lat10__lte=900, lng10__gte=-1800, lng10__lte=1800),
+                name="pledge_position_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} ({self.get_country_display()})"
+        return f"{self.first_name or '-'} ({self.country})"
+
+
+class CountEvent(models.Model):
+    """+1/-1 for one pledge entering or leaving the counts; folded and deleted by a task.
+
+    One small INSERT per confirmation instead of an UPDATE of a shared counter
+    row: concurrent confirmations never wait on each other.
+    """
+
+    pledge_id = models.BigIntegerField()
+    country = models.CharField(max_length=2)
+    lat10 = models.SmallIntegerField(null=True)
+    lng10 = models.SmallIntegerField(null=True)
+    delta = models.SmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(delta__in=[-1, 1]), name="countevent_delta_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+d} {self.country} (pledge {self.pledge_id})"
+
+
+class CountryCount(models.Model):
+    country = models.CharField(max_length=2, primary_key=True)
+    n = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.n}"
+
+
+class CellCount(models.Model):
+    """Confirmed pledges per country and 0.1-degree cell."""
+
+    country = models.CharField(max_length=2)
+    lat10 = models.SmallIntegerField()
+    lng10 = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "lat10", "lng10"], name="cellcount_unique_cell")]
+        indexes = [models.Index(fields=["lat10", "lng10"], name="cellcount_position")]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.lat10 / 10}, {self.lng10 / 10}): {self.n}"
+
+
+class Action(models.Model):
+    """An entry of the action catalogue, managed by staff in the admin."""
+
+    pillar = models.CharField(_("pillar"), max_length=12, choices=Pillar.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    title = models.CharField(_("title (English)"), max_length=160)
+    description = models.TextField(_("description (English)"), blank=True)
+    # {"fr": {"title": "...", "description": "..."}, ...}; English is the fallback.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["pillar", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _localized(self, field: str) -> str:
+        lang = (get_language() or "en").lower()
+        value = (self.translations or {}).get(lang, {}).get(field)
+        return value or getattr(self, field)
+
+    @property
+    def local_title(self) -> str:
+        return self._localized("title")
+
+    @property
+    def local_description(self) -> str:
+        return self._localized("description")
+
+
+class RecordedAction(models.Model):
+    """An action a confirmed pledger says they took: from the catalogue, or their own words."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="actions")
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="recorded")
+    pillar = models.CharField(_("pillar"), max_length=12, choices=Pillar.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    custom_text = models.CharField(_("your action"), max_length=280, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recorded action")
+        verbose_name_plural = _("recorded actions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "action"], condition=models.Q(action__isnull=False), name="recorded_action_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False) | ~models.Q(custom_text=""),
+                name="recorded_action_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.action.title if self.action_id else self.custom_text

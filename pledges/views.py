@@ -1,10 +1,343 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""Pledge pages: thin views over pledges.services and pledges.selectors."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pledges import services, tokens
+from pledges.abuse import RateLimited, filled_too_fast, form_started_token
+from pledges.forms import ActionForm, EraseForm, PledgeForm, PrivacyRequestForm
+from pledges.identity import client_ip
+from pledges.models import Level, Pillar, Pledge
+from pledges.selectors import (
+    action_catalogue,
+    country_numeric_codes,
+    ladder_for,
+    pledge_for_ladder,
+    pledge_for_user,
+    pledge_stats,
+)
+
+SESSION_KEY = "pledges_pledge_id"
 
 
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
 def pledge(request):
-    return render(request, "section.html", {"title": _("Take the pledge"), "lead": _("The pledge form opens soon.")})
+    from partners.selectors import partner_by_referral_code
+
+    status = 200
+    if request.method == "POST":
+        form = PledgeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"] or filled_too_fast(data["started"]):
+                form.add_error(
+                    None, _("That was faster than a person can fill the form. Please check it and send it again.")
+                )
+                status = 400
+            else:
+                try:
+                    services.pledge_submit(
+                        data=services.PledgeInput(
+                            first_name=data["first_name"],
+                            email=data["email"],
+                            country=data["country"],
+                            consent=data["consent"],
+                            language=get_language(),
+                            city=data["city"],
+                            age_range=data["age_range"],
+                            identity=data["identity"],
+                            newsletter=data["newsletter"],
+                            partner_code=data["partner"],
+                            source=Pledge.Source.WEB,
+                            browser_position=form.browser_position(),
+                        ),
+                        ip=client_ip(request),
+                    )
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                    status = 400
+                except RateLimited:
+                    form.add_error(
+                        None, _("Too many pledges came from your network just now. Please try again in a few minutes.")
+                    )
+                    status = 429
+                else:
+                    return redirect("pledges:thanks")
+        else:
+            status = 400
+        # A fresh start time: the next attempt is measured from now.
+        form.data = form.data.copy()
+        form.data["started"] = form_started_token()
+    else:
+        form = PledgeForm(initial={"partner": request.GET.get("partner", "")[:16], "started": form_started_token()})
+    partner_code = form["partner"].value() or ""
+    partner = partner_by_referral_code(code=partner_code) if partner_code else None
+    return render(request, "pledges/pledge.html", {"form": form, "partner": partner}, status=status)
 
 
+@require_GET
+def pledge_thanks(request):
+    return render(request, "pledges/thanks.html")
+
+
+def _sign_in(request, pledge_id: int) -> None:
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = pledge_id
+
+
+def current_pledge(request) -> Pledge | None:
+    return pledge_for_ladder(pledge_id=request.session.get(SESSION_KEY)) or pledge_for_user(user=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def pledge_confirm_page(request, token: str):
+    """GET only shows a button (mail scanners follow links); the POST confirms."""
+    pledge_id = tokens.read(tokens.CONFIRM, token)
+    pledge = Pledge.objects.filter(pk=pledge_id).first() if pledge_id else None
+    if pledge is None or pledge.status in (Pledge.Status.INVALIDATED, Pledge.Status.EXPIRED):
+        return render(request, "pledges/confirm.html", {"invalid": True}, status=404 if pledge_id is None else 410)
+    if request.method == "POST":
+        services.pledge_confirm(pledge_id=pledge.pk)
+        _sign_in(request, pledge.pk)
+        messages.success(request, _("Thank you: your pledge is confirmed and counted."))
+        return redirect(reverse("pledges:me") + "?welcome=1")
+    return render(request, "pledges/confirm.html", {"pledge": pledge})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request, token: str):
+    pledge_id = tokens.read(tokens.SIGN_IN, token)
+    pledge = pledge_for_ladder(pledge_id=pledge_id)
+    if pledge is None:
+        return render(request, "pledges/sign_in.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        _sign_in(request, pledge.pk)
+        return redirect("pledges:me")
+    return render(request, "pledges/sign_in.html", {"pledge": pledge})
+
+
+@require_http_methods(["GET", "POST"])
+def me(request):
+    pledge = current_pledge(request)
+    if pledge is None:
+        return render(request, "pledges/me_signed_out.html", status=200)
+    form = ActionForm()
+    status = 200
+    recorded_now = None
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded_now = services.action_record(
+                    pledge_id=pledge.pk,
+                    action_id=data.get("action"),
+                    custom_text=data.get("custom_text", ""),
+                    pillar=data.get("pillar", ""),
+                    level=data.get("level", ""),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Recorded. Thank you for acting."))
+                return redirect(reverse("pledges:me") + f"?shared={recorded_now.pk}")
+        else:
+            status = 400
+    recorded = ladder_for(pledge=pledge)
+    done_ids = {r.action_id for r in recorded if r.action_id}
+    catalogue = action_catalogue()
+    pillars = []
+    for key, label in Pillar.choices:
+        levels = []
+        for level_key, level_label in Level.choices:
+            items = [a for a in catalogue if a.pillar == key and a.level == level_key]
+            if items:
+                levels.append({"key": level_key, "label": level_label, "actions": items})
+        pillars.append({"key": key, "label": label, "levels": levels})
+    reached = {r.level for r in recorded}
+    ladder = [
+        {"key": k, "label": label, "reached": k in reached, "count": sum(1 for r in recorded if r.level == k)}
+        for k, label in Level.choices
+    ]
+    share_url = settings.SITE_URL + reverse("pledges:pledge")
+    return render(
+        request,
+        "pledges/me.html",
+        {
+            "pledge": pledge,
+            "form": form,
+            "pillars": pillars,
+            "done_ids": done_ids,
+            "recorded": recorded,
+            "ladder": ladder,
+            "welcome": "welcome" in request.GET,
+            "shared": "shared" in request.GET,
+            "share_url": share_url,
+            "erase_form": EraseForm(),
+        },
+        status=status,
+    )
+
+
+def _export_response(pledge_id: int) -> HttpResponse:
+    data = services.pledge_export(pledge_id=pledge_id)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="heforshe-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def me_export(request):
+    pledge = current_pledge(request)
+    if pledge is None:
+        return redirect("pledges:me")
+    return _export_response(pledge.pk)
+
+
+@require_POST
+def me_erase(request):
+    pledge = current_pledge(request)
+    if pledge is None:
+        return redirect("pledges:me")
+    form = EraseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm."))
+        return redirect("pledges:me")
+    services.pledge_erase(pledge_id=pledge.pk)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(
+        request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country.")
+    )
+    return redirect("home")
+
+
+@require_POST
+def me_sign_out(request):
+    request.session.pop(SESSION_KEY, None)
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def privacy_request(request):
+    form = PrivacyRequestForm(request.POST or None)
+    sent = False
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.pledge_request_privacy_link(email=form.cleaned_data["email"], ip=client_ip(request))
+            except RateLimited:
+                form.add_error(
+                    None, _("Too many requests came from your network just now. Please try again in a few minutes.")
+                )
+                status = 429
+            else:
+                sent = True
+        else:
+            status = 400
+    return render(request, "pledges/privacy_request.html", {"form": form, "sent": sent}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def privacy_manage(request, token: str):
+    """The emailed privacy link: export, erase or sign in, each by a POST."""
+    pledge_id = tokens.read(tokens.PRIVACY, token)
+    pledge = Pledge.objects.filter(pk=pledge_id, erased_at__isnull=True).first() if pledge_id else None
+    if pledge is None:
+        return render(request, "pledges/privacy_manage.html", {"invalid": True}, status=404)
+    form = EraseForm()
+    if request.method == "POST":
+        what = request.POST.get("do")
+        if what == "export":
+            return _export_response(pledge.pk)
+        if what == "erase":
+            form = EraseForm(request.POST)
+            if form.is_valid():
+                services.pledge_erase(pledge_id=pledge.pk)
+                request.session.pop(SESSION_KEY, None)
+                messages.success(
+                    request, _("Your personal data is erased. Your pledge still counts, anonymously, in your country.")
+                )
+                return redirect("home")
+        if what == "sign_in" and pledge.status == Pledge.Status.CONFIRMED:
+            _sign_in(request, pledge.pk)
+            return redirect("pledges:me")
+    return render(request, "pledges/privacy_manage.html", {"pledge": pledge, "erase_form": form})
+
+
+@require_GET
 def commitments_map(request):
-    return render(request, "section.html", {"title": _("HeForShe Commitments"), "lead": _("The live map opens soon.")})
+    stats = pledge_stats()
+    return render(
+        request,
+        "pledges/map.html",
+        {
+            "stats": stats,
+            "top_countries": stats["countries"][:20],
+            "other_countries": stats["countries"][20:],
+            "numeric_codes": country_numeric_codes(),
+            "tile_url": settings.MAP_TILE_URL,
+            "poll_seconds": max(settings.PLEDGE_COUNT_CACHE_SECONDS, 3),
+        },
+    )
+
+
+@require_GET
+def share_image(request):
+    """A 1200x630 card for social previews: the brand, the global count and the kind of step taken."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pledges.selectors import pledge_total
+
+    kind = request.GET.get("kind", "pledge")
+    if kind not in {"pledge", "action"}:
+        raise Http404
+    total = pledge_total()
+    key = f"pledges:share:{kind}:{total}"
+    png = cache.get(key)
+    if png is None:
+        image = Image.new("RGB", (1200, 630), (181, 0, 91))
+        draw = ImageDraw.Draw(image)
+        big = ImageFont.load_default(size=120)
+        mid = ImageFont.load_default(size=56)
+        draw.rectangle((0, 560, 1200, 630), fill=(92, 10, 60))
+        draw.text((80, 90), "HeForShe", font=big, fill=(255, 255, 255))
+        # No words but the brand: the default font has no Arabic or Chinese glyphs, and the
+        # page that shares the image carries the translated message.
+        draw.text((80, 270), f"{total:,}", font=big, fill=(255, 231, 242))
+        draw.text((80, 420), "#HeForShe" + (" +1" if kind == "action" else ""), font=mid, fill=(255, 255, 255))
+        draw.text(
+            (80, 575), settings.SITE_URL.split("//")[-1], font=ImageFont.load_default(size=36), fill=(255, 208, 230)
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        png = buffer.getvalue()
+        cache.set(key, png, timeout=300)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

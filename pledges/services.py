@@ -1,0 +1,415 @@
+"""Writes of pledges. Views, the API, the admin and tasks all come through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from heforshe.lib.tasks import dispatch_on_commit
+from pledges import counting, tokens
+from pledges.abuse import check_rate_limits
+from pledges.geo import country_codes, geocoder, locate_ip, to_cell
+from pledges.identity import canonical_email, email_domain, ip_hash, is_disposable
+from pledges.models import Action, Pledge, RecordedAction
+
+logger = logging.getLogger(__name__)
+
+EXPIRE_AFTER = dt.timedelta(days=7)
+LIVE_STATUSES = (Pledge.Status.PENDING, Pledge.Status.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class PledgeInput:
+    first_name: str
+    email: str
+    country: str
+    consent: bool
+    language: str = "en"
+    city: str = ""
+    age_range: str = ""
+    identity: str = ""
+    newsletter: bool = False
+    partner_code: str = ""
+    source: str = Pledge.Source.WEB
+    # Already rounded by the browser; rounded again here whatever it sent.
+    browser_position: tuple[float, float] | None = None
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
+    """Store a new pending pledge (one INSERT) or, for a known email, re-send its link.
+
+    Returns the new pledge, or None when the email was already known; callers
+    answer both the same way so the form cannot reveal who signed. Raises
+    ValidationError (field errors) or RateLimited.
+    """
+    from partners.selectors import partner_by_referral_code
+
+    if not data.consent:
+        raise ValidationError({"consent": _("Please accept the privacy notice to take the pledge.")})
+    if is_disposable(data.email):
+        raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
+    hashed = ip_hash(ip)
+    check_rate_limits(ip_hash=hashed)
+
+    now = timezone.now()
+    country = data.country.upper()
+    pledge = Pledge(
+        first_name=data.first_name.strip(),
+        email=data.email.strip(),
+        email_canonical=canonical_email(data.email),
+        email_domain=email_domain(data.email),
+        country=country,
+        city=data.city.strip(),
+        age_range=data.age_range,
+        identity=data.identity,
+        newsletter=data.newsletter,
+        consent_at=now,
+        language=data.language if data.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        source=data.source,
+        partner=partner_by_referral_code(code=data.partner_code) if data.partner_code else None,
+        ip_hash=hashed,
+        confirmation_requested_at=now,
+    )
+    if data.browser_position is not None:
+        pledge.lat10, pledge.lng10 = to_cell(*data.browser_position)
+        pledge.location_source = Pledge.LocationSource.BROWSER
+    else:
+        found = locate_ip(ip)
+        # An address in another country (a VPN, roaming) says nothing about where this man stands.
+        if found and found[0] == country:
+            pledge.lat10, pledge.lng10 = found[1]
+            pledge.location_source = Pledge.LocationSource.IP
+    # Field validation only: uniqueness is the database's job (one INSERT, no SELECT first).
+    # The country is checked against a set: CountryField's own check rebuilds 250 choices per call.
+    if country not in country_codes():
+        raise ValidationError({"country": _("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR.")})
+    pledge.full_clean(exclude=["email_canonical", "country"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            pledge.save(force_insert=True)
+    except IntegrityError:
+        if not pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language):
+            raise  # not the one-pledge-per-person constraint: a real error, never swallowed
+        return None
+    from pledges.tasks import geocode_pledge_task, send_confirmation_task
+
+    dispatch_on_commit(send_confirmation_task, pledge_id=pledge.pk)
+    if pledge.city and pledge.location_source != Pledge.LocationSource.BROWSER:
+        dispatch_on_commit(geocode_pledge_task, pledge_id=pledge.pk)
+    return pledge
+
+
+def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
+    """Someone submitted a known email: a pending or expired pledge gets a new link, at most once per interval.
+
+    Returns False when no pledge has that email (the caller's IntegrityError had another cause).
+    """
+    from pledges.tasks import send_already_pledged_task, send_confirmation_task
+
+    existing = Pledge.objects.filter(email_canonical=email_canonical).values("pk", "status").first()
+    if existing is None:
+        return False
+    now = timezone.now()
+    if existing["status"] in (Pledge.Status.PENDING, Pledge.Status.EXPIRED):
+        resend_before = now - settings.PLEDGE_RESEND_INTERVAL
+        renewed = (
+            Pledge.objects.filter(pk=existing["pk"], status__in=[Pledge.Status.PENDING, Pledge.Status.EXPIRED])
+            .filter(Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lt=resend_before))
+            .update(status=Pledge.Status.PENDING, confirmation_requested_at=now, language=language)
+        )
+        if renewed:
+            dispatch_on_commit(send_confirmation_task, pledge_id=existing["pk"])
+    elif existing["status"] == Pledge.Status.CONFIRMED:
+        dispatch_on_commit(send_already_pledged_task, pledge_id=existing["pk"])
+    return True
+
+
+def _send(pledge: Pledge, template: str, context: dict) -> None:
+    with translation.override(pledge.language):
+        context = {"pledge": pledge, "site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"pledges/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"pledges/email/{template}_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [pledge.email])
+
+
+def _links(pledge: Pledge) -> dict:
+    with translation.override(pledge.language):
+        return {
+            "confirm_url": _site_link(reverse("pledges:confirm", args=[tokens.make(tokens.CONFIRM, pledge.pk)])),
+            "me_url": _site_link(reverse("pledges:sign_in", args=[tokens.make(tokens.SIGN_IN, pledge.pk)])),
+            "privacy_url": _site_link(reverse("pledges:privacy_manage", args=[tokens.make(tokens.PRIVACY, pledge.pk)])),
+        }
+
+
+def pledge_send_confirmation(*, pledge_id: int) -> bool:
+    """Send the confirmation link once per request of it. Claims the send with a conditional UPDATE."""
+    now = timezone.now()
+    claimed = (
+        Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.PENDING, confirmation_requested_at__isnull=False)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
+        .update(confirmation_sent_at=now)
+    )
+    if not claimed:
+        return False
+    pledge = Pledge.objects.get(pk=pledge_id)
+    try:
+        _send(pledge, "confirm", _links(pledge))
+    except Exception:
+        # Give the claim back so the retry (or the sweeper) sends it.
+        Pledge.objects.filter(pk=pledge_id, confirmation_sent_at=now).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+def pledge_send_already_pledged(*, pledge_id: int) -> bool:
+    """A confirmed pledger signed again: remind them, with their sign-in link (rate-limited per pledge)."""
+    from django.core.cache import cache
+
+    if not cache.add(f"pledges:already:{pledge_id}", 1, timeout=int(settings.PLEDGE_RESEND_INTERVAL.total_seconds())):
+        return False
+    pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
+    if pledge is None:
+        return False
+    _send(pledge, "already", _links(pledge))
+    return True
+
+
+def pledge_confirm(*, pledge_id: int) -> bool:
+    """Confirm a pending pledge. True only for the call that confirmed it: a double click counts once."""
+    with transaction.atomic():
+        updated = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.PENDING).update(
+            status=Pledge.Status.CONFIRMED, confirmed_at=timezone.now()
+        )
+        if not updated:
+            return False
+        # Read after our UPDATE: holds the row lock, so a concurrent geocode has either landed or waits.
+        counting.emit(counting.confirmed_rows([pledge_id]), delta=+1)
+    return True
+
+
+def pledge_geocode(*, pledge_id: int) -> bool:
+    """Place the pledge at its town. The (possibly online) lookup runs outside any transaction."""
+    pledge = Pledge.objects.filter(pk=pledge_id, geocoded_at__isnull=True).exclude(city="").first()
+    if pledge is None or pledge.location_source == Pledge.LocationSource.BROWSER:
+        return False
+    position = geocoder()(country=pledge.country.code, city=pledge.city)
+    with transaction.atomic():
+        locked = Pledge.objects.select_for_update().filter(pk=pledge_id, geocoded_at__isnull=True).first()
+        if locked is None:
+            return False
+        fields = ["geocoded_at"]
+        locked.geocoded_at = timezone.now()
+        old = (locked.lat10, locked.lng10)
+        if position and position != old and locked.location_source != Pledge.LocationSource.BROWSER:
+            if locked.status == Pledge.Status.CONFIRMED:
+                # Already counted at its old place: move it.
+                counting.emit([(locked.pk, locked.country.code, *old)], delta=-1)
+                counting.emit([(locked.pk, locked.country.code, *position)], delta=+1)
+            locked.lat10, locked.lng10 = position
+            locked.location_source = Pledge.LocationSource.TOWN
+            fields += ["lat10", "lng10", "location_source"]
+        locked.save(update_fields=fields)
+    return position is not None
+
+
+def pledges_expire(*, now: dt.datetime | None = None) -> int:
+    """Pending pledges whose last link is older than 7 days expire (they were never counted)."""
+    cutoff = (now or timezone.now()) - EXPIRE_AFTER
+    return Pledge.objects.filter(status=Pledge.Status.PENDING, confirmation_requested_at__lt=cutoff).update(
+        status=Pledge.Status.EXPIRED
+    )
+
+
+def pledges_needing_confirmation_email(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
+    """Pending pledges whose requested email was never sent (the broker was down): for the sweeper."""
+    cutoff = timezone.now() - older_than
+    # Not forever: an address the mail server keeps refusing stops being retried after two days.
+    oldest = timezone.now() - dt.timedelta(days=2)
+    return list(
+        Pledge.objects.filter(
+            status=Pledge.Status.PENDING, confirmation_requested_at__lt=cutoff, confirmation_requested_at__gte=oldest
+        )
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def pledges_needing_geocode(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        Pledge.objects.filter(geocoded_at__isnull=True, created_at__lt=cutoff, status__in=LIVE_STATUSES)
+        .exclude(city="")
+        .exclude(location_source=Pledge.LocationSource.BROWSER)
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def invalidation_queryset(
+    *,
+    ip_hash: str = "",
+    domain: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    pledge_ids: list[int] | None = None,
+):
+    """Live pledges matching every given criterion; at least one criterion is required."""
+    if not (ip_hash or domain or since or until or pledge_ids):
+        raise ValidationError(_("Give at least one criterion: an IP hash, an email domain or a time range."))
+    qs = Pledge.objects.filter(status__in=LIVE_STATUSES)
+    if ip_hash:
+        qs = qs.filter(ip_hash=ip_hash)
+    if domain:
+        qs = qs.filter(email_domain=domain.strip().lower())
+    if since:
+        qs = qs.filter(created_at__gte=since)
+    if until:
+        qs = qs.filter(created_at__lt=until)
+    if pledge_ids is not None:
+        qs = qs.filter(pk__in=pledge_ids)
+    return qs
+
+
+def pledges_invalidate(*, actor=None, **criteria) -> int:
+    """Invalidate live pledges in bulk; confirmed ones leave the counts. Returns how many."""
+    with transaction.atomic():
+        rows = list(
+            invalidation_queryset(**criteria)
+            .select_for_update()
+            .values_list("pk", "status", "country", "lat10", "lng10")
+        )
+        if not rows:
+            return 0
+        Pledge.objects.filter(pk__in=[r[0] for r in rows]).update(status=Pledge.Status.INVALIDATED)
+        counting.emit([(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED], delta=-1)
+    logger.info("%s invalidated %d pledges (%r)", getattr(actor, "pk", None), len(rows), criteria)
+    return len(rows)
+
+
+def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
+    """Email the privacy (export / erase) link to a known pledger; unknown emails get the same answer."""
+    from pledges.tasks import send_privacy_link_task
+
+    check_rate_limits(ip_hash=ip_hash(ip))
+    pk = (
+        Pledge.objects.filter(email_canonical=canonical_email(email), erased_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is not None:
+        dispatch_on_commit(send_privacy_link_task, pledge_id=pk)
+
+
+def pledge_send_privacy_link(*, pledge_id: int) -> bool:
+    from django.core.cache import cache
+
+    if not cache.add(f"pledges:privacy-mail:{pledge_id}", 1, timeout=120):
+        return False
+    pledge = Pledge.objects.filter(pk=pledge_id, erased_at__isnull=True).first()
+    if pledge is None:
+        return False
+    _send(pledge, "privacy", _links(pledge))
+    return True
+
+
+def pledge_export(*, pledge_id: int) -> dict:
+    """Everything stored about a pledger, as JSON-ready data."""
+    pledge = Pledge.objects.select_related("partner").get(pk=pledge_id)
+    return {
+        "first_name": pledge.first_name,
+        "email": pledge.email,
+        "country": pledge.country.code,
+        "town_or_city": pledge.city,
+        "age_range": pledge.age_range,
+        "identity": pledge.identity,
+        "newsletter": pledge.newsletter,
+        "language": pledge.language,
+        "status": pledge.status,
+        "created_at": pledge.created_at.isoformat(),
+        "confirmed_at": pledge.confirmed_at.isoformat() if pledge.confirmed_at else None,
+        "privacy_notice_accepted_at": pledge.consent_at.isoformat() if pledge.consent_at else None,
+        "partner": pledge.partner.name if pledge.partner else None,
+        "approximate_position": (
+            {"lat": pledge.lat10 / 10, "lng": pledge.lng10 / 10, "from": pledge.location_source}
+            if pledge.lat10 is not None
+            else None
+        ),
+        "network_address": _("Not stored; only a keyed hash used against abuse."),
+        "actions": [
+            {
+                "title": ra.action.title if ra.action_id else ra.custom_text,
+                "pillar": ra.pillar,
+                "level": ra.level,
+                "recorded_at": ra.created_at.isoformat(),
+            }
+            for ra in pledge.actions.select_related("action")
+        ],
+    }
+
+
+def pledge_erase(*, pledge_id: int) -> bool:
+    """Remove the personal data; keep country, cell and status so the counts stay true."""
+    with transaction.atomic():
+        pledge = Pledge.objects.select_for_update().filter(pk=pledge_id, erased_at__isnull=True).first()
+        if pledge is None:
+            return False
+        RecordedAction.objects.filter(pledge_id=pledge_id).delete()
+        pledge.first_name = ""
+        pledge.email = ""
+        pledge.email_canonical = f"erased:{pledge.pk}"
+        pledge.email_domain = ""
+        pledge.city = ""
+        pledge.age_range = ""
+        pledge.identity = ""
+        pledge.newsletter = False
+        pledge.ip_hash = ""
+        pledge.erased_at = timezone.now()
+        fields = ["first_name", "email", "email_canonical", "email_domain", "city", "age_range", "identity"]
+        fields += ["newsletter", "ip_hash", "erased_at"]
+        if pledge.status == Pledge.Status.PENDING:
+            pledge.status = Pledge.Status.EXPIRED  # an unconfirmed pledge can never be confirmed now
+            fields.append("status")
+        pledge.save(update_fields=fields)
+    return True
+
+
+def action_record(
+    *, pledge_id: int, action_id: int | None = None, custom_text: str = "", pillar: str = "", level: str = ""
+) -> RecordedAction:
+    """Record an action for a confirmed pledger: a catalogue entry (once) or their own words."""
+    pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
+    if pledge is None:
+        raise ValidationError(_("Only a confirmed pledge can record actions."))
+    if action_id:
+        action = Action.objects.filter(pk=action_id, is_active=True).first()
+        if action is None:
+            raise ValidationError({"action": _("This action is not in the catalogue.")})
+        existing = RecordedAction.objects.filter(pledge=pledge, action=action).first()
+        if existing:
+            return existing
+        recorded = RecordedAction(pledge=pledge, action=action, pillar=action.pillar, level=action.level)
+    else:
+        recorded = RecordedAction(pledge=pledge, custom_text=custom_text.strip(), pillar=pillar, level=level)
+        if not recorded.custom_text:
+            raise ValidationError({"custom_text": _("Describe what you did.")})
+    recorded.full_clean(exclude=["pledge", "action"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            recorded.save()
+    except IntegrityError:
+        return RecordedAction.objects.get(pledge=pledge, action_id=action_id)
+    return recorded

@@ -1,0 +1,76 @@
+"""Real Chromium against a live server: the map draws and its counter goes up; the form works end to end."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pledges.models import Pledge
+from pledges.services import pledge_confirm
+from tests.browser.chromium import chromium_path
+from tests.pledges.factories import PledgeFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not chromium_path(), reason="needs a Chromium binary"),
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from tests.browser.chromium import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        # No bypass_csp: the page's scripts must work under the site's Content-Security-Policy.
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_the_map_draws_countries_and_the_counter_follows_new_confirmations(page, live_server):
+    from playwright.sync_api import expect
+
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    for p in PledgeFactory.create_batch(3, country="KE"):
+        pledge_confirm(pledge_id=p.pk)
+    page.goto(f"{live_server.url}/en/map/")
+    page.locator("#commitments-map path.leaflet-interactive").nth(100).wait_for()
+    assert page.locator("[data-map-toggle]").is_visible()
+    assert page.locator("[data-pledge-total]").inner_text() == "3"
+    pledge_confirm(pledge_id=PledgeFactory(country="KE").pk)
+    expect(page.locator("[data-pledge-total]")).to_have_text("4", timeout=15000)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("4")  # the table follows too
+    page.check("#mode-per-million")  # the toggle recolours without errors
+    assert page.locator("[data-pledge-total]").inner_text() == "4"
+    assert not errors  # no CSP violation, no script error
+
+
+def test_a_person_pledges_with_the_form(page, live_server, mailoutbox):
+    page.goto(f"{live_server.url}/en/pledge/")
+    page.fill("#id_first_name", "Tariq")
+    page.fill("#id_email", "tariq@example.org")
+    page.select_option("#id_country", "JO")
+    page.check("#id_consent")
+    page.click("button[type=submit].button-primary")
+    page.wait_for_url(re.compile(r".*/en/pledge/thanks/$"))
+    pledge = Pledge.objects.get()
+    assert (pledge.first_name, pledge.country.code, pledge.status) == ("Tariq", "JO", Pledge.Status.PENDING)
+
+
+def test_the_live_table_keeps_the_page_language(page, live_server):
+    from playwright.sync_api import expect
+
+    pledge_confirm(pledge_id=PledgeFactory(country="DE").pk)
+    page.goto(f"{live_server.url}/fr/map/")
+    page.locator("#commitments-map path.leaflet-interactive").nth(100).wait_for()
+    pledge_confirm(pledge_id=PledgeFactory(country="DE").pk)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("2", timeout=15000)
+    expect(page.locator("[data-country-rows] tr").first).to_contain_text("Allemagne")

@@ -1,0 +1,213 @@
+"""Counting off the write path: events, fold, reconcile, stats and map reads."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from pledges.counting import fold_events, reconcile_counts
+from pledges.models import CellCount, CountEvent, CountryCount, Pledge
+from pledges.selectors import map_cells, partner_signup_series, partner_signup_total, pledge_stats, pledge_total
+from pledges.services import pledge_confirm, pledge_geocode, pledges_invalidate
+from tests.factories import PartnerFactory
+from tests.pledges.factories import ConfirmedPledgeFactory, PledgeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirmed(n: int, **kwargs) -> list[Pledge]:
+    pledges = PledgeFactory.create_batch(n, **kwargs)
+    for p in pledges:
+        pledge_confirm(pledge_id=p.pk)
+    return pledges
+
+
+def test_confirming_writes_an_event_not_a_counter_row():
+    _confirmed(3)
+    assert CountEvent.objects.count() == 3
+    assert not CountryCount.objects.exists()
+    assert fold_events() == 3
+    assert CountryCount.objects.get(country="KE").n == 3
+    assert not CountEvent.objects.exists()
+
+
+def test_the_total_follows_confirmations_within_the_cache_time(settings):
+    settings.PLEDGE_COUNT_CACHE_SECONDS = 2
+    assert pledge_total() == 0
+    _confirmed(2)
+    from pledges.selectors import forget_counts_cache
+
+    forget_counts_cache()  # what the cache expiry does after at most 2 seconds
+    assert pledge_total() == 2  # folded on read: no beat needed
+
+
+def test_pending_and_invalidated_pledges_do_not_count():
+    PledgeFactory.create_batch(2)
+    counted = _confirmed(3)
+    assert pledges_invalidate(pledge_ids=[counted[0].pk]) == 1
+    fold_events()
+    assert CountryCount.objects.get(country="KE").n == 2
+
+
+def test_invalidation_leaves_the_cells_too():
+    pledges = _confirmed(6, lat10=-13, lng10=368)
+    fold_events()
+    assert CellCount.objects.get(country="KE").n == 6
+    pledges_invalidate(pledge_ids=[p.pk for p in pledges[:2]])
+    fold_events()
+    assert CellCount.objects.get(country="KE").n == 4
+
+
+def test_a_town_found_after_confirmation_moves_the_pledge_between_cells():
+    pledge = _confirmed(1, city="Mombasa", lat10=-13, lng10=368, location_source=Pledge.LocationSource.IP)[0]
+    fold_events()
+    pledge_geocode(pledge_id=pledge.pk)
+    fold_events()
+    pledge.refresh_from_db()
+    assert pledge.location_source == Pledge.LocationSource.TOWN
+    cells = {(c.lat10, c.lng10): c.n for c in CellCount.objects.all()}
+    assert cells[(-13, 368)] == 0
+    assert cells[(pledge.lat10, pledge.lng10)] == 1
+    assert CountryCount.objects.get(country="KE").n == 1
+
+
+def test_reconcile_repairs_drift_and_respects_unfolded_events():
+    _confirmed(4, lat10=10, lng10=20)
+    fold_events()
+    CountryCount.objects.filter(country="KE").update(n=999)  # a bug, a manual edit...
+    CellCount.objects.create(country="FR", lat10=1, lng10=1, n=7)
+    _confirmed(2, lat10=10, lng10=20)  # not folded yet
+    assert reconcile_counts() == 2
+    assert CountryCount.objects.get(country="KE").n == 4
+    assert CellCount.objects.get(country="FR").n == 0
+    fold_events()
+    assert CountryCount.objects.get(country="KE").n == 6
+    assert CellCount.objects.get(country="KE").n == 6
+    assert reconcile_counts() == 0
+
+
+def test_partner_selectors_count_confirmed_pledges_only():
+    partner = PartnerFactory()
+    _confirmed(2, partner=partner)
+    PledgeFactory(partner=partner)
+    invalid = ConfirmedPledgeFactory(partner=partner)
+    pledges_invalidate(pledge_ids=[invalid.pk])
+    assert partner_signup_total(partner_id=partner.pk) == 2
+    series = partner_signup_series(partner_id=partner.pk)
+    assert sum(n for _day, n in series) == 2
+
+
+def test_stats_give_per_country_and_per_million_men():
+    _confirmed(3, country="IS")
+    _confirmed(1, country="FR")
+    stats = pledge_stats()
+    assert stats["total"] == 4
+    iceland = stats["countries"][0]
+    assert iceland["code"] == "IS" and iceland["count"] == 3
+    assert iceland["per_million_men"] > 10  # about 0.17 million men
+    assert stats["countries"][1]["code"] == "FR"
+
+
+def test_cells_with_fewer_than_five_pledges_fold_into_their_country():
+    _confirmed(5, lat10=-13, lng10=368)
+    _confirmed(4, lat10=-40, lng10=397)
+    fold_events()
+    result = map_cells(zoom=10)
+    assert [f["properties"]["count"] for f in result["features"]] == [5]
+    assert result["properties"]["folded_into_country"] == {"KE": 4}
+    assert result["features"][0]["geometry"]["coordinates"] == [36.85, -1.25]
+    # Zoomed out, the two places share one big cell of 9.
+    zoomed_out = map_cells(zoom=2)
+    assert [f["properties"]["count"] for f in zoomed_out["features"]] == [9]
+
+
+def test_the_bbox_limits_the_cells():
+    _confirmed(5, lat10=-13, lng10=368)
+    _confirmed(5, country="FR", lat10=488, lng10=23)
+    fold_events()
+    europe = map_cells(zoom=8, bbox=(-10.0, 35.0, 30.0, 60.0))
+    assert [f["properties"]["country"] for f in europe["features"]] == ["FR"]
+
+
+def test_stats_endpoint_is_cached_with_etag_and_a_bounded_query_count(client, django_assert_max_num_queries):
+    _confirmed(3)
+    # fold (lock, events, upsert, delete) + counts + actions, and the savepoint pair of the test transaction
+    with django_assert_max_num_queries(8):
+        first = client.get("/api/v1/pledges/stats/")
+    assert first.status_code == 200
+    assert first.json()["total"] == 3
+    assert "max-age" in first["Cache-Control"] and first["ETag"]
+    with django_assert_max_num_queries(0):
+        again = client.get("/api/v1/pledges/stats/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_map_endpoint_is_geojson_cached_and_query_bounded(client, django_assert_max_num_queries):
+    _confirmed(5, lat10=-13, lng10=368)
+    client.get("/api/v1/pledges/stats/")  # warms the counts
+    with django_assert_max_num_queries(1):
+        response = client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5")
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert data["features"][0]["properties"]["count"] == 5
+    with django_assert_max_num_queries(0):
+        assert (
+            client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+            == 304
+        )
+
+
+@pytest.mark.parametrize("query", ["zoom=99", "zoom=x", "bbox=1,2,3", "bbox=0,10,5,5", "bbox=a,b,c,d"])
+def test_map_endpoint_rejects_bad_parameters(client, query):
+    response = client.get(f"/api/v1/pledges/map/?{query}")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_the_home_page_shows_the_global_count(client):
+    _confirmed(3)
+    html = client.get("/en/").content.decode()
+    assert 'data-pledge-total data-stats-url="/api/v1/pledges/stats/">3<' in html
+    assert "pledges/counter.js" in html
+
+
+def test_the_advisory_lock_keeps_a_second_fold_out():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL advisory locks")
+    import threading
+
+    from django.db import transaction
+
+    from pledges.counting import _lock
+
+    _confirmed(1)
+    results = []
+    with transaction.atomic():
+        assert _lock(wait=False)
+
+        def other():
+            results.append(fold_events())
+            connection.close()
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+    assert results == [0]
+
+
+def test_the_three_endpoints_are_in_the_openapi_schema_with_examples(client):
+    schema = client.get("/api/schema/", headers={"accept": "application/vnd.oai.openapi+json"}).json()
+    paths = schema["paths"]
+    assert {"/api/v1/pledges/", "/api/v1/pledges/stats/", "/api/v1/pledges/map/"} <= set(paths)
+    assert paths["/api/v1/pledges/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    assert "examples" in paths["/api/v1/pledges/stats/"]["get"]["responses"]["200"]["content"]["application/json"]
+
+
+def test_stats_etag_and_names_follow_the_language(client):
+    _confirmed(1, country="DE")
+    en = client.get("/api/v1/pledges/stats/", HTTP_ACCEPT_LANGUAGE="en")
+    fr = client.get("/api/v1/pledges/stats/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert en.json()["countries"][0]["name"] == "Germany"
+    assert fr.json()["countries"][0]["name"] == "Allemagne"
+    assert en["ETag"] != fr["ETag"]
+    assert "Accept-Language" in fr["Vary"]
