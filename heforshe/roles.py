@@ -35,7 +35,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.partnermembership": ("view", "add", "change", "delete"),
         "partners.partnerinvitation": ("view", "add", "change"),
         "partners.commitment": ("view", "add", "change", "delete"),
-        "partners.progressreport": ("view",),
+        "partners.progressreport": ("view", "review_progressreport", "view_programme_overview"),
         "partners.reportvalue": ("view",),
         "partners.reportevidence": ("view",),
         "partners.reportevent": ("view",),
@@ -71,7 +71,10 @@ def permissions_for(group_name: str, *, permission_model, content_type_model):
             codenames = [f"{action}_{model._meta.model_name}" for action in actions]
             wanted.extend(permission_model.objects.filter(content_type=ct, codename__in=codenames))
             # Custom permissions declared in Meta.permissions belong to the role too.
-            custom = [codename for codename, _label in model._meta.permissions]
+            # A model's custom permissions (Meta.permissions) go to roles that may
+            # change it, or that name them explicitly: viewing alone grants none.
+            declared = [codename for codename, _label in model._meta.permissions]
+            custom = [c for c in declared if "change" in actions or c in actions]
             if custom:
                 wanted.extend(permission_model.objects.filter(content_type=ct, codename__in=custom))
     return wanted

@@ -8,30 +8,20 @@ import pytest
 
 from pledges.models import Pledge
 from pledges.services import pledge_confirm
-from tests.browser.chromium import chromium_path
 from tests.pledges.factories import PledgeFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not chromium_path(), reason="needs a Chromium binary"),
 ]
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the test are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from tests.browser.chromium import launch
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        # No bypass_csp: the page's scripts must work under the site's Content-Security-Policy.
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        yield page
-        browser.close()
+def page(browser, live_server):
+    # No bypass_csp: the page's scripts must work under the site's Content-Security-Policy.
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def test_the_map_draws_countries_and_the_counter_follows_new_confirmations(page, live_server):
