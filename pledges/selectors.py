@@ -120,7 +120,8 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
     cost follows the number of places, not the number of pledges.
     """
     version = cache.get(MAP_VERSION_KEY, 0)
-    key = f"pledges:map:{version}:{zoom}:{bbox}"
+    bbox_key = ",".join(f"{v:g}" for v in bbox) if bbox else "world"
+    key = f"pledges:map:{version}:{zoom}:{bbox_key}"
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -1,0 +1,234 @@
+"""Every URL and API endpoint, visited by every kind of user, answers as expected.
+
+Each row gets a fresh world, and the roles visit in an order where a write by
+the owner (member_a) cannot turn a later role's refusal into something else.
+Roles: anonymous, a pledger (signed in through the magic link), a partner admin
+of organisation A, a partner admin of organisation B, a curator, Partnerships
+staff, a kit editor and a superuser. Objects in the URLs belong to
+organisation A, so B must be refused exactly as a stranger would be.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
+from partners.services import commitment_create, invitation_create, report_add_evidence
+from pledges.views import SESSION_KEY
+from stories.models import ConsentKind, StoryState
+from tests.actionkits.factories import make_kit
+from tests.factories import MembershipFactory, UserFactory, staff_user
+from tests.partners.factories import draft_report, university
+from tests.pledges.factories import ConfirmedPledgeFactory
+from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
+
+ROLES = ["anon", "pledger", "member_a", "member_b", "curator", "partnerships", "kit_editor", "superuser"]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    org_a = university(slug="org-a", name="Organisation A")
+    org_b = university(slug="org-b", name="Organisation B")
+    member_a = MembershipFactory(partner=org_a, role="admin").user
+    member_b = MembershipFactory(partner=org_b, role="admin").user
+    call = CallFactory()
+    story = StoryFactory(partner=org_a, created_by=member_a, call=call, state=StoryState.DRAFT)
+    grant(story, ConsentKind.FOLLOW_UP, user=member_a)
+    public_story = published_story(partner=org_a, created_by=member_a, call=call, slug="public-story")
+    commitment = commitment_create(
+        partner=org_a, title="Train students", indicator="Students", unit="students", target_value=10, baseline=0
+    )
+    report = draft_report(org_a, actor=member_a)
+    evidence = report_add_evidence(
+        report_id=report.pk,
+        actor=member_a,
+        upload=SimpleUploadedFile(
+            "e.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+        ),
+    )
+    invitation = invitation_create(
+        partner=org_a, email="new.colleague@example.org", role="member", language="en", invited_by=member_a
+    )
+    open_kit = make_kit(slug="open-kit", languages=("en", "fr"))
+    closed_kit = make_kit(slug="closed-kit", restricted_to_sector="university")
+    pledge = ConfirmedPledgeFactory()
+    users = {
+        "anon": None,
+        "pledger": None,
+        "member_a": member_a,
+        "member_b": member_b,
+        "curator": staff_user(CURATORS),
+        "partnerships": staff_user(PARTNERSHIPS),
+        "kit_editor": staff_user(KIT_EDITORS),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    return {
+        "users": users,
+        "pledge": pledge,
+        "ids": {
+            "story": story.pk,
+            "media": 0,
+            "commitment": commitment.pk,
+            "report": report.pk,
+            "evidence": evidence.pk,
+            "invitation": invitation.pk,
+            "org_a": org_a.slug,
+            "public_story": public_story.slug,
+            "open_kit": open_kit.slug,
+            "closed_kit": closed_kit.slug,
+        },
+    }
+
+
+def client_for(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    if role == "pledger":
+        session = client.session
+        session[SESSION_KEY] = world["pledge"].pk
+        session.save()
+    return client
+
+
+A = "/en"
+TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_METADATA": "filename cC5qcGc="}
+#            anon  pledger member_a member_b curator partnerships kit_editor superuser
+MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
+    ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", "/api/v1/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{public_story}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{story}/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/api/v1/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/partners/{org_a}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/schema/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/docs/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/redoc/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/thanks/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/confirm/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/privacy/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/erase/", {}, (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/feed/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{public_story}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{story}}/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
+    ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/stories/submit/{{story}}/state/", {"action": "withdraw"}, (302, 302, 302, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/consent/withdraw/",
+        {"kind": "follow_up"},
+        (302, 302, 302, 404, 404, 404, 404, 404),
+    ),
+    ("POST", f"{A}/stories/submit/{{story}}/media/{{media}}/delete/", {}, (302, 302, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (302, 302, 201, 404, 404, 404, 404, 404)),
+    (
+        "HEAD",
+        f"{A}/stories/submit/{{story}}/uploads/00000000-0000-4000-8000-000000000000",
+        {"headers": TUS},
+        (302, 302, 404, 404, 404, 404, 404, 404),
+    ),
+    ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    # Partnerships staff and superusers have no organisation: the dashboard sends them to the staff overview.
+    ("GET", f"{A}/partners/dashboard/", {}, (302, 302, 200, 200, 403, 302, 403, 302)),
+    ("POST", f"{A}/partners/dashboard/target/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/framework/", {}, (302, 302, 302, 302, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/commitments/new/", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/commitments/{{commitment}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/reports/new/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/reports/{{report}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/reports/{{report}}/evidence/", {}, (302, 302, 400, 404, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/evidence/{{evidence}}/", {}, (302, 302, 200, 404, 404, 200, 404, 200)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/reports/{{report}}/evidence/{{evidence}}/remove/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403),
+    ),
+    ("POST", f"{A}/partners/dashboard/invite/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/invitations/{{invitation}}/revoke/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403),
+    ),
+    ("GET", f"{A}/partners/dashboard/qr.svg", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/partners/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/partners/staff/export.csv", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/partners/staff/reports/{{report}}/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/staff/translations/", {}, (302, 302, 403, 403, 403, 403, 200, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 200)),
+    ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
+    ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
+    ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
+    ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
+    ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
+    ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 200)),
+    ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 200)),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "data", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _d, _e in MATRIX])
+def test_authorisation_matrix(world, method, path, data, expected):
+    from django.test import Client
+
+    data = dict(data)
+    headers = data.pop("headers", {})
+    actual = []
+    for role in ROLES:
+        client = client_for(Client(), world, role)
+        url = path.format(**world["ids"])
+        if method == "GET":
+            response = client.get(url, **headers)
+        elif method == "POST":
+            response = client.post(url, data, **headers)
+        else:
+            response = client.generic(method, url, **headers)
+        actual.append(response.status_code)
+    assert dict(zip(ROLES, actual, strict=True)) == dict(zip(ROLES, expected, strict=True))
+
+
+def test_the_matrix_covers_every_url_pattern():
+    """A new URL must be added to the matrix: every route outside admin and allauth is listed."""
+    from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                route = str(p.pattern)
+                if route.startswith(("admin/", "accounts/", "i18n/")) or route.startswith("^"):
+                    continue
+                yield from walk(p.url_patterns, prefix + route)
+            elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
+                yield prefix + str(p.pattern)
+
+    dummy = {key: "1" for key in ("story", "media", "commitment", "report", "evidence", "invitation")}
+    dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
+    listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
+    missing = sorted(set(walk(get_resolver().url_patterns)) - listed)
+    assert not missing, missing
