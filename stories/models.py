@@ -191,7 +191,7 @@ class Story(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.heroes or _("Untitled story")
+        return self.title or self.heroes or str(_("Untitled story"))
 
     @property
     def is_partner_editable(self) -> bool:
