@@ -48,12 +48,28 @@ def _format_from_name(name: str) -> FileFormat:
     return FileFormat(suffix)
 
 
+# Office files and ZIPs of posters unpack to a few times their size; a ZIP bomb to
+# a thousand times. Unpacked sizes come from the central directory: nothing is inflated.
+MAX_UNPACKED_RATIO = 20
+
+
 def _zip_members(fileobj: IO[bytes]) -> set[str] | None:
     try:
         with zipfile.ZipFile(fileobj) as archive:
             return set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+
+
+def _unpacked_size(fileobj: IO[bytes]) -> int:
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+    finally:
+        fileobj.seek(0)
 
 
 def detect_format(fileobj: IO[bytes]) -> FileFormat | None:
@@ -90,6 +106,14 @@ def validate_kit_file(uploaded) -> tuple[FileFormat, int]:
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     actual = detect_format(uploaded)
+    if actual in (FileFormat.DOCX, FileFormat.PPTX, FileFormat.ZIP):
+        unpacked = _unpacked_size(uploaded)
+        if unpacked > MAX_UNPACKED_RATIO * limit:
+            raise ValidationError(
+                _("The file is %(size)s; kit files may be at most %(limit)s."),
+                code="too_large",
+                params={"size": filesizeformat(unpacked), "limit": filesizeformat(limit)},
+            )
     # Any Office file is also a ZIP archive, so a .zip holding one is honest.
     is_zip_family = expected == FileFormat.ZIP and actual in (FileFormat.DOCX, FileFormat.PPTX)
     if actual != expected and not is_zip_family:
