@@ -450,3 +450,37 @@ def test_a_huge_form_body_to_the_pledge_form_is_refused_without_a_server_error(c
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
     response = client.post("/en/pledge/", {"first_name": "A" * (256 * 1024), "email": "a@example.org"})
     assert response.status_code in (400, 413), response.status_code
+
+
+# --- true polyglots: a valid image that also carries a payload ---------------------------
+
+
+def test_a_valid_jpeg_carrying_html_and_php_is_only_ever_published_re_encoded(
+    story_setup, django_capture_on_commit_callbacks
+):
+    """The bytes decode as a photo, so the upload is taken; what the public gets is re-encoded from
+    the pixels (no payload), and the original keeps a name from the sniffed type only."""
+    client, story = story_setup
+    polyglot = jpeg_bytes(500, 400) + HTML + PHP + small_zip("shell.php", PHP)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/stories/submit/{story.pk}/media/", {"file": upload("photo.php.html", polyglot)})
+    assert response.status_code == 302
+    media = MediaFile.objects.get(story=story)
+    assert media.status == "ready"
+    assert media.original.name.endswith(".jpg") and ".php" not in media.original.name
+    renditions = list(media.renditions.all())
+    assert renditions
+    for rendition in renditions:
+        data = rendition.file.read()
+        rendition.file.close()
+        assert b"<script" not in data and b"<?php" not in data and b"PK\x03\x04" not in data
+
+
+def test_a_valid_png_logo_with_a_payload_and_a_double_extension_is_not_stored_as_script(logo_setup):
+    client, partner, url = logo_setup
+    data = admin_post_data(client.get(url))
+    polyglot = png_bytes(96, 96) + PHP
+    response = client.post(url, {**data, "logo": SimpleUploadedFile("logo.png.php", polyglot, "image/png")})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    partner.refresh_from_db()
+    assert not partner.logo
