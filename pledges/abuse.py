@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
+
+logger = logging.getLogger(__name__)
 
 FORM_STARTED_SALT = "pledges.form-started"
 
@@ -48,11 +51,20 @@ def count_hits(windows: list[tuple[str, int]]) -> list[int]:
     keyed = [(cache.make_key(f"{key}:{now // window}"), window) for key, window in windows]
     client = _redis_client()
     if client is not None:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
         pipe = client.pipeline(transaction=False)
         for key, window in keyed:
             pipe.incr(key)
             pipe.expire(key, window + 5)
-        replies = pipe.execute()
+        try:
+            replies = pipe.execute()
+        except (RedisConnectionError, RedisTimeoutError):
+            # Redis is down: sign-ups must still be accepted (they are stored in PostgreSQL and
+            # their tasks swept later), so count nothing until it returns rather than refuse everyone.
+            logger.warning("rate-limit counters unavailable (Redis down); not limiting", exc_info=True)
+            return [0] * len(keyed)
         return [int(n) for n in replies[0::2]]
     counts = []
     for key, window in windows:
