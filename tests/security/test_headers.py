@@ -20,7 +20,7 @@ from django.test import Client
 from pledges.abuse import form_started_token
 from pledges.models import Pledge
 from stories.models import Story
-from tests.conftest import ROOT
+from tests.conftest import ROOT, requires_services
 from tests.conftest import test_database_url as database_url_for
 from tests.factories import UserFactory
 from tests.stories.factories import CallFactory, StoryFactory
@@ -153,6 +153,7 @@ def run_in_production(database_url: str) -> dict:
     return json.loads(line.removeprefix("RESULT "))
 
 
+@requires_services
 @pytest.mark.django_db(transaction=True)
 def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure():
     out = run_in_production(database_url_for(connection.settings_dict))
