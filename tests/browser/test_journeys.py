@@ -36,21 +36,35 @@ def sign_in(page, live_server, user) -> None:
     )
 
 
-def assert_direction(page, lang: str) -> None:
+TEXT_BOX = """(el) => {
+    // The box of the heading's text as well as of its block (which spans the line in both directions).
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const t = range.getBoundingClientRect(), b = el.getBoundingClientRect();
+    return {left: t.left, right: t.right, blockLeft: b.left, blockRight: b.right};
+}"""
+
+
+def assert_direction(page, lang: str, *, heading: bool = True) -> None:
     """The page is in `lang`, and in Arabic it is really laid out right to left."""
     html = page.locator("html")
     assert html.get_attribute("lang") == lang
     width = page.viewport_size["width"]
-    heading = page.locator("main h1, #main h1").first.bounding_box()
     brand = page.locator(".brand").bounding_box()
+    box = page.locator("main h1, #main h1").first.evaluate(TEXT_BOX) if heading else None
     if lang == "ar":
         assert html.get_attribute("dir") == "rtl"
-        assert heading["x"] + heading["width"] > width * 0.6  # the heading starts at the right
         assert brand["x"] > width / 2  # the brand sits on the right
+        if box:  # the heading starts at the right of its column
+            assert abs(box["right"] - box["blockRight"]) < 2
     else:
         assert html.get_attribute("dir") == "ltr"
-        assert heading["x"] < width * 0.4
         assert brand["x"] + brand["width"] < width / 2
+        if box:
+            assert abs(box["left"] - box["blockLeft"]) < 2
+    if box and box["right"] - box["left"] < (box["blockRight"] - box["blockLeft"]) - 40:
+        # A heading shorter than its line shows the alignment: space on the other side only.
+        assert (box["left"] - box["blockLeft"] > 20) == (lang == "ar")
 
 
 def submit_in(form):
@@ -256,7 +270,9 @@ def test_journey_c_curator_approves_and_features_a_story(page, live_server, lang
     screenshot(page, f"journey-curate-{lang}-5-gallery")
     card.click()
     page.wait_for_url(re.compile(rf".*/{lang}/stories/{story.slug}/$"))
-    assert_direction(page, lang)
+    # The title is the partner's own words: it takes its own direction (dir=auto), English here.
+    assert_direction(page, lang, heading=False)
+    assert page.locator("h1").get_attribute("dir") == "auto"
     assert page.locator("h1").inner_text() == story.title
     assert page.locator("main img, #main img").count() >= 1
     screenshot(page, f"journey-curate-{lang}-6-story")
@@ -329,7 +345,9 @@ def test_journey_e_kit_in_the_visitors_language_or_english_with_a_notice(page, l
         assert page.locator(".kit-fallback").count() == 0
         expected, name = files["fr"], "fr"
     else:
-        assert_direction(page, lang)
+        # The English kit keeps its own direction inside the right-to-left page.
+        assert_direction(page, lang, heading=False)
+        assert page.locator("article.kit").get_attribute("dir") == "ltr"
         notice = page.locator(".kit-fallback")
         assert notice.is_visible()
         assert notice.get_attribute("dir") == "rtl" and notice.get_attribute("lang") == "ar"
