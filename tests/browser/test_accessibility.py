@@ -233,3 +233,57 @@ def test_a_keyboard_user_takes_the_pledge(page, live_server, lang):
     page.wait_for_url(re.compile(rf".*/{lang}/pledge/thanks/$"))
     pledge = Pledge.objects.get()
     assert (pledge.first_name, pledge.email, pledge.country.code) == ("Tariq", "keys@example.org", "JO")
+
+
+# --- text over the home page's gradient --------------------------------------------------
+# axe cannot tell the colour behind text on a gradient and leaves it "incomplete": measure it.
+
+HERO_TEXT = """() => {
+    const out = [];
+    for (const el of document.querySelectorAll('.hero .eyebrow, .hero h1, .hero .lead, .hero .button-ghost, .hero-counter p, .counter-link')) {
+        const style = getComputedStyle(el);
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const rects = [...range.getClientRects()].filter(r => r.width > 2 && r.height > 2)
+            .map(r => ({x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}));
+        const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+        out.push({name: el.className || el.tagName, color: style.color, rects, large: size >= 24 || (bold && size >= 18.66)});
+        el.style.setProperty('color', 'transparent', 'important');  // CSSOM: allowed by the CSP
+        el.style.setProperty('border-color', 'transparent', 'important');
+    }
+    return out;
+}"""
+
+
+def luminance(rgb) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_text_keeps_its_contrast_over_the_gradient(page, live_server, lang, width):
+    import io
+
+    from PIL import Image
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/{lang}/")
+    texts = page.evaluate(HERO_TEXT)
+    assert len(texts) >= 6
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    low = []
+    for text in texts:
+        fg = luminance([float(v) for v in re.findall(r"[\d.]+", text["color"])[:3]])
+        for r in text["rects"]:
+            box = (int(r["x"]), int(r["y"]), int(r["x"] + r["width"]), int(r["y"] + r["height"]))
+            # The lightest pixel behind light text is the worst case.
+            bg = max(luminance(px) for px in shot.crop(box).get_flattened_data())
+            ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+            if ratio < (3 if text["large"] else 4.5):
+                low.append((text["name"], round(ratio, 2)))
+    assert low == []
