@@ -188,7 +188,17 @@ CELERY_TASK_ROUTES = {"stories.tasks.*media*": {"queue": "media"}, "actionkits.t
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request must never hang on a broken broker: publishing fails fast and the
 # sweeper tasks below pick up rows whose task was never sent.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
+# The max_retries/interval_* options bound how long opening a channel retries
+# (kombu's default is 5 s, which held every sign-up that long while Redis was down).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
