@@ -157,22 +157,25 @@ def _links(pledge: Pledge) -> dict:
 
 
 def pledge_send_confirmation(*, pledge_id: int) -> bool:
-    """Send the confirmation link once per request of it. Claims the send with a conditional UPDATE."""
-    now = timezone.now()
-    claimed = (
-        Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.PENDING, confirmation_requested_at__isnull=False)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
-        .update(confirmation_sent_at=now)
-    )
-    if not claimed:
-        return False
-    pledge = Pledge.objects.get(pk=pledge_id)
-    try:
+    """Send the confirmation link once per request of it.
+
+    The row stays locked while the email is handed to the mail server and is
+    marked sent in the same transaction. A duplicate task skips the locked row;
+    a worker killed before the commit (SIGKILL, OOM) leaves it unsent for the
+    retry or the sweeper instead of marked sent without an email. That holds
+    one pending row for at most the mail timeout, the price of never losing a link.
+    """
+    with transaction.atomic():
+        pledge = (
+            Pledge.objects.select_for_update(skip_locked=True)
+            .filter(pk=pledge_id, status=Pledge.Status.PENDING, confirmation_requested_at__isnull=False)
+            .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
+            .first()
+        )
+        if pledge is None:
+            return False
         _send(pledge, "confirm", _links(pledge))
-    except Exception:
-        # Give the claim back so the retry (or the sweeper) sends it.
-        Pledge.objects.filter(pk=pledge_id, confirmation_sent_at=now).update(confirmation_sent_at=None)
-        raise
+        Pledge.objects.filter(pk=pledge_id).update(confirmation_sent_at=timezone.now())
     return True
 
 
