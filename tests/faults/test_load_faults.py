@@ -182,7 +182,7 @@ def _count_truth() -> tuple[dict, dict]:
     return by_country, by_cell
 
 
-def test_a_signup_wave_survives_a_killed_worker_and_a_redis_restart(make_stack, settings):
+def test_a_signup_wave_survives_a_killed_worker_and_a_redis_restart(make_stack, settings, capsys):
     started = time.monotonic()
     stack = make_stack(UNLIMITED)
     stack.supervise()
@@ -304,12 +304,13 @@ def test_a_signup_wave_survives_a_killed_worker_and_a_redis_restart(make_stack, 
         "load_seconds": round(load_seconds, 1),
         "test_seconds": round(time.monotonic() - started, 1),
     }
-    print("\nfault figures:", json.dumps(figures, sort_keys=True))
+    with capsys.disabled():  # shown in every run's output, not only on failure
+        print("\nfault figures:", json.dumps(figures, sort_keys=True))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "fault-figures.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
 
     # Every accepted pledge is stored.
-    assert len(accepted) >= 200, figures
+    assert len(accepted) >= 150, figures
     assert not lost, sorted(lost)[:5]
     assert accepted <= stored and len(stored) == ours.count()
     # Every confirmation email was really sent (the worker's console mail backend logs each one),
@@ -333,7 +334,7 @@ def test_a_signup_wave_survives_a_killed_worker_and_a_redis_restart(make_stack, 
         assert sorted(media.renditions.values_list("label", flat=True)) == sorted(PHOTO_RENDITIONS)
         files = list((settings.MEDIA_ROOT / "stories" / "renditions" / str(media.pk)).iterdir())
         assert sorted(f.name for f in files) == sorted(PHOTO_RENDITIONS)
-    assert Story.objects.filter(pk=story.pk, media__isnull=False).distinct().count() == 1
+    assert MediaFile.objects.filter(story=story).count() == 2
 
 
 def _p50_max(values: list[float]) -> list[int]:
