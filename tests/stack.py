@@ -203,20 +203,17 @@ class Stack:
         dispatch here (on commit) then reach the stack's worker, as they would from the web."""
         from heforshe.celery import app
 
-        def reset_pools() -> None:
-            if app._pool is not None:
-                app._pool.force_close_all()
-            app._pool = None
-            app.amqp._producer_pool = None
-
-        saved = app.conf.broker_url, app.conf.task_always_eager
+        # The app's own pools are set aside, not closed: kombu's global producer
+        # registry still holds them, and the rest of the session needs them.
+        saved = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
         app.conf.broker_url, app.conf.task_always_eager = self.redis.url, False
-        reset_pools()
+        app._pool, app.amqp._producer_pool = None, None
         try:
             yield app
         finally:
-            reset_pools()
-            app.conf.broker_url, app.conf.task_always_eager = saved
+            if app._pool is not None:
+                app._pool.force_close_all()
+            app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
 
     def worker_log(self) -> str:
         """Everything the worker (every start of it) wrote, emails from the console backend included."""
