@@ -72,3 +72,12 @@ def test_a_malformed_boolean_is_named_in_the_error():
     result = run_manage(["check"], {"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
+    # The manifest storage follows every url() and sourceMappingURL: a vendored
+    # file that points at a missing one breaks the Docker image build.
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path / "static")}
+    result = run_manage(["collectstatic", "--noinput", "-v0"], env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
