@@ -14,12 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-
-class Pillar(models.TextChoices):
-    ECONOMIC = "economic", _("Women's economic empowerment")
-    VIOLENCE = "violence", _("Ending violence against women")
-    LEADERSHIP = "leadership", _("Governance and leadership")
-    PEACE = "peace", _("Peace and security")
+from heforshe.lib.pillars import Pillar  # noqa: F401 - re-exported for the app's modules
 
 
 class Level(models.TextChoices):
