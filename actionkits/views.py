@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from actionkits import downloads, selectors, services
 from actionkits.forms import KitFilterForm
-from actionkits.geo import client_ip, country_for_ip
 from actionkits.models import Audience, Pillar
+from heforshe.lib.net import client_ip, country_for_ip
 
 
 def _language() -> str:
