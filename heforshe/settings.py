@@ -320,6 +320,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 64
 
+# --- Health ---
+# Addresses (CIDR, comma-separated) that see /healthz's details; everyone else gets up/down only.
+# Read from heforshe.lib.net.client_ip, so a client cannot claim one through X-Forwarded-For.
+HEALTH_DETAIL_NETWORKS = env_list(
+    "HEALTH_DETAIL_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
