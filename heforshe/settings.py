@@ -249,6 +249,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HeForShe] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "heforshe.adapters.AccountAdapter"
+# Password-reset, unknown-account and account-exists mails: one per address per this many seconds.
+ACCOUNT_RESET_EMAIL_INTERVAL = env_int("ACCOUNT_RESET_EMAIL_INTERVAL", 300)
+# An unknown address asking for a reset is told it has no account (one mail per interval, as above),
+# so the page never reveals which addresses have one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
