@@ -183,8 +183,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task names its queue (`queue=` on its decorator); only these two exist, and a worker
+# started without -Q consumes both. See heforshe.lib.tasks for what goes where.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"stories.tasks.*media*": {"queue": "media"}, "actionkits.tasks.*preview*": {"queue": "media"}}
+CELERY_TASK_QUEUES = {"default": {}, "media": {}}
+CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request must never hang on a broken broker: publishing fails fast and the
 # sweeper tasks below pick up rows whose task was never sent.
@@ -201,9 +204,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heforshe-heartbeat": {"task": "heforshe.tasks.heartbeat", "schedule": 60.0},
-}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(
@@ -406,13 +407,27 @@ if not DEBUG:
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 # --- Logging ------------------------------------------------------------------
+# Seconds during which the same error (logger, exception type, line) is mailed to ADMINS only once.
+ERROR_MAIL_INTERVAL = env_int("ERROR_MAIL_INTERVAL", 600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Replaces Django's AdminEmailHandler: the mail goes through a task, once per error per interval.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "heforshe.lib.errormail.QueuedAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- actionkits ---

@@ -112,6 +112,7 @@ class WorkerProcess:
             **self.extra_env,
         }
         cmd = [sys.executable, "-m", "celery", "-A", "heforshe", "worker", "-Q", self.queues, "-n", self.name]
+        cmd += ["--include", "tests.tasks"]  # the tasks only tests send
         cmd += ["--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info"]
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
