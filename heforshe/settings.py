@@ -226,7 +226,7 @@ _smtp_options = (
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _smtp_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HeForShe <no-reply@heforshe.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-ADMINS = [("Admin", a) for a in env_list("ADMIN_EMAILS")]
+ADMINS = env_list("ADMIN_EMAILS")
 
 # --- Auth, allauth ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
