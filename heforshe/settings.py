@@ -316,8 +316,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Geo ----------------------------------------------------------------------
 # A newer MaxMind GeoLite2/GeoIP2 City file; empty means the one the
-# maxminddb-geolite2 package ships.
+# maxminddb-geolite2 package ships (built in 2018). `manage.py geoip_refresh`
+# downloads the current one to this path with a MaxMind account and licence key.
 GEOIP_PATH = env_str("GEOIP_PATH")
+MAXMIND_ACCOUNT_ID = env_str("MAXMIND_ACCOUNT_ID")
+MAXMIND_LICENSE_KEY = env_str("MAXMIND_LICENSE_KEY")
+GEOIP_DOWNLOAD_URL = env_str(
+    "GEOIP_DOWNLOAD_URL", "https://download.maxmind.com/geoip/databases/GeoLite2-City/download"
+)
 # Keyed hash of client IPs: the raw address is never stored.
 IP_HASH_KEY = env_str("IP_HASH_KEY", SECRET_KEY)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
