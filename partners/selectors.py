@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from partners.models import (
     IMPACT_SECTORS,
@@ -289,3 +290,32 @@ def programme_overview(*, today: dt.date | None = None) -> dict:
         "awaiting": list(awaiting),
         "status_totals": [(s, CommitmentStatus(s).label, totals[s]) for s in CommitmentStatus.values],
     }
+
+
+def programme_export(*, today: dt.date | None = None) -> tuple[list[str], list[list]]:
+    """The programme overview as a header and one row per champion, for the staff CSV export."""
+    data = programme_overview(today=today)
+    header = [
+        gettext("Partner"),
+        gettext("Sector"),
+        gettext("Country"),
+        gettext("Sign-ups"),
+        gettext("Sign-up target"),
+        gettext("Commitments"),
+        *(str(label) for _s, label, _n in data["status_totals"]),
+        gettext("Overdue reports"),
+    ]
+    rows = [
+        [
+            row["partner"].name,
+            row["partner"].get_sector_display(),
+            row["partner"].country.code,
+            row["signups"],
+            row["partner"].signup_target,
+            row["commitments"],
+            *row["statuses"].values(),
+            row["overdue"],
+        ]
+        for row in data["rows"]
+    ]
+    return header, rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from heforshe.lib.csv import csv_response
 from partners import selectors, services
 from partners.forms import (
     AcceptNewAccountForm,
@@ -454,43 +454,8 @@ def staff_overview(request):
 @require_GET
 @staff_required("partners.view_programme_overview")
 def staff_export(request):
-    data = selectors.programme_overview()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="impact-10x10x10.csv"'
-    writer = csv.writer(response)
-    status_labels = [str(label) for _s, label, _n in data["status_totals"]]
-    writer.writerow(
-        [
-            gettext("Partner"),
-            gettext("Sector"),
-            gettext("Country"),
-            gettext("Sign-ups"),
-            gettext("Sign-up target"),
-            gettext("Commitments"),
-            *status_labels,
-            gettext("Overdue reports"),
-        ]
-    )
-    for row in data["rows"]:
-        p = row["partner"]
-        writer.writerow(
-            [
-                _csv_safe(p.name),
-                p.get_sector_display(),
-                p.country.code,
-                row["signups"],
-                p.signup_target,
-                row["commitments"],
-                *row["statuses"].values(),
-                row["overdue"],
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    header, rows = selectors.programme_export()
+    return csv_response("impact-10x10x10.csv", header, rows)
 
 
 @require_http_methods(["GET", "POST"])
