@@ -11,6 +11,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from heforshe.lib.charts import Line, LineChart, line_chart
+
 from partners.models import (
     IMPACT_SECTORS,
     Commitment,
@@ -92,20 +94,17 @@ def percent(part: float, whole: float) -> int:
 
 @dataclass
 class SignupChart:
-    """A server-rendered SVG line chart: cumulative sign-ups per day against the target."""
+    """Cumulative confirmed sign-ups per day against the target, with its SVG geometry in `plot`."""
 
-    width: int
-    height: int
-    points: str
-    area: str
-    target_y: float | None
-    target_label_y: float | None
-    max_value: int
     total: int
     start: dt.date
     end: dt.date
-    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    plot: LineChart
     rows: list[tuple[dt.date, int, int]] = field(default_factory=list)
+
+    @property
+    def line(self) -> Line:
+        return self.plot.lines[0]
 
 
 def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, height: int = 220) -> SignupChart:
@@ -117,39 +116,22 @@ def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, 
     start = end - dt.timedelta(days=days - 1)
     in_window = sum(n for day, n in series.items() if day >= start)
     running = max(0, total - in_window)  # everything before the window
-    rows = []
+    rows, cumulative = [], []
     for i in range(days):
         day = start + dt.timedelta(days=i)
         running += series.get(day, 0)
         rows.append((day, series.get(day, 0), running))
-    target = partner.signup_target or 0
-    # The scale shows the target line when it is within 3x of the curve, else the curve fills the chart.
-    peak = max(running, 1)
-    max_value = max(peak, target) if target and target <= peak * 3 else peak
-    pad_l, pad_b, pad_t = 48, 20, 10
-    plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
-
-    def y(value: float) -> float:
-        return round(pad_t + plot_h - (value / max_value) * plot_h, 1)
-
-    coords = [(round(pad_l + i * plot_w / max(days - 1, 1), 1), y(c)) for i, (_d, _n, c) in enumerate(rows)]
-    points = " ".join(f"{x},{yy}" for x, yy in coords)
-    area = f"{pad_l},{pad_t + plot_h} " + points + f" {coords[-1][0]},{pad_t + plot_h}"
-    ticks = [(y(max_value * f / 4), int(max_value * f / 4)) for f in range(5)]
-    return SignupChart(
+        cumulative.append(running)
+    plot = line_chart(
+        days=[day for day, _n, _c in rows],
+        series={"signups": cumulative},
+        target=partner.signup_target or None,
+        area=True,
         width=width,
         height=height,
-        points=points,
-        area=area,
-        target_y=y(target) if target and target <= max_value else None,
-        target_label_y=max(y(target) - 6, 12) if target and target <= max_value else None,
-        max_value=max_value,
-        total=total,
-        start=start,
-        end=end,
-        y_ticks=ticks,
-        rows=[r for r in rows if r[1]],
+        padding=(10, 8, 20, 48),
     )
+    return SignupChart(total=total, start=start, end=end, plot=plot, rows=[r for r in rows if r[1]])
 
 
 # --- Public pages ---------------------------------------------------------------------
