@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from heforshe.lib.charts import Line, LineChart, line_chart
-
 from partners.models import (
     IMPACT_SECTORS,
     Commitment,
