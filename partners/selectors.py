@@ -6,9 +6,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from heforshe.lib.charts import Line, LineChart, line_chart
@@ -23,6 +26,7 @@ from partners.models import (
     ReportStatus,
     Sector,
 )
+from partners.qr import qr_svg
 
 SIGNUPS_CACHE_SECONDS = 300
 PROGRAMME_GOAL_PER_SECTOR = 10
@@ -46,8 +50,17 @@ def partner_by_referral_code(*, code: str) -> Partner | None:
     return Partner.objects.filter(referral_code=code.strip().lower(), is_active=True).first()
 
 
-def partners_public() -> QuerySet[Partner]:
-    return Partner.objects.filter(is_active=True)
+# --- Referrals -----------------------------------------------------------------------
+
+
+def referral_url(*, partner: Partner) -> str:
+    """The pledge page with the partner's referral code: sign-ups through it count for the partner."""
+    return f"{settings.SITE_URL}{reverse('pledges:pledge')}?partner={partner.referral_code}"
+
+
+def referral_qr(*, partner: Partner, title: str = "") -> SafeString:
+    """The referral link as an SVG QR code, to print on posters or show on a screen."""
+    return qr_svg(referral_url(partner=partner), title=title)
 
 
 # --- Sign-ups ------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +31,6 @@ from partners.forms import (
 )
 from partners.frameworks import framework_for
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
-from partners.qr import qr_svg
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -81,10 +80,6 @@ def staff_required(permission: str):
     return decorator
 
 
-def referral_url(partner) -> str:
-    return f"{settings.SITE_URL}{reverse('pledges:pledge')}?partner={partner.referral_code}"
-
-
 # --- Public ------------------------------------------------------------------------------
 
 
@@ -114,7 +109,7 @@ def dashboard(request):
     adopted = {c.framework_code for c in commitments}
     available = [a for a in framework_for(partner.sector) if a.code not in adopted]
     members, pending = selectors.partner_team(partner=partner)
-    link = referral_url(partner)
+    link = selectors.referral_url(partner=partner)
     chart = selectors.partner_signup_chart(partner=partner)
     today = timezone.localdate()
     reports = list(selectors.partner_reports(partner=partner))
@@ -136,7 +131,7 @@ def dashboard(request):
         "reports": reports,
         "to_complete": to_complete,
         "referral_url": link,
-        "qr": qr_svg(link, title=gettext("QR code of your referral link")),
+        "qr": selectors.referral_qr(partner=partner, title=gettext("QR code of your referral link")),
         "chart": chart,
         "signup_percent": selectors.percent(chart.total, partner.signup_target),
     }
@@ -385,9 +380,9 @@ def invitation_revoke(request, pk: int):
 @require_GET
 @partner_member_required()
 def qr_download(request):
-    svg = qr_svg(referral_url(request.membership.partner))
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="heforshe-{request.membership.partner.slug}-qr.svg"'
+    partner = request.membership.partner
+    response = HttpResponse(selectors.referral_qr(partner=partner), content_type="image/svg+xml")
+    response["Content-Disposition"] = content_disposition_header(True, f"heforshe-{partner.slug}-qr.svg")
     return response
 
 
