@@ -27,8 +27,3 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
-
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path: str) -> str:
-    return settings.SITE_URL + path
