@@ -402,14 +402,17 @@ def invitation(request, token: str):
     signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email
     form = AcceptNewAccountForm(request.POST or None) if not account_exists and not user.is_authenticated else None
     if request.method == "POST":
+        accepted = False
         try:
             if signed_in_as_invitee:
                 services.invitation_accept(invitation=invitation, user=user)
+                accepted = True
             elif form is not None and form.is_valid():
                 new_user = services.invitation_accept_new_user(
                     invitation=invitation, password=form.cleaned_data["password1"]
                 )
                 login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                accepted = True
             elif form is None:
                 raise PermissionDenied
         except ValidationError as exc:
@@ -417,7 +420,8 @@ def invitation(request, token: str):
                 form.add_error("password1" if not hasattr(exc, "error_dict") else None, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
-        if not (form and form.errors) and selectors.membership_for_user(user=request.user):
+        # Only a real acceptance welcomes: a refused one (the account acts elsewhere) says why instead.
+        if accepted:
             messages.success(
                 request, gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
             )

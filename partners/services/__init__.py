@@ -8,7 +8,6 @@
   `ReportEvent` (and an audit-log entry) in the same transaction.
 - `evidence`: files attached to reports.
 - `reminders`: the beat sweep (periods, overdue flags, reminder emails).
-- `referrals`: the referral link and its QR code.
 
 Callers import from `partners.services`; the names below are its interface.
 """
@@ -17,6 +16,7 @@ from __future__ import annotations
 
 from partners.services.commitments import (
     COMMITMENT_FIELDS,
+    commitment_check_title,
     commitment_create,
     commitment_update,
     commitments_adopt_framework,
@@ -32,9 +32,12 @@ from partners.services.evidence import (
 )
 from partners.services.memberships import (
     INVITATION_SALT,
+    PENDING_MESSAGE,
     InvitationLookup,
+    account_partner,
     invitation_accept,
     invitation_accept_new_user,
+    invitation_check,
     invitation_create,
     invitation_from_token,
     invitation_resend,
@@ -67,6 +70,7 @@ from partners.services.reports import (
     report_status_notify,
     report_transition,
     report_update,
+    review_check,
 )
 
 __all__ = [
@@ -78,17 +82,21 @@ __all__ = [
     "REMINDER_CLAIM_TTL",
     "REMINDER_MAX_ATTEMPTS",
     "TRANSITIONS",
+    "PENDING_MESSAGE",
     "InvitationLookup",
+    "account_partner",
     "ReminderSendError",
     "Transition",
     "apply_approved_report",
     "can_review_reports",
+    "commitment_check_title",
     "commitment_create",
     "commitment_update",
     "commitments_adopt_framework",
     "derive_commitment_status",
     "invitation_accept",
     "invitation_accept_new_user",
+    "invitation_check",
     "invitation_create",
     "invitation_from_token",
     "invitation_resend",
@@ -111,6 +119,7 @@ __all__ = [
     "reports_flag_overdue",
     "reports_open_due_periods",
     "reports_sweep",
+    "review_check",
     "sniff_evidence_type",
     "validate_evidence",
 ]

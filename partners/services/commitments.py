@@ -51,6 +51,12 @@ def commitments_adopt_framework(*, partner: Partner, codes: Iterable[str] | None
     return created
 
 
+def commitment_check_title(*, framework_code: str, title: str) -> None:
+    """A framework commitment may keep the framework's wording; one of the partner's own needs a title."""
+    if not framework_code and not (title or "").strip():
+        raise ValidationError({"title": _("A commitment of your own needs a title.")})
+
+
 COMMITMENT_FIELDS = ("pillar", "title", "description", "indicator", "baseline", "target_value", "unit", "due_date")
 
 
@@ -59,6 +65,7 @@ def commitment_create(*, partner: Partner, **fields) -> Commitment:
     unknown = set(fields) - set(COMMITMENT_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields {unknown}")
+    commitment_check_title(framework_code="", title=fields.get("title", ""))
     commitment = Commitment(partner=partner, position=partner.commitments.count(), **fields)
     commitment.full_clean()
     commitment.save()
@@ -72,8 +79,7 @@ def commitment_update(*, commitment: Commitment, **fields) -> Commitment:
         raise TypeError(f"unexpected fields {unknown}")
     for name, value in fields.items():
         setattr(commitment, name, value)
-    if not commitment.framework_code and not commitment.title:
-        raise ValidationError({"title": _("A commitment of your own needs a title.")})
+    commitment_check_title(framework_code=commitment.framework_code, title=commitment.title)
     commitment.full_clean()
     commitment.save(update_fields=[*fields, "updated_at"])
     return commitment

@@ -60,30 +60,59 @@ def invitation_url(invitation: PartnerInvitation) -> str:
     return settings.SITE_URL + path
 
 
+PENDING_MESSAGE = _("An invitation to this address is already waiting to be accepted.")
+
+
+def invitation_check(*, partner: Partner, email: str) -> str:
+    """The rules an inviter may learn the answer to; returns the normalised address.
+
+    Refused: someone who already acts for `partner` (the inviter sees the team
+    anyway) and a second pending invitation to the same address. Whether an
+    address belongs to someone acting for *another* organisation is not
+    checked here on purpose: answering it would let any partner admin probe
+    which people work for which organisation. Like the sites that guard
+    against account enumeration, the invitation is then sent as any other,
+    and the invitee, who alone may know, is told on accepting it
+    (`invitation_accept`). Partnerships staff, who see every membership, are
+    told in the admin (`account_partner`).
+    """
+    email = _normalise_email(email)
+    membership = (
+        PartnerMembership.objects.filter(user__email__iexact=email, partner=partner).select_related("partner").first()
+    )
+    if membership:
+        already = ValidationError(
+            _("This person is already a member of %(partner)s."), params={"partner": partner.name}
+        )
+        raise ValidationError({"email": already})
+    if PartnerInvitation.objects.filter(partner=partner, email=email, accepted_at=None, revoked_at=None).exists():
+        raise ValidationError({"email": PENDING_MESSAGE})
+    return email
+
+
+def account_partner(*, email: str) -> Partner | None:
+    """The organisation an account with this address acts for: for staff only, never for partners."""
+    membership = (
+        PartnerMembership.objects.filter(user__email__iexact=_normalise_email(email)).select_related("partner").first()
+    )
+    return membership.partner if membership else None
+
+
 @transaction.atomic
 def invitation_create(*, partner: Partner, email: str, role: str, language: str, invited_by) -> PartnerInvitation:
-    """Invite someone to act for `partner`; the email goes out after commit."""
-    email = _normalise_email(email)
-    User = get_user_model()
-    existing_user = User.objects.filter(email__iexact=email).first()
-    if existing_user:
-        membership = PartnerMembership.objects.filter(user=existing_user).select_related("partner").first()
-        if membership and membership.partner_id != partner.pk:
-            raise ValidationError(
-                {"email": _("This person already acts for another organisation; each account belongs to one.")}
-            )
-        if membership:
-            already = ValidationError(
-                _("This person is already a member of %(partner)s."), params={"partner": partner.name}
-            )
-            raise ValidationError({"email": already})
+    """Invite someone to act for `partner`; the email goes out after commit.
+
+    The answer is the same whether or not the address acts for another
+    organisation (see `invitation_check`).
+    """
+    email = invitation_check(partner=partner, email=email)
     invitation = PartnerInvitation(partner=partner, email=email, role=role, language=language, invited_by=invited_by)
     invitation.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             invitation.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": _("An invitation to this address is already waiting to be accepted.")}) from exc
+        raise ValidationError({"email": PENDING_MESSAGE}) from exc
     from partners.tasks import send_invitation_task
 
     dispatch_on_commit(send_invitation_task, invitation_id=invitation.pk)
@@ -165,7 +194,12 @@ def invitation_accept(*, invitation: PartnerInvitation, user) -> PartnerMembersh
         )
     other = PartnerMembership.objects.filter(user=user).exclude(partner=invitation.partner_id).exists()
     if other:
-        raise ValidationError(_("Your account already acts for another organisation."))
+        raise ValidationError(
+            _(
+                "Your account already acts for another organisation, and an account acts for one only. "
+                "Ask the HeForShe Partnerships team to move it, or accept with another address."
+            )
+        )
     claimed = PartnerInvitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
         accepted_at=timezone.now(), accepted_by=user
     )

@@ -116,6 +116,12 @@ TRANSITIONS = {
 }
 
 
+def review_check(*, action: str, comment: str) -> None:
+    """A returned report says what needs to change."""
+    if action == Transition.RETURN and not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what needs to change when returning a report.")})
+
+
 @transaction.atomic
 def report_transition(*, report_id: int, action: str, actor, comment: str = "") -> ProgressReport:
     """The one way a report changes state: submit (partner admin), return or approve (Partnerships).
@@ -142,8 +148,7 @@ def report_transition(*, report_id: int, action: str, actor, comment: str = "") 
         )
     if action == Transition.SUBMIT and (not report.narrative.strip() or not report.values.exists()):
         raise ValidationError(_("Add a narrative and at least one value before submitting."), code="incomplete")
-    if action == Transition.RETURN and not comment.strip():
-        raise ValidationError({"comment": _("Say what needs to change when returning a report.")})
+    review_check(action=action, comment=comment)
     now = timezone.now()
     from_status = report.status
     report.status = to_status
