@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from heforshe.lib import sniff
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
@@ -273,13 +274,13 @@ def story_curate(*, story: Story, user, changed: list[str]) -> None:
 # --- media intake -------------------------------------------------------------------
 
 
-def check_upload(fileobj, *, size: int) -> media_lib.Sniffed:
+def check_upload(fileobj, *, size: int) -> sniff.Sniffed:
     """Refuse a file by its content and size, with a message the partner can act on."""
     fileobj.seek(0)
-    head = fileobj.read(64)
+    head = fileobj.read(sniff.HEAD_BYTES)
     fileobj.seek(0)
-    sniffed = media_lib.sniff(head)
-    if sniffed is None:
+    sniffed = sniff.sniff_head(head)
+    if sniffed is None or sniffed.kind not in (sniff.PHOTO, sniff.VIDEO):
         raise StoryError(_("This file is not a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM)."))
     limit = media_lib.PHOTO_MAX_BYTES if sniffed.kind == MediaKind.PHOTO else media_lib.VIDEO_MAX_BYTES
     if size > limit:
