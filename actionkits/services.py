@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,6 +34,7 @@ from actionkits.models import (
 )
 from actionkits.validators import validate_kit_file
 from heforshe.lib.tasks import dispatch_on_commit
+from pledges.abuse import count_hits
 
 logger = logging.getLogger(__name__)
 
@@ -343,3 +347,45 @@ def download_record(*, kit_id: int, language: str, version: int, country: str = 
     except IntegrityError:
         # Another request created the bucket between our UPDATE and INSERT.
         KitDownloadCount.objects.filter(**key).update(count=F("count") + 1)
+
+
+class DownloadsThrottled(Exception):
+    """Too many kit downloads from one client address; `retry_after` seconds until the window turns."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def download_check_rate(*, client_hash: str) -> None:
+    """Count this download request for the client; raise DownloadsThrottled past a limit.
+
+    One pipelined Redis round trip; with Redis down nothing is limited.
+    """
+    limits = settings.ACTIONKITS_DOWNLOAD_RATE_LIMITS
+    counts = count_hits([(f"actionkits:rl:{name}:{client_hash or '-'}", window) for name, _limit, window in limits])
+    over = [window for (_name, limit, window), count in zip(limits, counts, strict=True) if count > limit]
+    if over:
+        window = max(over)
+        raise DownloadsThrottled(retry_after=window - int(time.time()) % window)
+
+
+def download_claim(*, kit_id: int, language: str, version: int, client_hash: str) -> bool:
+    """True the first time today that this client fetches this file version, so it is counted once.
+
+    One SET NX with a TTL to the end of the day. The address is known here only
+    by its keyed hash. If Redis is down the download is counted: a count a
+    little high is better than downloads lost.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    now = timezone.now()
+    day = now.date()
+    tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    key = f"actionkits:dl:{day.isoformat()}:{kit_id}:{language}:{version}:{client_hash or '-'}"
+    try:
+        return cache.add(key, 1, timeout=int((tomorrow - now).total_seconds()) + 60)
+    except (RedisConnectionError, RedisTimeoutError):
+        logger.warning("download de-duplication unavailable (Redis down); counting", exc_info=True)
+        return True

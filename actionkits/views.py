@@ -13,6 +13,7 @@ from actionkits import downloads, selectors, services
 from actionkits.forms import KitFilterForm
 from actionkits.geo import client_ip, country_for_ip
 from actionkits.models import Audience, Pillar
+from pledges.identity import ip_hash
 
 
 def _language() -> str:
@@ -61,6 +62,14 @@ def detail(request, slug: str):
 
 @require_safe
 def download(request, slug: str):
+    ip = client_ip(request)
+    client_hash = ip_hash(ip or "")
+    try:
+        services.download_check_rate(client_hash=client_hash)
+    except services.DownloadsThrottled as exc:
+        response = render(request, "actionkits/too_many_downloads.html", status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     kit = selectors.kit_public_by_slug(slug=slug)
     if kit is None:
         raise Http404
@@ -71,14 +80,14 @@ def download(request, slug: str):
     translation = selectors.download_translation(kit, _language())
     if translation is None:
         raise Http404
-    if downloads.is_first_request_of_download(request):
+    delivery = downloads.evaluate(request, translation)
+    if delivery.starts_a_download and services.download_claim(
+        kit_id=kit.pk, language=translation.language, version=translation.version, client_hash=client_hash
+    ):
         services.download_record(
-            kit_id=kit.pk,
-            language=translation.language,
-            version=translation.version,
-            country=country_for_ip(client_ip(request)),
+            kit_id=kit.pk, language=translation.language, version=translation.version, country=country_for_ip(ip)
         )
-    return downloads.serve(request, translation)
+    return downloads.respond(request, translation, delivery)
 
 
 @login_required
