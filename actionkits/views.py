@@ -24,8 +24,11 @@ def _language() -> str:
 def index(request):
     form = KitFilterForm(request.GET or None)
     audience = pillar = ""
+    status = 200
     if form.is_valid():
         audience, pillar = form.cleaned_data["audience"], form.cleaned_data["pillar"]
+    elif form.is_bound:
+        status = 400  # an unknown filter value: every kit, with the filter's error shown
     language = _language()
     kits = [
         shown
@@ -36,6 +39,7 @@ def index(request):
         request,
         "actionkits/index.html",
         {"form": form, "kits": kits, "audience_labels": dict(Audience.choices), "filtered": bool(audience or pillar)},
+        status=status,
     )
 
 

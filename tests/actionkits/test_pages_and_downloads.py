@@ -188,3 +188,17 @@ def test_a_stale_if_range_gets_the_whole_file(client):
     etag = response["ETag"]
     response = client.get("/en/action-kits/universities/download/", HTTP_RANGE="bytes=10-19", HTTP_IF_RANGE=etag)
     assert response.status_code == 206
+
+
+def test_an_unknown_filter_value_is_a_400_that_still_lists_every_kit(client):
+    make_kit(slug="universities", audience="universities")
+    make_kit(slug="corporations", audience="corporations")
+    response = client.get("/fr/action-kits/?pillar=zzz")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        '<ul class="errorlist" id="id_pillar_error"><li>Sélectionnez un choix valide. zzz n’en fait pas partie.</li></ul>'
+        in html
+    )
+    assert "Kit universities [en]" in html
+    assert "Kit corporations [en]" in html
