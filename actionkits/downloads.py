@@ -25,6 +25,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from actionkits.models import KitTranslation
 from actionkits.validators import CONTENT_TYPES
+from heforshe.lib.downloads import harden
 
 CHUNK = 64 * 1024
 # Byte positions are at most 15 digits (a petabyte). A longer number is still
@@ -140,10 +141,6 @@ def download_filename(translation: KitTranslation) -> str:
     return f"heforshe-{translation.kit.slug}-{translation.language}-v{translation.version}.{translation.file_format}"
 
 
-def _disposition(filename: str) -> str:
-    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-
-
 def _file_iterator(fileobj, start: int, length: int):
     try:
         fileobj.seek(start)
@@ -169,9 +166,16 @@ def _storage_has_local_path(translation: KitTranslation) -> bool:
 def _validators(response: HttpResponse, translation: KitTranslation) -> HttpResponse:
     response["ETag"] = etag_for(translation)
     response["Last-Modified"] = http_date(last_modified_for(translation))
-    # Revalidate every time: a restricted kit must not be served from a cache to someone else.
+    # Kept by the client only, and revalidated every time (a restricted kit must not be
+    # served from a cache to someone else): what makes If-None-Match worth sending.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _as_upload(response: HttpResponse, translation: KitTranslation) -> HttpResponse:
+    """The headers of every user-upload download (heforshe.lib.downloads), named for the kit."""
+    content_type = CONTENT_TYPES.get(translation.file_format, "application/octet-stream")
+    return harden(response, filename=download_filename(translation), content_type=content_type)
 
 
 def respond(request, translation: KitTranslation, delivery: Delivery) -> HttpResponse:
@@ -187,13 +191,10 @@ def respond(request, translation: KitTranslation, delivery: Delivery) -> HttpRes
         response["Accept-Ranges"] = "bytes"
         return response
 
-    content_type = CONTENT_TYPES.get(translation.file_format, "application/octet-stream")
-    filename = download_filename(translation)
     if delivery.head:
         # The headers a GET would get, without touching the file.
-        response = HttpResponse(content_type=content_type)
+        response = _as_upload(HttpResponse(), translation)
         response["Content-Length"] = str(size)
-        response["Content-Disposition"] = _disposition(filename)
         response["Accept-Ranges"] = "bytes"
         return _validators(response, translation)
 
@@ -207,20 +208,18 @@ def respond(request, translation: KitTranslation, delivery: Delivery) -> HttpRes
     accel_prefix = getattr(settings, "ACTIONKITS_X_ACCEL_REDIRECT_PREFIX", "")
     if accel_prefix:
         # The reverse proxy serves the file from an `internal` location, ranges included.
-        response = HttpResponse(content_type=content_type)
+        response = _as_upload(HttpResponse(), translation)
         response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(translation.file.name)
-        response["Content-Disposition"] = _disposition(filename)
         return response
 
     fileobj = translation.file.storage.open(translation.file.name, "rb")
     if delivery.byte_range is None:
-        response = FileResponse(fileobj, content_type=content_type)
+        response = FileResponse(fileobj)
     else:
         first, last = delivery.byte_range
         length = last - first + 1
-        response = StreamingHttpResponse(_file_iterator(fileobj, first, length), status=206, content_type=content_type)
+        response = StreamingHttpResponse(_file_iterator(fileobj, first, length), status=206)
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(length)
-    response["Content-Disposition"] = _disposition(filename)
     response["Accept-Ranges"] = "bytes"
-    return _validators(response, translation)
+    return _validators(_as_upload(response, translation), translation)

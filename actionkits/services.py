@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -33,8 +32,9 @@ from actionkits.models import (
     kit_preview_path,
 )
 from actionkits.validators import validate_kit_file
+from heforshe.lib import pillars as pillar_lib
+from heforshe.lib.ratelimit import Limit, RateLimitExceeded, hit
 from heforshe.lib.tasks import dispatch_on_commit
-from pledges.abuse import count_hits
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def pillars_ensure() -> list[Pillar]:
     """The four pillar rows (created by migration; this repairs a wiped table)."""
     return [
         Pillar.objects.get_or_create(code=code, defaults={"position": position})[0]
-        for position, code in enumerate(Pillar.Code.values)
+        for position, code in enumerate(pillar_lib.Pillar.values)
     ]
 
 
@@ -70,7 +70,11 @@ def kit_create(
     kit.full_clean()
     kit.save()
     if pillars:
-        kit.pillars.set(Pillar.objects.filter(code__in=list(pillars)))
+        wanted = set(pillars)
+        unknown = wanted - set(pillar_lib.Pillar.values)
+        if unknown:
+            raise ValueError(f"unknown pillar codes {sorted(unknown)}: use heforshe.lib.pillars.Pillar")
+        kit.pillars.set([row for row in pillars_ensure() if row.code in wanted])
     return kit
 
 
@@ -349,32 +353,32 @@ def download_record(*, kit_id: int, language: str, version: int, country: str = 
         KitDownloadCount.objects.filter(**key).update(count=F("count") + 1)
 
 
-class DownloadsThrottled(Exception):
-    """Too many kit downloads from one client address; `retry_after` seconds until the window turns."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+class DownloadsThrottled(RateLimitExceeded):
+    """Too many kit downloads from one client (an IPv4 address or an IPv6 /64) in a window."""
 
 
-def download_check_rate(*, client_hash: str) -> None:
+def download_check_rate(*, client_key: str) -> None:
     """Count this download request for the client; raise DownloadsThrottled past a limit.
 
-    One pipelined Redis round trip; with Redis down nothing is limited.
+    `client_key` is heforshe.lib.ratelimit.address_key(ip). One pipelined Redis
+    round trip; with Redis down nothing is limited.
     """
-    limits = settings.ACTIONKITS_DOWNLOAD_RATE_LIMITS
-    counts = count_hits([(f"actionkits:rl:{name}:{client_hash or '-'}", window) for name, _limit, window in limits])
-    over = [window for (_name, limit, window), count in zip(limits, counts, strict=True) if count > limit]
-    if over:
-        window = max(over)
-        raise DownloadsThrottled(retry_after=window - int(time.time()) % window)
+    if not client_key:
+        return  # no address to count under (heforshe.lib.ratelimit's convention)
+    limits = [
+        Limit(f"actionkits:download:{name}:{client_key}", limit, window)
+        for name, limit, window in settings.ACTIONKITS_DOWNLOAD_RATE_LIMITS
+    ]
+    verdict = hit(limits)
+    if not verdict.allowed:
+        raise DownloadsThrottled(",".join(verdict.exceeded), retry_after=verdict.retry_after)
 
 
-def download_claim(*, kit_id: int, language: str, version: int, client_hash: str) -> bool:
+def download_claim(*, kit_id: int, language: str, version: int, client_key: str) -> bool:
     """True the first time today that this client fetches this file version, so it is counted once.
 
-    One SET NX with a TTL to the end of the day. The address is known here only
-    by its keyed hash. If Redis is down the download is counted: a count a
+    One SET NX with a TTL to the end of the day. The client is known here only
+    by `client_key`, heforshe.lib.ratelimit.address_key(ip): a keyed hash. If Redis is down the download is counted: a count a
     little high is better than downloads lost.
     """
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -383,7 +387,7 @@ def download_claim(*, kit_id: int, language: str, version: int, client_hash: str
     now = timezone.now()
     day = now.date()
     tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
-    key = f"actionkits:dl:{day.isoformat()}:{kit_id}:{language}:{version}:{client_hash or '-'}"
+    key = f"actionkits:dl:{day.isoformat()}:{kit_id}:{language}:{version}:{client_key or '-'}"
     try:
         return cache.add(key, 1, timeout=int((tomorrow - now).total_seconds()) + 60)
     except (RedisConnectionError, RedisTimeoutError):

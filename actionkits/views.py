@@ -11,9 +11,10 @@ from django.views.decorators.http import require_safe
 
 from actionkits import downloads, selectors, services
 from actionkits.forms import KitFilterForm
-from actionkits.geo import client_ip, country_for_ip
-from actionkits.models import Audience, Pillar
-from pledges.identity import ip_hash
+from actionkits.models import Audience
+from heforshe.lib.net import client_ip, country_for_ip
+from heforshe.lib.pillars import Pillar
+from heforshe.lib.ratelimit import address_key, retry_later
 
 
 def _language() -> str:
@@ -59,7 +60,7 @@ def detail(request, slug: str):
             "translation": shown.translation,
             "download": selectors.download_translation(kit, _language()),
             "can_download": can_download,
-            "pillar_labels": dict(Pillar.Code.choices),
+            "pillar_labels": dict(Pillar.choices),
         },
     )
 
@@ -67,13 +68,11 @@ def detail(request, slug: str):
 @require_safe
 def download(request, slug: str):
     ip = client_ip(request)
-    client_hash = ip_hash(ip or "")
+    client_key = address_key(ip)
     try:
-        services.download_check_rate(client_hash=client_hash)
+        services.download_check_rate(client_key=client_key)
     except services.DownloadsThrottled as exc:
-        response = render(request, "actionkits/too_many_downloads.html", status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
+        return retry_later(render(request, "actionkits/too_many_downloads.html", status=429), exc.retry_after)
     kit = selectors.kit_public_by_slug(slug=slug)
     if kit is None:
         raise Http404
@@ -86,7 +85,7 @@ def download(request, slug: str):
         raise Http404
     delivery = downloads.evaluate(request, translation)
     if delivery.starts_a_download and services.download_claim(
-        kit_id=kit.pk, language=translation.language, version=translation.version, client_hash=client_hash
+        kit_id=kit.pk, language=translation.language, version=translation.version, client_key=client_key
     ):
         services.download_record(
             kit_id=kit.pk, language=translation.language, version=translation.version, country=country_for_ip(ip)

@@ -4,15 +4,16 @@ from django.urls import reverse
 from django.utils import translation as translation_utils
 from rest_framework import serializers
 
-from actionkits.models import ActionKit, Audience, KitTranslation, Pillar
+from actionkits.models import ActionKit, Audience, KitTranslation
 from actionkits.selectors import user_can_download
+from heforshe.lib.pillars import Pillar
 
 
 class ActionKitQuerySerializer(serializers.Serializer):
     """The list's filters: an unknown value is an error, not a silently wider answer."""
 
     audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
-    pillar = serializers.ChoiceField(choices=Pillar.Code.choices, required=False, allow_blank=True)
+    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
 
 
 class KitLanguageSerializer(serializers.Serializer):

@@ -3,15 +3,15 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
 from actionkits.api.serializers import ActionKitOutputSerializer, ActionKitQuerySerializer, kit_representation
 from actionkits.selectors import kits_public, sectors_open_to
+from heforshe.lib.ratelimit import ScopedThrottle
 
 EXAMPLE = {
     "slug": "universities",
     "audience": "universities",
-    "pillars": ["ending_violence"],
+    "pillars": ["violence"],
     "restricted_to_sector": "",
     "languages": [
         {
@@ -32,7 +32,7 @@ class ActionKitListApi(ListAPIView):
     """Published action kits with their languages and download URLs."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = ActionKitOutputSerializer
 
