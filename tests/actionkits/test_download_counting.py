@@ -115,3 +115,10 @@ def test_the_limit_is_per_client(client, settings):
     assert client.get(URL, REMOTE_ADDR=ONE).status_code == 200
     assert client.get(URL, REMOTE_ADDR=ONE).status_code == 429
     assert client.get(URL, REMOTE_ADDR=TWO).status_code == 200
+
+
+def test_addresses_in_one_ipv6_subscriber_network_are_one_client(client):
+    client.get(URL, REMOTE_ADDR="2001:db8:1:2::10")
+    client.get(URL, REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    client.get(URL, REMOTE_ADDR="2001:db8:1:3::10")
+    assert downloads() == 2

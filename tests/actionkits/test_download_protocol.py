@@ -243,3 +243,10 @@ def test_conditional_answers_are_not_downloads(client, english):
     client.get(URL, HTTP_IF_MATCH='"kit-1-v0-1"')
     client.get(URL, HTTP_RANGE=f"bytes={HUGE}-")
     assert not KitDownloadCount.objects.exists()
+
+
+def test_a_kit_file_is_an_inert_attachment(client, english):
+    response = client.get(URL)
+    assert response["Content-Disposition"] == 'attachment; filename="heforshe-universities-en-v1.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
