@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -182,7 +188,7 @@ def respond(request, translation: KitTranslation, delivery: Delivery) -> HttpRes
     """The response that delivers `translation.file` (or says why not) as `delivery` decided."""
     size = translation.file_size
     if delivery.status == 304:
-        return _validators(HttpResponse(status=304), translation)
+        return _validators(HttpResponseNotModified(), translation)
     if delivery.status == 412:
         return HttpResponse(status=412)
     if delivery.status == 416:

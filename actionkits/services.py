@@ -378,8 +378,9 @@ def download_claim(*, kit_id: int, language: str, version: int, client_key: str)
     """True the first time today that this client fetches this file version, so it is counted once.
 
     One SET NX with a TTL to the end of the day. The client is known here only
-    by `client_key`, heforshe.lib.ratelimit.address_key(ip): a keyed hash. If Redis is down the download is counted: a count a
-    little high is better than downloads lost.
+    by `client_key`, heforshe.lib.ratelimit.address_key(ip): a keyed hash. If
+    Redis is down the download is counted: a count a little high is better
+    than downloads lost.
     """
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
