@@ -80,6 +80,16 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates each request's language in the thread and never deactivates it:
+    # without this, a test's French or Russian request decides the next test's language.
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def test_database_url(connection_settings: dict) -> str:
     user = connection_settings.get("USER") or "postgres"
     password = connection_settings.get("PASSWORD") or ""
