@@ -260,7 +260,11 @@ def allauth_retry_after(request, *, action: str | None = None, key: str | None =
             cache_key = allauth_ratelimit.get_cache_key(
                 request, app="allauth.account", action=action, rate=rate, key=key
             )
-            history = [hit for hit in cache.get(cache_key, []) if hit > now - rate.duration]
+            try:
+                stored = cache.get(cache_key, [])
+            except Exception:  # noqa: BLE001 - cache down: fall back to the longest window below
+                stored = []
+            history = [hit for hit in stored if hit > now - rate.duration]
             if len(history) >= rate.amount:
                 waits.append(history[rate.amount - 1] + rate.duration - now)
     if not waits:
