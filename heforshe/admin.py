@@ -60,7 +60,7 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("object"))
     def object_link(self, obj: LogEntry) -> str:
-        label = obj.object_repr or str(obj.content_type)
+        label = obj.object_repr or f"{obj.content_type} {obj.object_id}".strip()
         if not obj.object_id:
             return label
         try:
