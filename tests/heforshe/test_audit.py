@@ -164,3 +164,8 @@ def test_log_action_many_writes_one_entry_per_row_without_names():
         3,
         [(str(p.pk), "", {"by": "domain"}) for p in sorted(partners, key=lambda p: str(p.pk))],
     )
+
+
+def test_apps_register_their_codes_in_plain_translated_words():
+    with translation.override("fr"):
+        assert action_label("pledges.invalidated") == "Engagement invalidé"
