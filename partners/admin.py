@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partners import services
-from partners.forms import AdminInvitationForm
+from partners.forms import AdminInvitationForm, PartnerAdminForm
 from partners.models import (
     Commitment,
     Partner,
@@ -48,6 +48,7 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerAdminForm
     list_display = ["name", "sector", "country", "is_impact_champion", "signup_target", "is_active"]
     list_filter = ["sector", "is_impact_champion", "is_active", "country"]
     search_fields = ["name", "slug", "referral_code"]
