@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_image_file_extension
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -52,10 +53,12 @@ def logo_validate(upload: UploadedFile) -> UploadedFile:
     (PNG or JPEG, whatever the name or the browser say), then the image
     header for its dimensions (Pillow reads no pixels for that, so a
     decompression bomb is refused before it is decoded). The stored name
-    comes from the content, never from the uploader: `logo.html` holding a
-    PNG is stored as `logo.png` and served as an image.
+    comes from the content, never from the uploader: `logo.jpeg` holding a
+    PNG is stored as `logo.png`. A name that does not even claim to be an
+    image (`logo.png.php`, `logo.html`) is refused: no honest upload has one.
     """
     logo_check_size(upload)
+    validate_image_file_extension(upload)
     content_type = sniff_evidence_type(upload)
     if content_type not in LOGO_TYPES:
         raise ValidationError(_("A logo must be a PNG or JPEG image."), code="bad_type")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.validators import validate_image_file_extension
 from PIL import Image
 
 from partners.forms import PartnerAdminForm
@@ -69,11 +71,17 @@ def test_a_gif_is_refused_by_its_content():
     ]
 
 
-def test_a_png_named_html_is_stored_under_its_true_extension():
-    form = PartnerAdminForm(data=DATA, files={"logo": SimpleUploadedFile("logo.html", png_bytes(96, 96), "text/html")})
+def test_a_png_named_jpeg_is_stored_under_its_true_extension():
+    form = PartnerAdminForm(data=DATA, files={"logo": SimpleUploadedFile("logo.jpeg", png_bytes(96, 96), "image/jpeg")})
     assert form.is_valid(), form.errors
     partner = form.save()
     assert partner.logo.name.startswith("partners/logos/logo") and partner.logo.name.endswith(".png")
+
+
+def test_a_png_named_html_is_refused():
+    with pytest.raises(ValidationError) as django_says:
+        validate_image_file_extension(SimpleUploadedFile("logo.html", b""))
+    assert _errors(SimpleUploadedFile("logo.html", png_bytes(96, 96), "text/html")) == django_says.value.messages
 
 
 def test_a_jpeg_logo_is_accepted():
