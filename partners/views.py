@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heforshe.lib.csv import csv_response
+from heforshe.lib.links import sign_in_url
 from partners import selectors, services
 from partners.forms import (
     AcceptNewAccountForm,
@@ -426,7 +427,7 @@ def invitation(request, token: str):
                 request, gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
             )
             return redirect("partners:dashboard")
-    login_url = f"{reverse('account_login')}?next={request.path}"
+    login_url = sign_in_url(request.get_full_path())
     return render(
         request,
         "partners/invitation.html",
