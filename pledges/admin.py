@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.admin import HardenedAdminMixin
 from heforshe.lib.csv import csv_response
 from pledges import services
 from pledges.models import Action, Pledge, RecordedAction
@@ -33,7 +34,7 @@ class InvalidationForm(forms.Form):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["first_name", "email", "country", "city", "status", "partner", "created_at", "confirmed_at"]
     # A plain partner filter lists the (few) partners; RelatedOnlyFieldListFilter would scan millions of pledges.
     list_filter = ["status", "source", "created_at", "confirmed_at", "location_source", "partner", "country"]

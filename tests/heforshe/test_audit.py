@@ -169,3 +169,9 @@ def test_log_action_many_writes_one_entry_per_row_without_names():
 def test_apps_register_their_codes_in_plain_translated_words():
     with translation.override("fr"):
         assert action_label("pledges.invalidated") == "Engagement invalidé"
+
+
+def test_a_year_out_of_range_gets_the_admins_error_page_not_a_500(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/heforshe/logentry/", {"timestamp__year": "99999"})
+    assert (response.status_code, response.url) == (302, "/admin/heforshe/logentry/?e=1")

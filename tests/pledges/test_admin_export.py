@@ -103,3 +103,10 @@ def test_bulk_invalidation_by_domain_records_the_criteria(client):
     assert Pledge.objects.get(pk=bad.pk).status == Pledge.Status.INVALIDATED
     entry = LogEntry.objects.get(action="pledges.invalidated")
     assert (entry.object_id, entry.user, entry.data) == (str(bad.pk), moderator, {"domain": "spam.example"})
+
+
+def test_an_export_of_a_malformed_selection_exports_nothing(client):
+    client.force_login(staff_user(PLEDGE_MODERATORS))
+    response = client.post(CHANGELIST, {"action": "export_csv", "_selected_action": ["abc"]})
+    assert (response.status_code, response.url) == (302, CHANGELIST)
+    assert not LogEntry.objects.exists()
