@@ -128,3 +128,15 @@ def test_the_api_lists_public_data_only(client, django_assert_num_queries):
 def test_the_api_is_in_the_schema(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/partners/" in schema
+
+
+def test_the_api_refuses_an_unknown_sector_instead_of_listing_everyone(client):
+    _champions(1)
+    response = client.get("/api/v1/partners/", {"sector": "zzz"})
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["sector"])
+
+
+def test_the_api_filters_by_a_known_sector(client):
+    _champions(1)
+    response = client.get("/api/v1/partners/", {"sector": "university"})
+    assert [row["sector"] for row in response.json()["results"]] == ["university"]
