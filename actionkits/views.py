@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from actionkits import downloads, selectors, services
 from actionkits.forms import KitFilterForm
-from actionkits.geo import client_ip, country_for_ip
 from actionkits.models import Audience
+from heforshe.lib.net import client_ip, country_for_ip
 from heforshe.lib.pillars import Pillar
 
 

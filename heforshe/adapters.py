@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from heforshe.lib.mail import site_headers
+from heforshe.lib.net import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,3 +20,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().render_mail(
             template_prefix, email, context, headers={**site_headers(language=language), **(headers or {})}
         )
+
+    def get_client_ip(self, request) -> str:
+        # The site's one rule for the client address: allauth's own raises ImproperlyConfigured (a 500)
+        # when X-Forwarded-For has fewer hops than the trusted proxies, and keeps invalid entries.
+        # Its rate limits group an IPv6 address into its /64 (ALLAUTH_RATE_LIMIT_IPV6_PREFIX).
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

@@ -63,7 +63,7 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if is_disposable(data.email):
         raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
     hashed = ip_hash(ip)
-    check_rate_limits(ip_hash=hashed)
+    check_rate_limits(ip=ip)
 
     now = timezone.now()
     country = data.country.upper()
@@ -307,7 +307,7 @@ def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
     """Email the privacy (export / erase) link to a known pledger; unknown emails get the same answer."""
     from pledges.tasks import send_privacy_link_task
 
-    check_rate_limits(ip_hash=ip_hash(ip))
+    check_rate_limits(ip=ip)
     pk = (
         Pledge.objects.filter(email_canonical=canonical_email(email), erased_at__isnull=True)
         .values_list("pk", flat=True)

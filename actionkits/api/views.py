@@ -4,12 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
 from actionkits.api.serializers import ActionKitOutputSerializer, kit_representation
 from actionkits.models import Audience
 from actionkits.selectors import kits_public
 from heforshe.lib.pillars import Pillar
+from heforshe.lib.ratelimit import ScopedThrottle
 
 EXAMPLE = {
     "slug": "universities",
@@ -35,7 +35,7 @@ class ActionKitListApi(ListAPIView):
     """Published action kits with their languages and download URLs."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = ActionKitOutputSerializer
 
