@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
@@ -46,6 +48,14 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
 
 def story_published_by_slug(*, slug: str) -> Story | None:
     return stories_published().filter(slug=slug).first()
+
+
+def feed_last_modified() -> datetime | None:
+    """When the feed last changed: the latest update of any story that is or was published.
+
+    A story taken down keeps its publication date, so its withdrawal still counts.
+    """
+    return Story.objects.filter(published_at__isnull=False).aggregate(last=Max("updated_at"))["last"]
 
 
 def published_countries() -> list[str]:

@@ -77,6 +77,12 @@ def _audit(*, story: Story, actor, action: str, from_state: str = "", to_state: 
     )
 
 
+def _touch(story: Story) -> None:
+    # What the public sees depends on the live consents: a change to them is a
+    # change to the story (the feed's Last-Modified reads updated_at).
+    Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
+
+
 def _new_slug(text: str) -> str:
     base = slugify(text)[:60].strip("-") or "story"
     # A random tail keeps slugs unique and never equal to "submit" or "feed".
@@ -127,6 +133,8 @@ def consents_record(*, story: Story, user, kinds: set[str]) -> None:
     for kind in kinds - current.keys():
         Consent.objects.create(story=story, kind=kind, granted_by=user)
         _audit(story=story, actor=user, action="consent_granted", comment=kind)
+    if kinds - current.keys():
+        _touch(story)
     for kind in current.keys() - kinds:
         consent_withdraw(story=story, kind=kind, user=user)
 
@@ -139,6 +147,7 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
     )
     if not updated:
         return
+    _touch(story)
     _audit(story=story, actor=user, action="consent_withdrawn", comment=f"{kind} {comment}".strip())
     story.refresh_from_db(fields=["state"])
     if kind == ConsentKind.PUBLISH and story.state in (StoryState.PUBLISHED, StoryState.APPROVED):

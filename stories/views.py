@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,10 +87,26 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are plain text (RFC 4287 section 3.1.1).
+
+    Django's Atom1Feed marks every summary `type="html"`, so a feed reader would
+    render the markup a partner typed into a story; as text it shows it literally.
+    """
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class StoriesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = _("HeForShe local stories")
     subtitle = _("Men and boys taking action for gender equality in their communities.")
+    # RFC 4287 requires an author for each entry, or for the feed as a fallback.
+    author_name = "HeForShe"
 
     def link(self):
         return reverse("stories:index")
@@ -100,6 +120,9 @@ class StoriesFeed(Feed):
     def item_description(self, item):
         return item.quote if "quote" in item.active_consent_kinds() else item.actions[:300]
 
+    def item_author_name(self, item):
+        return item.partner.name
+
     def item_link(self, item):
         return reverse("stories:detail", args=[item.slug])
 
@@ -110,7 +133,24 @@ class StoriesFeed(Feed):
         return item.updated_at
 
 
-feed = StoriesFeed()
+_feed = StoriesFeed()
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed, answering 304 to a reader whose copy is current (If-None-Match / If-Modified-Since)."""
+    response = _feed(request)
+    # The ETag covers everything in the document (translations, partner names, consents);
+    # Last-Modified is the latest change to any story that is or was published.
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    response["ETag"] = etag
+    last_modified = selectors.feed_last_modified()
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    else:
+        del response["Last-Modified"]
+    return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
 
 
 # --- partner submission -------------------------------------------------------------
