@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
 from stories.models import (
     CURATOR_STATES,
+    PARTNER_EDITABLE_STATES,
     TRANSITIONS,
     Call,
     Consent,
@@ -37,6 +38,7 @@ from stories.models import (
     Story,
     StoryAuditEntry,
     StoryState,
+    UploadSession,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,10 +94,25 @@ def _new_slug(text: str) -> str:
 # --- drafts -----------------------------------------------------------------------
 
 
+def _lock_partner(partner_id: int) -> None:
+    """Serialise one organisation's quota checks (call inside a transaction)."""
+    from partners.models import Partner
+
+    Partner.objects.select_for_update().filter(pk=partner_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def story_create_draft(*, call: Call, partner, user, language: str = "en") -> Story:
     if not call.is_open():
         raise StoryError(_("The call “%(call)s” closed on %(date)s.") % {"call": call, "date": call.deadline.date()})
+    _lock_partner(partner.pk)
+    limit = settings.STORIES_MAX_DRAFTS_PER_PARTNER
+    if Story.objects.filter(partner=partner, state__in=PARTNER_EDITABLE_STATES).count() >= limit:
+        raise StoryError(
+            _("Your organisation already has %(n)s stories in draft. Submit or withdraw one before starting another.")
+            % {"n": limit},
+            code="limit",
+        )
     story = Story(call=call, partner=partner, created_by=user, language=language[:10], slug=_new_slug("story"))
     story.full_clean(exclude=["slug"])
     story.save()
@@ -310,6 +327,19 @@ def check_upload(fileobj, *, size: int) -> media_lib.Sniffed:
     return sniffed
 
 
+def check_media_room(*, story: Story, opening_upload: bool = False) -> None:
+    """Refuse a file beyond the story's limit (stored files, plus unfinished uploads when opening one)."""
+    count = story.media.count()
+    if opening_upload:
+        count += UploadSession.objects.filter(story=story, media__isnull=True).count()
+    limit = settings.STORIES_MAX_MEDIA_PER_STORY
+    if count >= limit:
+        raise StoryError(
+            _("A story may have up to %(n)s photos and videos. Remove one to add another.") % {"n": limit},
+            code="limit",
+        )
+
+
 def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile:
     """Store an upload (already sniffed in check_upload) and queue its processing on commit.
 
@@ -318,6 +348,7 @@ def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile
     """
     if not story.is_partner_editable:
         raise StoryError(_("This story can no longer be edited."))
+    check_media_room(story=story)
     sniffed = check_upload(fileobj, size=size)
     media = MediaFile(story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=name[:255], size=size)
     media.original.save("upload", File(fileobj), save=False)
@@ -340,6 +371,81 @@ def media_remove(*, media: MediaFile, user) -> None:
     paths = [media.original.name, media.poster.name, *[r.file.name for r in media.renditions.all()]]
     media.delete()
     transaction.on_commit(lambda: [default_storage.delete(p) for p in paths if p])
+
+
+# --- resumable uploads (the tus protocol lives in stories/tus.py) -------------------------
+
+MAX_OPEN_UPLOADS_PER_STORY = 10
+
+
+def clean_filename(name: str) -> str:
+    """A name as the uploader gave it, for display only: no control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+@transaction.atomic
+def upload_open(*, story: Story, user, length: int, filename: str = "") -> UploadSession:
+    """Open a resumable upload of `length` bytes within the story's and the organisation's limits.
+
+    The declared length counts against the organisation's open bytes from the
+    start, so a partner cannot reserve more disk than the limit by never finishing.
+    """
+    if not story.is_partner_editable:
+        raise StoryError(_("This story can no longer be edited."))
+    _lock_partner(story.partner_id)
+    if UploadSession.objects.filter(story=story, media__isnull=True).count() >= MAX_OPEN_UPLOADS_PER_STORY:
+        raise StoryError(_("Too many unfinished uploads for this story."), code="limit")
+    check_media_room(story=story, opening_upload=True)
+    open_bytes = (
+        UploadSession.objects.filter(story__partner_id=story.partner_id, media__isnull=True).aggregate(
+            total=Sum("length")
+        )["total"]
+        or 0
+    )
+    if open_bytes + length > settings.STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER:
+        raise StoryError(
+            _(
+                "Your organisation has too many unfinished uploads. Let them finish, or remove "
+                "them, before starting another."
+            ),
+            code="too_large",
+        )
+    return UploadSession.objects.create(story=story, user=user, length=length, filename=clean_filename(filename))
+
+
+@transaction.atomic
+def upload_append(*, session_id, offset: int, chunk: Path, part: Path) -> int | None:
+    """Append a received chunk to the upload if it is still at `offset`; the new offset, or None if refused.
+
+    The chunk was written to its own file first, and only the request that holds
+    the row lock with the offset unchanged appends it: of two requests racing at
+    one offset, the bytes kept are those of the request that was acknowledged.
+    The copy runs under the lock of this one upload's row (a few megabytes per
+    chunk), which holds up nothing but a racing request for the same upload.
+    """
+    session = UploadSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None or session.media_id or session.offset != offset:
+        return None
+    size = chunk.stat().st_size
+    if offset + size > session.length:
+        return None
+    with part.open("r+b") as out, chunk.open("rb") as src:
+        out.seek(offset)
+        out.truncate()
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    # .update() skips auto_now: set updated_at, or the expiry sweep removes uploads in progress.
+    UploadSession.objects.filter(pk=session_id).update(offset=offset + size, updated_at=timezone.now())
+    return offset + size
+
+
+@transaction.atomic
+def upload_terminate(*, session_id, part: Path) -> None:
+    """Remove an upload and its bytes (under the row lock, so no chunk is being appended)."""
+    session = UploadSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        return
+    session.delete()
+    part.unlink(missing_ok=True)
 
 
 # --- media processing (runs in the worker) -----------------------------------------------
