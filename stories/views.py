@@ -19,12 +19,21 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
 from partners.selectors import membership_for_user
 from stories import selectors, services
-from stories.forms import ActionForm, ConsentForm, MediaUploadForm, PeopleForm, QuoteForm
+from stories.forms import (
+    MULTIPART_MAX_BYTES,
+    ActionForm,
+    ConsentForm,
+    MediaSizeLimitHandler,
+    MediaUploadForm,
+    PeopleForm,
+    QuoteForm,
+)
 from stories.media import VIDEO_MAX_BYTES
 from stories.models import Consent, ConsentKind, MediaFile, Pillar, StoryState
 
@@ -237,28 +246,57 @@ def media_states(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+def _content_length(request: HttpRequest) -> int:
+    # As Django's WSGIRequest reads it; a malformed header means no body.
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
 @login_required
+@csrf_exempt  # checked by _edit, once the size guard below is in place
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the draft. An upload too large is refused before its body is read.
+
+    The CSRF middleware would read (and store) the whole multipart body to find
+    the token, so this view is exempt from it: it refuses a body larger than any
+    file we accept from its Content-Length, installs the upload handler that cuts
+    a file off at its kind's limit, and only then runs the CSRF check.
+    """
+    guard = None
+    if request.method == "POST" and step == "media":
+        if _content_length(request) > MULTIPART_MAX_BYTES:
+            story = _own_story(request, pk)
+            if not story.is_partner_editable:
+                return redirect("stories:mine", pk=story.pk)
+            upload_form = _refused_upload_form(_("This video is too large: videos may be up to 2 GB."))
+            return _render_edit(request, story, step, upload_form=upload_form, status=413)
+        guard = MediaSizeLimitHandler(request)
+        request.upload_handlers.insert(0, guard)
+    return _edit(request, pk, step, guard)
+
+
+@csrf_protect
+def _edit(request: HttpRequest, pk: int, step: str, guard: MediaSizeLimitHandler | None) -> HttpResponse:
     story = _own_story(request, pk)
     if step not in STEP_NAMES:
         raise Http404
     if not story.is_partner_editable:
         messages.info(request, _("This story can no longer be edited."))
         return redirect("stories:mine", pk=story.pk)
-    index_ = STEP_NAMES.index(step)
-    form_class = STEPS[index_][2]
-    next_url = (
-        reverse("stories:edit", args=[story.pk, STEP_NAMES[index_ + 1]])
-        if index_ + 1 < len(STEPS)
-        else reverse("stories:mine", args=[story.pk])
-    )
+    next_url = _next_url(story, step)
     form = upload_form = None
+    status = 200
     if step == "media":
         upload_form = MediaUploadForm()
         if request.method == "POST":
             upload_form = MediaUploadForm(request.POST, request.FILES)
-            if upload_form.is_valid():
+            if guard is not None and guard.refusal:
+                upload_form = _refused_upload_form(guard.refusal)
+                status = 413
+            elif upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 try:
                     services.media_add(
@@ -277,7 +315,7 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.success(request, _("Your draft was saved."))
             return redirect(next_url)
     else:
-        form = form_class(request.POST or None, instance=story)
+        form = STEPS[STEP_NAMES.index(step)][2](request.POST or None, instance=story)
         if request.method == "POST" and form.is_valid():
             try:
                 services.story_update_draft(
@@ -291,6 +329,24 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if request.method == "POST":
             # The form instance now holds unsaved values: show the draft as stored next to the errors.
             story.refresh_from_db()
+    return _render_edit(request, story, step, form=form, upload_form=upload_form, status=status)
+
+
+def _refused_upload_form(message: str) -> MediaUploadForm:
+    form = MediaUploadForm(data={}, files={})
+    form.errors["file"] = form.error_class([message])  # in place of "This field is required."
+    return form
+
+
+def _next_url(story, step: str) -> str:
+    index_ = STEP_NAMES.index(step)
+    if index_ + 1 < len(STEPS):
+        return reverse("stories:edit", args=[story.pk, STEP_NAMES[index_ + 1]])
+    return reverse("stories:mine", args=[story.pk])
+
+
+def _render_edit(request: HttpRequest, story, step: str, *, form=None, upload_form=None, status: int = 200):
+    index_ = STEP_NAMES.index(step)
     return render(
         request,
         "stories/edit.html",
@@ -302,12 +358,13 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "step_index": index_ + 1,
             "form": form,
             "upload_form": upload_form,
-            "next_url": next_url,
+            "next_url": _next_url(story, step),
             "media": story.media.all(),
             "video_max": VIDEO_MAX_BYTES,
             "chunk_size": settings.STORIES_UPLOAD_CHUNK_SIZE,
             "guardian": ConsentKind.GUARDIAN,
         },
+        status=status,
     )
 
 
