@@ -4,8 +4,9 @@ from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import sniff
 from stories import media as media_lib
-from stories.models import ConsentKind, MediaKind, Pillar, Story
+from stories.models import ConsentKind, Pillar, Story
 
 # The multipart form carries one file and a few small fields.
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -114,9 +115,9 @@ class MediaSizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if self._limit is None:
-            sniffed = media_lib.sniff(raw_data[:64])
+            sniffed = sniff.sniff_head(raw_data[: sniff.HEAD_BYTES])
             # Anything that is not a video is held to the photo limit; it is refused by type later.
-            is_video = sniffed is not None and sniffed.kind == MediaKind.VIDEO
+            is_video = sniffed is not None and sniffed.kind == sniff.VIDEO
             self._limit = media_lib.VIDEO_MAX_BYTES if is_video else media_lib.PHOTO_MAX_BYTES
             self._message = (
                 _("This video is too large: videos may be up to 2 GB.")
