@@ -26,10 +26,11 @@ from stories.models import (
     StoryAuditEntry,
     StoryState,
 )
+from stories.selectors import user_is_curator
 
 
 def _may_moderate(request: HttpRequest) -> bool:
-    return request.user.is_superuser or request.user.has_perm("stories.moderate_story")
+    return user_is_curator(request.user)
 
 
 @admin.register(Call)
@@ -96,8 +97,9 @@ def _thumb(media: MediaFile | None):
         return "-"
     if media.status != MediaStatus.READY:
         return media.get_status_display()
+    # Through the access-checked view: an unpublished story's files have no public URL.
     rendition = media.rendition("w400.jpg") if media.kind == "photo" else None
-    url = rendition.file.url if rendition else (media.poster.url if media.poster else "")
+    url = media.private_url(rendition.label) if rendition else (media.private_url("poster") if media.poster else "")
     if not url:
         return media.get_kind_display()
     return format_html('<img src="{}" alt="" width="96" style="border-radius:4px">', url)
@@ -400,8 +402,11 @@ class MediaFileAdmin(admin.ModelAdmin):
     list_select_related = ["story"]
     search_fields = ["story__title", "original_name"]
     # The original is offered through the download view below, never as a link to its storage URL.
-    exclude = ["original"]
-    readonly_fields = [f.name if f.name != "original" else "original_download" for f in MediaFile._meta.fields]
+    exclude = ["original", "poster"]
+    readonly_fields = [
+        {"original": "original_download", "poster": "poster_preview"}.get(f.name, f.name)
+        for f in MediaFile._meta.fields
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -422,6 +427,10 @@ class MediaFileAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:stories_mediafile_original", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the original"))
+
+    @admin.display(description=_("poster frame"))
+    def poster_preview(self, obj):
+        return _thumb(obj) if obj.pk and obj.poster else "-"
 
     def original_view(self, request, pk: int):
         """The submitter's file as uploaded, for staff who may see it: an inert download."""

@@ -74,6 +74,32 @@ def stories_for_partner(*, partner) -> QuerySet[Story]:
     )
 
 
+def user_is_curator(user) -> bool:
+    """Curators (the moderate_story permission, held by the Curators group) and superusers."""
+    return bool(
+        user
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.has_perm("stories.moderate_story"))
+    )
+
+
+def media_for_viewer(*, user, story_id: int, media_id: int) -> MediaFile | None:
+    """A media file of a story in any state, for the members of its organisation and for curators; else None."""
+    from partners.selectors import membership_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    media = MediaFile.objects.select_related("story").filter(pk=media_id, story_id=story_id).first()
+    if media is None:
+        return None
+    if user_is_curator(user):
+        return media
+    membership = membership_for_user(user=user)
+    if membership is not None and membership.partner_id == media.story.partner_id:
+        return media
+    return None
+
+
 def story_for_partner_user(*, user, pk: int) -> Story | None:
     from partners.selectors import membership_for_user
 

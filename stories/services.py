@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -41,6 +42,8 @@ from stories.models import (
     StoryAuditEntry,
     StoryState,
     UploadSession,
+    new_media_folder,
+    original_upload_to,
 )
 
 logger = logging.getLogger(__name__)
@@ -72,7 +75,9 @@ class StoryError(ValidationError):
 
 
 def _is_curator(user) -> bool:
-    return bool(user and (user.is_superuser or user.has_perm("stories.moderate_story")))
+    from stories.selectors import user_is_curator
+
+    return user_is_curator(user)
 
 
 def _audit(*, story: Story, actor, action: str, from_state: str = "", to_state: str = "", comment: str = "") -> None:
@@ -111,7 +116,10 @@ def story_create_draft(*, call: Call, partner, user, language: str = "en") -> St
     limit = settings.STORIES_MAX_DRAFTS_PER_PARTNER
     if Story.objects.filter(partner=partner, state__in=PARTNER_EDITABLE_STATES).count() >= limit:
         raise StoryError(
-            _("Your organisation already has %(n)s stories in draft. Submit or withdraw one before starting another.")
+            _(
+                "Your organisation has reached the maximum number of stories in draft (%(n)s). "
+                "Submit or withdraw one before starting another."
+            )
             % {"n": limit},
             code="limit",
         )
@@ -177,7 +185,9 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
             comment=_("Consent to publish was withdrawn."),
             system=True,
         )
-    elif kind in (ConsentKind.QUOTE, ConsentKind.MEDIA) and story.share_image:
+    elif kind == ConsentKind.MEDIA and story.state == StoryState.PUBLISHED:
+        _dispatch_media_rekey(story)
+    if kind in (ConsentKind.QUOTE, ConsentKind.MEDIA) and story.share_image:
         # The share image shows the quote over the photo: it depended on both.
         story.share_image.delete(save=False)
         Story.objects.filter(pk=story.pk).update(share_image="")
@@ -261,6 +271,8 @@ def story_transition(*, story: Story, to_state: str, user, comment: str = "", sy
         dispatch_on_commit(notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
     if to_state == StoryState.PUBLISHED:
         _dispatch_share_image(story)
+    if from_state == StoryState.PUBLISHED:
+        _dispatch_media_rekey(story)
     return story
 
 
@@ -337,9 +349,27 @@ def check_media_room(*, story: Story, opening_upload: bool = False) -> None:
     limit = settings.STORIES_MAX_MEDIA_PER_STORY
     if count >= limit:
         raise StoryError(
-            _("A story may have up to %(n)s photos and videos. Remove one to add another.") % {"n": limit},
+            _("This story has reached the maximum number of photos and videos (%(n)s). Remove one to add another.")
+            % {"n": limit},
             code="limit",
         )
+
+
+def _photo_without_location(fileobj, *, extension: str, size: int):
+    """The photo as it will be stored: its EXIF GPS, maker notes, XMP and IPTC removed, pixels untouched.
+
+    Photos are at most 25 MB, so this reads one into memory. HEIC is rewritten
+    by the pipeline instead (it has to be encoded again, too slow for a request).
+    """
+    fileobj.seek(0)
+    try:
+        cleaned = media_lib.strip_location(fileobj.read(), extension)
+    except media_lib.MediaError as exc:
+        raise StoryError(str(MediaFailure(exc.code).label)) from exc
+    fileobj.seek(0)
+    if cleaned is None:
+        return fileobj, size
+    return ContentFile(cleaned), len(cleaned)
 
 
 def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile:
@@ -352,7 +382,11 @@ def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile
         raise StoryError(_("This story can no longer be edited."))
     check_media_room(story=story)
     sniffed = check_upload(fileobj, size=size)
-    media = MediaFile(story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=name[:255], size=size)
+    if sniffed.kind == MediaKind.PHOTO:
+        fileobj, size = _photo_without_location(fileobj, extension=sniffed.extension, size=size)
+    media = MediaFile(
+        story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=clean_filename(name), size=size
+    )
     media.original.save("upload", File(fileobj), save=False)
     with transaction.atomic():
         media.save()
@@ -518,7 +552,7 @@ def media_process(*, media_id: int) -> str:
 
 def _store_rendition(media: MediaFile, label: str, path: Path, width: int, height: int, mime: str) -> None:
     with path.open("rb") as fh:
-        name = default_storage.save(f"stories/renditions/{media.pk}/{label}", File(fh))
+        name = default_storage.save(f"{media.storage_folder()}/{label}", File(fh))
     _obj, created = Rendition.objects.get_or_create(
         media=media,
         label=label,
@@ -538,6 +572,7 @@ def _process_photo(media: MediaFile, src: Path, work: Path, existing: set[str]) 
     width, height, outputs = media_lib.make_image_renditions(src, work, skip=existing)
     for out in outputs:
         _store_rendition(media, out.label, out.path, out.width, out.height, out.mime_type)
+    _clean_original(media, src, work)
     warnings = [MediaWarning.SMALL_PHOTO.value] if width < 1200 else []
     MediaFile.objects.filter(pk=media.pk).update(width=width, height=height, warnings=warnings)
 
@@ -573,8 +608,133 @@ def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) 
         poster = work / "poster.jpg"
         media_lib.poster_frame(src, poster, info)
         with poster.open("rb") as fh:
-            name = default_storage.save(f"stories/posters/{media.pk}.jpg", File(fh))
+            name = default_storage.save(f"{media.storage_folder()}/poster.jpg", File(fh))
         MediaFile.objects.filter(pk=media.pk).update(poster=name)
+
+
+def _clean_original(media: MediaFile, src: Path, work: Path) -> bool:
+    """Store the original again without location metadata if it still has some (HEIC, or a file from before)."""
+    try:
+        if not media_lib.has_location(src):
+            return False
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise media_lib.MediaError(MediaFailure.CORRUPT, str(exc)) from exc
+    clean = work / f"clean.{media.extension or 'bin'}"
+    if media.extension == "heic":
+        media_lib.reencode_heif(src, clean)
+    else:
+        data = media_lib.strip_location(src.read_bytes(), media.extension)
+        if data is None:
+            return False
+        clean.write_bytes(data)
+    with clean.open("rb") as fh:
+        name = default_storage.save(original_upload_to(media, ""), File(fh))
+    old = media.original.name
+    if not MediaFile.objects.filter(pk=media.pk, original=old).update(original=name, size=clean.stat().st_size):
+        default_storage.delete(name)  # removed (or cleaned by another run) meanwhile
+        return False
+    default_storage.delete(old)
+    media.original.name = name
+    return True
+
+
+# --- where media lives in storage ------------------------------------------------------
+
+
+def _copy_in_storage(old: str, new: str) -> str | None:
+    try:
+        with default_storage.open(old, "rb") as fh:
+            return default_storage.save(new, File(fh))
+    except FileNotFoundError:
+        logger.warning("media file %s is missing from storage", old)
+        return None
+
+
+def _move_into_folder(media: MediaFile) -> int:
+    """Move the renditions and poster that are not under the file's current folder into it."""
+    folder = media.storage_folder() + "/"
+    moved = []
+    for rendition in media.renditions.all():
+        if rendition.file.name.startswith(folder):
+            continue
+        new = _copy_in_storage(rendition.file.name, folder + rendition.label)
+        if new and Rendition.objects.filter(pk=rendition.pk, file=rendition.file.name).update(file=new):
+            moved.append(rendition.file.name)
+        elif new:
+            default_storage.delete(new)
+    if media.poster and not media.poster.name.startswith(folder):
+        new = _copy_in_storage(media.poster.name, folder + "poster.jpg")
+        if new and MediaFile.objects.filter(pk=media.pk, poster=media.poster.name).update(poster=new):
+            moved.append(media.poster.name)
+        elif new:
+            default_storage.delete(new)
+    for name in moved:
+        default_storage.delete(name)
+    return len(moved)
+
+
+def media_secure_storage(*, media_id: int) -> bool:
+    """Bring one file in line with today's storage rules (for files stored before them).
+
+    Renditions and poster move into the file's random folder, and the original
+    is stored again without location metadata. Idempotent: a second run changes
+    nothing. Slow storage copies, outside any transaction.
+    """
+    media = MediaFile.objects.filter(pk=media_id).first()
+    if media is None:
+        return False
+    changed = _move_into_folder(media) > 0
+    if media.kind == MediaKind.PHOTO and media.original:
+        with tempfile.TemporaryDirectory(prefix="hfs-secure-") as tmp:
+            work = Path(tmp)
+            src = work / f"original.{media.extension or 'bin'}"
+            try:
+                with default_storage.open(media.original.name, "rb") as fh, src.open("wb") as out:
+                    shutil.copyfileobj(fh, out, 1024 * 1024)
+            except FileNotFoundError:
+                logger.warning("original of media %s is missing from storage", media_id)
+                return changed
+            try:
+                changed = _clean_original(media, src, work) or changed
+            except media_lib.MediaError as exc:
+                logger.warning("original of media %s could not be cleaned: %s", media_id, exc)
+    return changed
+
+
+def _media_is_public(story: Story) -> bool:
+    return (
+        story.state == StoryState.PUBLISHED and {ConsentKind.PUBLISH, ConsentKind.MEDIA} <= story.active_consent_kinds()
+    )
+
+
+def story_media_rekey(*, story_id: int) -> int:
+    """Move a story's renditions and posters to new random folders once they are no longer public.
+
+    While a story was published its media URLs were public, and may have been
+    copied anywhere; after it is taken down (or its media consent withdrawn)
+    those URLs must stop working. Skipped if the story is public again by now.
+    Returns the number of files moved.
+    """
+    story = Story.objects.prefetch_related("consents").filter(pk=story_id).first()
+    if story is None or _media_is_public(story):
+        return 0
+    moved = 0
+    for media in story.media.all():
+        media.folder = new_media_folder()
+        MediaFile.objects.filter(pk=media.pk).update(folder=media.folder)
+        moved += _move_into_folder(media)
+    if story.state != StoryState.PUBLISHED and story.share_image:
+        # The share image (quote over photo) was public too.
+        name = story.share_image.name
+        Story.objects.filter(pk=story.pk, share_image=name).update(share_image="")
+        default_storage.delete(name)
+    return moved
+
+
+def _dispatch_media_rekey(story: Story) -> None:
+    from stories.tasks import rekey_story_media_task
+
+    dispatch_on_commit(rekey_story_media_task, story_id=story.pk)
 
 
 def media_requeue_unfinished(*, older_than: timedelta = timedelta(minutes=10)) -> int:

@@ -54,6 +54,19 @@ def share_image_media_task(story_id: int) -> bool:
     return story_make_share_image(story_id=story_id)
 
 
+@shared_task(
+    name="stories.tasks.rekey_story_media_task",
+    max_retries=3,
+    default_retry_delay=30,
+    acks_late=True,
+    ignore_result=True,
+)
+def rekey_story_media_task(story_id: int) -> int:
+    from stories.services import story_media_rekey
+
+    return story_media_rekey(story_id=story_id)
+
+
 @shared_task(name="stories.tasks.requeue_media_sweeper", ignore_result=True)
 def requeue_media_sweeper() -> int:
     from stories.services import media_requeue_unfinished

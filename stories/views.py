@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +22,11 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django_countries import countries
 
+from heforshe.lib import sniff
+from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
 from partners.selectors import membership_for_user
 from stories import selectors, services
 from stories.forms import (
@@ -366,6 +370,70 @@ def _render_edit(request: HttpRequest, story, step: str, *, form=None, upload_fo
         },
         status=status,
     )
+
+
+@require_safe
+def media_file(request: HttpRequest, pk: int, media_id: int, label: str) -> HttpResponse:
+    """One file of a story's media, whatever the story's state, for its organisation and curators only.
+
+    Everyone else gets 404, signed in or not. Published stories' renditions are
+    also at their public storage URL; this is how drafts and stories under review
+    are seen, and how the original is fetched.
+    """
+    media = selectors.media_for_viewer(user=request.user, story_id=pk, media_id=media_id)
+    if media is None:
+        raise Http404
+    if label == "original":
+        if not media.original:
+            raise Http404
+        found = sniff.BY_EXTENSION.get(media.extension)
+        filename = safe_filename(media.original_name, media.extension or "bin", default=f"story-media-{media.pk}")
+        return _serve_private(
+            media.original.name, content_type=found.mime if found else OCTET_STREAM, filename=filename, inline=False
+        )
+    if label == "poster":
+        if not media.poster:
+            raise Http404
+        return _serve_private(
+            media.poster.name, content_type="image/jpeg", filename=f"story-media-{media.pk}-poster.jpg", inline=True
+        )
+    rendition = media.renditions.filter(label=label).first()
+    if rendition is None:
+        raise Http404
+    return _serve_private(
+        rendition.file.name,
+        content_type=rendition.mime_type,
+        filename=f"story-media-{media.pk}-{rendition.label}",
+        inline=True,
+    )
+
+
+def _serve_private(name: str, *, content_type: str, filename: str, inline: bool) -> HttpResponse:
+    """A stored file after the access check: handed to the proxy, streamed, or a signed storage URL."""
+    try:
+        default_storage.path(name)
+        local = True
+    except NotImplementedError:
+        local = False
+    accel_prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    if local and accel_prefix:
+        # nginx serves the file from an `internal` location (ranges included); the path never reaches the client.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(name)
+    elif local or not getattr(default_storage, "querystring_auth", False):
+        try:
+            fileobj = default_storage.open(name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(fileobj, content_type=content_type)
+    else:
+        # Object storage with signed URLs: the bucket answers a short-lived link itself.
+        response = HttpResponseRedirect(default_storage.url(name))
+    response["Content-Type"] = content_type
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

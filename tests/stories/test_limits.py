@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from stories.models import Story
 from tests.stories.factories import CallFactory, StoryFactory, jpeg_bytes, partner_member, upload
@@ -106,7 +107,7 @@ def test_an_organisation_cannot_start_more_drafts_than_its_limit(settings):
     response = client.post("/en/stories/submit/", follow=True)
     assert Story.objects.filter(partner=partner).count() == 2
     assert (
-        "Your organisation already has 2 stories in draft. Submit or withdraw one before starting another."
+        "Your organisation has reached the maximum number of stories in draft (2). Submit or withdraw one before starting another."
         in response.content.decode()
     )
 
@@ -127,5 +128,19 @@ def test_a_story_cannot_hold_more_files_than_its_limit_through_the_form(member, 
     settings.STORIES_MAX_MEDIA_PER_STORY = 1
     client.post(f"/en/stories/submit/{story.pk}/media/", {"file": upload("a.jpg", jpeg_bytes(60, 60))})
     response = client.post(f"/en/stories/submit/{story.pk}/media/", {"file": upload("b.jpg", jpeg_bytes(60, 60))})
-    assert "A story may have up to 1 photos and videos. Remove one to add another." in response.content.decode()
+    assert (
+        "This story has reached the maximum number of photos and videos (1). Remove one to add another."
+        in response.content.decode()
+    )
     assert story.media.count() == 1
+
+
+def test_the_draft_limit_is_explained_in_the_partners_language(settings):
+    settings.STORIES_MAX_DRAFTS_PER_PARTNER = 0
+    CallFactory()
+    user, _partner = partner_member()
+    client = Client()
+    client.force_login(user)
+    with translation.override("en"):  # restores the language the French request activates
+        response = client.post("/fr/stories/submit/", follow=True)
+    assert "Votre organisation a atteint le nombre maximal d’histoires en brouillon (0)." in response.content.decode()
