@@ -29,14 +29,9 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
     qs = (
         Story.objects.filter(state=StoryState.PUBLISHED, consents__kind="publish", consents__withdrawn_at__isnull=True)
         .select_related("partner")
-        .prefetch_related(
-            _live_consents(),
-            Prefetch(
-                "cover",
-                queryset=MediaFile.objects.prefetch_related("renditions"),
-            ),
-            _public_media_prefetch(),
-        )
+        # The cover is one of the ready media: story_public_media finds it there
+        # instead of fetching it (and its renditions) a second time.
+        .prefetch_related(_live_consents(), _public_media_prefetch())
         .order_by("-featured", "-published_at", "-pk")
     )
     if country:
@@ -137,5 +132,5 @@ def story_public_media(story: Story) -> dict:
         return {"photos": [], "videos": [], "cover": None}
     photos = [m for m in media if m.kind == "photo"]
     videos = [m for m in media if m.kind == "video"]
-    cover = story.cover if story.cover_id and story.cover and story.cover.status == MediaStatus.READY else None
+    cover = next((m for m in photos if m.pk == story.cover_id), None)
     return {"photos": photos, "videos": videos, "cover": cover or (photos[0] if photos else None)}
