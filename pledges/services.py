@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import privacy
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
@@ -361,6 +362,8 @@ def pledge_export(*, pledge_id: int) -> dict:
             }
             for ra in pledge.actions.select_related("action")
         ],
+        # What the other apps hold about the same address (events, newsletters, solutions, gifts).
+        **privacy.export_person(email=pledge.email, exclude=("pledges",)),
     }
 
 
@@ -370,6 +373,7 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge = Pledge.objects.select_for_update().filter(pk=pledge_id, erased_at__isnull=True).first()
         if pledge is None:
             return False
+        privacy.erase_person(email=pledge.email, exclude=("pledges",))
         RecordedAction.objects.filter(pledge_id=pledge_id).delete()
         pledge.first_name = ""
         pledge.email = ""
