@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from heforshe.lib.admin import HardenedAdminMixin
 from heforshe.lib.downloads import serve_upload
 from stories import services
 from stories.models import (
@@ -34,7 +35,7 @@ def _may_moderate(request: HttpRequest) -> bool:
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "opens_at", "deadline", "story_count"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -175,7 +176,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = [
         "thumbnail",
@@ -396,7 +397,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MediaFile)
-class MediaFileAdmin(admin.ModelAdmin):
+class MediaFileAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "story", "kind", "status", "failure", "created_at"]
     list_filter = ["kind", "status", "failure"]
     list_select_related = ["story"]

@@ -139,6 +139,7 @@ class Story(models.Model):
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True, db_index=True)
     contact_details = models.TextField(
         _("follow-up contact"),
+        max_length=2000,
         blank=True,
         help_text=_("How the local UN Women National Committee can reach them. Never published."),
     )

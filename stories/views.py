@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -50,6 +51,8 @@ STEPS = [
 ]
 STEP_NAMES = [s[0] for s in STEPS]
 PAGE_SIZE = 12
+# "original", "poster" or a rendition label such as "w400.webp" or "1080p.mp4".
+MEDIA_LABEL = re.compile(r"[a-z0-9]{1,20}(?:\.[a-z0-9]{1,5})?")
 
 
 # --- public --------------------------------------------------------------------------
@@ -380,7 +383,11 @@ def media_file(request: HttpRequest, pk: int, media_id: int, label: str) -> Http
     also at their public storage URL; this is how drafts and stories under review
     are seen, and how the original is fetched.
     """
-    media = selectors.media_for_viewer(user=request.user, story_id=pk, media_id=media_id)
+    media = (
+        None
+        if not MEDIA_LABEL.fullmatch(label)
+        else selectors.media_for_viewer(user=request.user, story_id=pk, media_id=media_id)
+    )
     if media is None:
         raise Http404
     if label == "original":

@@ -1,4 +1,4 @@
-"""A random storage folder per media file, so that no file's path follows from its id.
+"""A random storage folder per media file, so that no file's path follows from its id; a length limit on contacts.
 
 Existing rows each get their own folder here; `manage.py stories_secure_media`
 then moves their renditions and posters into it (storage work does not belong in
@@ -33,5 +33,15 @@ class Migration(migrations.Migration):
             model_name="mediafile",
             name="folder",
             field=models.CharField(default=stories.models.new_media_folder, editable=False, max_length=32),
+        ),
+        migrations.AlterField(
+            model_name="story",
+            name="contact_details",
+            field=models.TextField(
+                blank=True,
+                help_text="How the local UN Women National Committee can reach them. Never published.",
+                max_length=2000,
+                verbose_name="follow-up contact",
+            ),
         ),
     ]
