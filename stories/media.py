@@ -401,6 +401,43 @@ def transcode(src: Path, dst: Path, info: Probe, height: int) -> None:
     )
 
 
+# Where a clip was shot: QuickTime/MP4 `location` (©xyz), Apple's ISO 6709 keys,
+# Android's `location-eng`; and timed metadata tracks, which can carry it per frame.
+_VIDEO_LOCATION = re.compile(r"^\s*(?:location(?:-\w+)?|com\.apple\.quicktime\.location\.[\w.]+)\s*:", re.M | re.I)
+_DATA_STREAM = re.compile(r"Stream #\S+.*?: Data:")
+
+
+def video_has_location(info: Probe) -> bool:
+    return bool(_VIDEO_LOCATION.search(info.raw) or _DATA_STREAM.search(info.raw))
+
+
+def remux_without_metadata(src: Path, dst: Path) -> None:
+    """The same video and audio streams, copied (no re-encoding), without metadata.
+
+    Phones write where a clip was shot into the container (`location`,
+    `com.apple.quicktime.location.ISO6709`) and into timed data tracks: the
+    metadata is dropped and only video and audio streams are kept. The display
+    matrix (rotation) is side data and survives.
+    """
+    _run_ffmpeg(
+        [
+            "-i",
+            str(src),
+            "-map",
+            "0:v",
+            "-map",
+            "0:a?",
+            "-c",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-map_chapters",
+            "-1",
+            str(dst),
+        ]
+    )
+
+
 def poster_frame(src: Path, dst: Path, info: Probe) -> None:
     at = min(1.0, (info.duration or 0) / 2)
     _run_ffmpeg(["-ss", f"{at:.2f}", "-i", str(src), "-frames:v", "1", "-map_metadata", "-1", "-q:v", "3", str(dst)])

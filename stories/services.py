@@ -604,6 +604,7 @@ def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) 
         media_lib.transcode(src, out, info, target)
         out_width = round(width * target / height / 2) * 2
         _store_rendition(media, label, out, out_width, target, "video/mp4")
+    _clean_original(media, src, work)
     if not media.poster:
         poster = work / "poster.jpg"
         media_lib.poster_frame(src, poster, info)
@@ -613,13 +614,27 @@ def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) 
 
 
 def _clean_original(media: MediaFile, src: Path, work: Path) -> bool:
-    """Store the original again without location metadata if it still has some (HEIC, or a file from before)."""
+    """Store the original again without location metadata if it still has some.
+
+    Photos: new uploads were cleaned on intake except HEIC (encoded again here),
+    and files from before. Videos with a location are copied without their metadata.
+    """
+    clean = work / f"clean.{media.extension or 'bin'}"
+    if media.kind == MediaKind.VIDEO:
+        try:
+            if not media_lib.video_has_location(media_lib.probe(src)):
+                return False
+            media_lib.remux_without_metadata(src, clean)
+        except media_lib.MediaError as exc:
+            # The renditions are fine; keep the file rather than fail it, and say so.
+            logger.warning("media %s: could not copy the original without metadata: %s", media.pk, exc)
+            return False
+        return _replace_original(media, clean)
     try:
         if not media_lib.has_location(src):
             return False
     except (OSError, SyntaxError, ValueError) as exc:
         raise media_lib.MediaError(MediaFailure.CORRUPT, str(exc)) from exc
-    clean = work / f"clean.{media.extension or 'bin'}"
     if media.extension == "heic":
         media_lib.reencode_heif(src, clean)
     else:
@@ -627,6 +642,10 @@ def _clean_original(media: MediaFile, src: Path, work: Path) -> bool:
         if data is None:
             return False
         clean.write_bytes(data)
+    return _replace_original(media, clean)
+
+
+def _replace_original(media: MediaFile, clean: Path) -> bool:
     with clean.open("rb") as fh:
         name = default_storage.save(original_upload_to(media, ""), File(fh))
     old = media.original.name
@@ -684,7 +703,7 @@ def media_secure_storage(*, media_id: int) -> bool:
     if media is None:
         return False
     changed = _move_into_folder(media) > 0
-    if media.kind == MediaKind.PHOTO and media.original:
+    if media.original:
         with tempfile.TemporaryDirectory(prefix="hfs-secure-") as tmp:
             work = Path(tmp)
             src = work / f"original.{media.extension or 'bin'}"

@@ -13,7 +13,7 @@ from PIL import Image
 from stories import media as media_lib
 from stories import services
 from stories.models import MediaFile, MediaStatus, Rendition
-from tests.stories.factories import StoryFactory, jpeg_bytes, partner_member, upload
+from tests.stories.factories import StoryFactory, jpeg_bytes, make_video, partner_member, upload
 
 pytestmark = pytest.mark.django_db
 GPS = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
@@ -110,3 +110,27 @@ def test_the_upgrade_command_cleans_old_originals_and_moves_old_paths(draft):
     assert stored_original(media).getexif().get_ifd(media_lib.GPS_IFD) == {}
     call_command("stories_secure_media")  # a second run changes nothing
     assert media.renditions.get().file.name == rendition.file.name
+
+
+def test_a_video_original_is_stored_without_the_place_it_was_shot(draft, tmp_path):
+    import subprocess
+
+    clip = make_video(tmp_path / "v.mov", size="320x240", seconds=1)
+    located = tmp_path / "located.mov"
+    subprocess.run(
+        [media_lib.ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(clip), "-c", "copy"]
+        + ["-metadata", "location=+48.8566+002.3522/", str(located)],
+        check=True,
+        timeout=60,
+    )
+    assert media_lib.video_has_location(media_lib.probe(located))
+    media = add(draft, "v.mov", located.read_bytes())
+    services.media_process(media_id=media.pk)
+    media.refresh_from_db()
+    stored = tmp_path / "stored.mov"
+    with default_storage.open(media.original.name) as fh:
+        stored.write_bytes(fh.read())
+    info = media_lib.probe(stored)
+    assert media.status == MediaStatus.READY
+    assert "location" not in info.raw
+    assert info.has_video and info.audio_codec == "aac"
