@@ -48,7 +48,7 @@ from partners.services.memberships import (
     is_partner_admin,
     membership_set,
 )
-from partners.services.organisations import partner_set_signup_target
+from partners.services.organisations import LOGO_TYPES, logo_check_size, logo_validate, partner_set_signup_target
 from partners.services.reminders import (
     REMINDER_CLAIM_TTL,
     REMINDER_MAX_ATTEMPTS,
@@ -78,6 +78,7 @@ __all__ = [
     "DUPLICATE_PERIOD_MESSAGE",
     "EVIDENCE_SIGNATURES",
     "INVITATION_SALT",
+    "LOGO_TYPES",
     "MAX_EVIDENCE_FILES",
     "REMINDER_CLAIM_TTL",
     "REMINDER_MAX_ATTEMPTS",
@@ -105,6 +106,8 @@ __all__ = [
     "invitation_token",
     "invitation_url",
     "is_partner_admin",
+    "logo_check_size",
+    "logo_validate",
     "membership_set",
     "partner_set_signup_target",
     "reminder_send",

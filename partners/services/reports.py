@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.audit import log_action
 from heforshe.lib.tasks import dispatch_on_commit
 from partners.models import (
     Partner,
@@ -161,6 +162,7 @@ def report_transition(*, report_id: int, action: str, actor, comment: str = "") 
         fields += ["reviewed_at", "reviewed_by", "review_comment"]
     report.save(update_fields=fields)
     _audit(report=report, action=event, actor=actor, from_status=from_status, to_status=to_status, comment=comment)
+    log_action(report, f"partners.report_{event}", user=actor, data={"from": from_status, "comment": comment})
     if action == Transition.APPROVE:
         apply_approved_report(report)
     from partners.tasks import send_report_status_task

@@ -187,3 +187,18 @@ def test_a_reduction_target_is_achieved_by_going_down(setup):
     c = commitment(partner, baseline=40, target_value=10, title="Cut the pay gap")
     on = c.created_at.date()
     assert derive_commitment_status(commitment=c, value=Decimal(9), on=on) == CommitmentStatus.ACHIEVED
+
+
+def test_each_report_transition_also_writes_the_audit_log(setup, partnerships_user):
+    from heforshe.lib.audit import entries_for
+
+    partner, admin, c = setup
+    report = draft_report(partner, actor=admin)
+    report_update(report_id=report.pk, actor=admin, narrative="Done", values={c.pk: (Decimal(10), "")})
+    report_transition(report_id=report.pk, action=Transition.SUBMIT, actor=admin)
+    report_transition(report_id=report.pk, action=Transition.RETURN, actor=partnerships_user, comment="More detail")
+    entries = [(e.action, e.user, e.data) for e in reversed(entries_for(report))]
+    assert entries == [
+        ("partners.report_submitted", admin, {"from": "draft", "comment": ""}),
+        ("partners.report_returned", partnerships_user, {"from": "submitted", "comment": "More detail"}),
+    ]
