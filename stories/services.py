@@ -327,7 +327,8 @@ def check_upload(fileobj, *, size: int) -> sniff.Sniffed:
         raise StoryError(
             _("This file is too large: photos may be up to 25 MB, videos up to 2 GB.")
             if sniffed.kind == MediaKind.PHOTO
-            else _("This video is too large: videos may be up to 2 GB.")
+            else _("This video is too large: videos may be up to 2 GB."),
+            code="too_large",
         )
     if sniffed.kind == MediaKind.PHOTO:
         path = getattr(fileobj, "temporary_file_path", None)

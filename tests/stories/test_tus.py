@@ -401,3 +401,13 @@ def test_a_story_cannot_hold_more_files_than_its_limit(setup, settings):
         refused.content.decode()
         == "This story has reached the maximum number of photos and videos (2). Remove one to add another."
     )
+
+
+def test_a_photo_over_25_mb_sent_through_tus_is_refused_with_413(setup):
+    client, story = setup
+    data = jpeg_bytes(60, 40) + b"\x00" * (25 * 1024 * 1024)
+    location = create(client, story, len(data), "big.jpg")["Location"]
+    response = patch(client, location, 0, data)
+    assert response.status_code == 413
+    assert response.content.decode() == "This file is too large: photos may be up to 25 MB, videos up to 2 GB."
+    assert not MediaFile.objects.exists() and not UploadSession.objects.exists()
