@@ -25,7 +25,7 @@ class DescribedErrorsMixin:
                 if field.help_text:
                     # Setting the attribute ourselves turns off Django's own help-text link: keep it.
                     ids.append(f"{self[name].auto_id}_helptext")
-                ids.append(f"{self[name].auto_id}_errors")
+                ids.append(f"{self[name].auto_id}_error")
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
                 field.widget.attrs["aria-invalid"] = "true"
 

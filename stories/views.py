@@ -314,6 +314,9 @@ def _edit(request: HttpRequest, pk: int, step: str, guard: MediaSizeLimitHandler
                 else:
                     messages.success(request, _("File received. It is being processed."))
                     return redirect("stories:edit", pk=story.pk, step="media")
+            if status == 200 and upload_form.errors:
+                # A refused file is a bad request, as on every upload form of the site; the page shows why.
+                status = 400
     elif step == "consents":
         live = sorted(c.kind for c in story.consents.all() if c.withdrawn_at is None)
         form = ConsentForm(request.POST or None, initial={"consents": live})

@@ -23,11 +23,10 @@ from partners.services.commitments import (
     derive_commitment_status,
 )
 from partners.services.evidence import (
-    EVIDENCE_SIGNATURES,
+    EVIDENCE_TYPES,
     MAX_EVIDENCE_FILES,
     report_add_evidence,
     report_remove_evidence,
-    sniff_evidence_type,
     validate_evidence,
 )
 from partners.services.memberships import (
@@ -76,7 +75,7 @@ from partners.services.reports import (
 __all__ = [
     "COMMITMENT_FIELDS",
     "DUPLICATE_PERIOD_MESSAGE",
-    "EVIDENCE_SIGNATURES",
+    "EVIDENCE_TYPES",
     "INVITATION_SALT",
     "LOGO_TYPES",
     "MAX_EVIDENCE_FILES",
@@ -123,6 +122,5 @@ __all__ = [
     "reports_open_due_periods",
     "reports_sweep",
     "review_check",
-    "sniff_evidence_type",
     "validate_evidence",
 ]

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from heforshe.lib import sniff
 from partners.models import Partner
-from partners.services.evidence import sniff_evidence_type
 
 
 @transaction.atomic
@@ -32,7 +32,7 @@ def partner_set_signup_target(*, partner: Partner, target: int) -> Partner:
     return partner
 
 
-LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
+LOGO_TYPES = (sniff.PNG, sniff.JPEG)
 
 
 def logo_check_size(upload: UploadedFile) -> None:
@@ -59,8 +59,8 @@ def logo_validate(upload: UploadedFile) -> UploadedFile:
     """
     logo_check_size(upload)
     validate_image_file_extension(upload)
-    content_type = sniff_evidence_type(upload)
-    if content_type not in LOGO_TYPES:
+    found = sniff.sniff(upload)
+    if found not in LOGO_TYPES:
         raise ValidationError(_("A logo must be a PNG or JPEG image."), code="bad_type")
     side = settings.PARTNERS_LOGO_MAX_SIDE
     try:
@@ -78,5 +78,5 @@ def logo_validate(upload: UploadedFile) -> UploadedFile:
             params={"width": width, "height": height, "side": side},
             code="too_many_pixels",
         )
-    upload.name = f"logo.{LOGO_TYPES[content_type]}"
+    upload.name = f"logo.{found.extension}"
     return upload

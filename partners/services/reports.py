@@ -6,15 +6,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib.audit import log_action
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from partners.models import (
     Partner,
@@ -206,12 +204,9 @@ def report_status_notify(*, report_id: int, action: str) -> None:
                 "action": action,
                 "period": report.period_label,
             }
-            if action == Transition.APPROVE:
-                subject = gettext("Your progress report for %(period)s was approved")
-            else:
-                subject = gettext("Your progress report for %(period)s was returned with comments")
-            subject = subject % {"period": report.period_label}
-            body = render_to_string("partners/emails/report_status.txt", context)
-        EmailMultiAlternatives(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]
-        ).send()
+        send_templated(
+            to=[membership.user.email],
+            template="partners/emails/report_status",
+            language=membership.language,
+            context=context,
+        )

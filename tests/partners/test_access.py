@@ -7,12 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from heforshe.roles import CURATORS, KIT_EDITORS
 from partners.services import report_add_evidence
+from tests.actionkits.factories import pdf_bytes
 from tests.factories import UserFactory, staff_user
 from tests.partners.factories import commitment, draft_report, partner_admin, partner_member, university
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -19,11 +19,12 @@ from partners.services import (
     report_update,
 )
 from tests.partners.factories import commitment, draft_report, last_quarter, partner_admin, partner_member, university
+from tests.stories.factories import jpeg_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = png_bytes(16, 16)
+JPEG = jpeg_bytes(16, 16)
 
 
 @pytest.fixture
@@ -71,8 +72,8 @@ def test_values_of_the_wrong_type_get_a_clear_error_and_nothing_is_lost(client, 
     assert response.status_code == 400
     html = response.content.decode()
     assert "Enter a number" in html
-    assert f'aria-describedby="commitment-{c.pk} id_value_{c.pk}_errors"' in html
-    assert f'id="commitment-{c.pk}"' in html and f'id="id_value_{c.pk}_errors"' in html
+    assert f'aria-describedby="commitment-{c.pk} id_value_{c.pk}_error"' in html
+    assert f'id="commitment-{c.pk}"' in html and f'id="id_value_{c.pk}_error"' in html
     report.refresh_from_db()
     assert report.status == "draft" and report.narrative == "First draft"
     assert report.values.get().value == 12
@@ -98,7 +99,7 @@ def test_evidence_is_checked_by_content_and_size(client, setup, settings, name, 
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert 'aria-describedby="id_file_helptext id_file_errors"' in html
+    assert 'aria-describedby="id_file_helptext id_file_error"' in html
     assert report.evidence.count() == 0
 
 
