@@ -463,6 +463,16 @@ CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {
 # --- stories ---
 # Size of each resumable-upload chunk: small enough to retry cheaply on a weak connection.
 STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024)
+# Limits that keep one organisation from filling the disk: stories it may have in
+# draft (or sent back for changes) at once, files per story, and bytes of
+# unfinished resumable uploads across all its stories.
+STORIES_MAX_DRAFTS_PER_PARTNER = env_int("STORIES_MAX_DRAFTS_PER_PARTNER", 20)
+STORIES_MAX_MEDIA_PER_STORY = env_int("STORIES_MAX_MEDIA_PER_STORY", 20)
+STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER", 5 * 1024**3)
+# When set (e.g. "/protected-media/"), media of unpublished stories is handed to the
+# reverse proxy with X-Accel-Redirect to this internal location (an nginx `internal`
+# alias of MEDIA_ROOT) after the access check; empty streams the file from Django.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}

@@ -62,6 +62,19 @@ def share_image_media_task(story_id: int) -> bool:
     return story_make_share_image(story_id=story_id)
 
 
+@shared_task(
+    name="stories.tasks.rekey_story_media_task",
+    queue=MEDIA_QUEUE,
+    acks_late=True,
+    ignore_result=True,
+    **RETRY_ON_TRANSIENT,
+)
+def rekey_story_media_task(story_id: int) -> int:
+    from stories.services import story_media_rekey
+
+    return story_media_rekey(story_id=story_id)
+
+
 @shared_task(name="stories.tasks.requeue_media_sweeper", queue=DEFAULT_QUEUE, ignore_result=True)
 def requeue_media_sweeper() -> int:
     from stories.services import media_requeue_unfinished

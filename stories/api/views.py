@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
 from heforshe.lib.ratelimit import ScopedThrottle
 from stories import selectors
-from stories.api.serializers import StoryDetailOut, StoryListOut
-from stories.models import Pillar
+from stories.api.serializers import StoryDetailOut, StoryListOut, StoryQuerySerializer
 
 EXAMPLE = {
     "slug": "the-husband-school-of-zinder-3f9a1c",
@@ -55,10 +53,7 @@ class PublicStoriesMixin:
     summary="Published local stories",
     description="Published stories, featured first then newest. Contact data is never included; "
     "the quote is null when consent to use it was withdrawn.",
-    parameters=[
-        OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2 code, e.g. NE"),
-        OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values),
-    ],
+    parameters=[StoryQuerySerializer],
     examples=[
         OpenApiExample(
             "A page of stories",
@@ -71,10 +66,10 @@ class StoryListApi(PublicStoriesMixin, ListAPIView):
     serializer_class = StoryListOut
 
     def get_queryset(self):
-        pillar = self.request.query_params.get("pillar", "")
+        query = StoryQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
         return selectors.stories_published(
-            country=self.request.query_params.get("country", "").upper()[:2],
-            pillar=pillar if pillar in Pillar.values else "",
+            country=query.validated_data.get("country", ""), pillar=query.validated_data.get("pillar", "")
         )
 
 
