@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
@@ -9,6 +8,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from actionkits.api.serializers import ActionKitOutputSerializer, kit_representation
 from actionkits.models import Audience, Pillar
 from actionkits.selectors import kits_public
+from heforshe.lib.api import PageQuery, StrictChoiceField, query_params
 
 EXAMPLE = {
     "slug": "universities",
@@ -30,6 +30,11 @@ EXAMPLE = {
 }
 
 
+class ActionKitListQuery(PageQuery):
+    audience = StrictChoiceField(required=False, choices=Audience.choices)
+    pillar = StrictChoiceField(required=False, choices=Pillar.Code.choices)
+
+
 class ActionKitListApi(ListAPIView):
     """Published action kits with their languages and download URLs."""
 
@@ -39,12 +44,8 @@ class ActionKitListApi(ListAPIView):
     serializer_class = ActionKitOutputSerializer
 
     def get_queryset(self):
-        audience = self.request.query_params.get("audience", "")
-        pillar = self.request.query_params.get("pillar", "")
-        return kits_public(
-            audience=audience if audience in Audience.values else "",
-            pillar=pillar if pillar in Pillar.Code.values else "",
-        )
+        query = query_params(self.request, ActionKitListQuery)
+        return kits_public(audience=query.get("audience", ""), pillar=query.get("pillar", ""))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -58,10 +59,7 @@ class ActionKitListApi(ListAPIView):
             "`download_url` is null for kits restricted to a partner sector unless the caller "
             "is a signed-in user of that sector."
         ),
-        parameters=[
-            OpenApiParameter("audience", OpenApiTypes.STR, enum=Audience.values, required=False),
-            OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.Code.values, required=False),
-        ],
+        parameters=[ActionKitListQuery],
         examples=[OpenApiExample("A kit in English", value=EXAMPLE, response_only=True)],
     )
     def get(self, request, *args, **kwargs):

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 
+from heforshe.lib.api import NoQuery, PageQuery, StrictChoiceField, query_params
 from partners import selectors
 from partners.api.serializers import PartnerOutSerializer
 from partners.models import IMPACT_SECTORS
@@ -37,6 +38,10 @@ EXAMPLE = {
 }
 
 
+class PartnerListQuery(PageQuery):
+    sector = StrictChoiceField(required=False, choices=[(s.value, s.label) for s in IMPACT_SECTORS])
+
+
 class PartnerListView(generics.ListAPIView):
     """IMPACT 10x10x10 champions with their public commitments and progress."""
 
@@ -46,10 +51,10 @@ class PartnerListView(generics.ListAPIView):
     serializer_class = PartnerOutSerializer
 
     def get_queryset(self):
+        query = query_params(self.request, PartnerListQuery)
         qs = selectors.partners_api_queryset()
-        sector = self.request.query_params.get("sector")
-        if sector in IMPACT_SECTORS:
-            qs = qs.filter(sector=sector)
+        if query.get("sector"):
+            qs = qs.filter(sector=query["sector"])
         return qs
 
     def paginate_queryset(self, queryset):
@@ -62,7 +67,7 @@ class PartnerListView(generics.ListAPIView):
         return page
 
     @extend_schema(
-        parameters=[OpenApiParameter("sector", enum=list(IMPACT_SECTORS), required=False)],
+        parameters=[PartnerListQuery],
         examples=[
             OpenApiExample(
                 "A university champion",
@@ -86,6 +91,7 @@ class PartnerDetailView(generics.RetrieveAPIView):
         return selectors.partners_api_queryset()
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         partner = super().get_object()
         partner.signups = selectors.partner_signups(partner_id=partner.pk)
         return partner
