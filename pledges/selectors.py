@@ -11,19 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Sum
-from django.db.models.functions import Cast, Floor, TruncDate, TruncHour
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
 from pledges.counting import fold_events
 from pledges.geo import country_facts, men_estimate
-from pledges.models import Action, CellCount, CountryCount, Pledge, RecordedAction
+from pledges.models import Action, CountryCount, Pledge, RecordedAction
 
 COUNTS_KEY = "pledges:counts:v1"
 MAP_VERSION_KEY = "pledges:map:version"
@@ -50,12 +49,24 @@ def counts_snapshot() -> dict:
     snapshot = {
         "total": sum(countries_n.values()),
         "countries": countries_n,
-        "actions": RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).count(),
+        "actions": actions_total(),
         "updated_at": (updated or timezone.now()).isoformat(),
     }
     snapshot["etag"] = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20]
     cache.set(COUNTS_KEY, snapshot, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
     return snapshot
+
+
+def actions_total() -> int:
+    """Actions of confirmed pledgers: catalogue ones per pledger, own words once per wording across everyone.
+
+    One pledger (or many accounts) repeating a text cannot inflate the count.
+    """
+    counts = RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).aggregate(
+        catalogue=Count("id", filter=Q(action__isnull=False)),
+        custom=Count("custom_key", distinct=True, filter=Q(action__isnull=True) & ~Q(custom_key="")),
+    )
+    return counts["catalogue"] + counts["custom"]
 
 
 def pledge_total() -> int:
@@ -104,20 +115,118 @@ def pledge_stats() -> dict:
     return dict(stats)
 
 
-# Cell edge in tenths of a degree for each map zoom; 1 (about 11 km) is the finest we ever store.
-ZOOM_CELL = {0: 200, 1: 200, 2: 100, 3: 50, 4: 20, 5: 10, 6: 5, 7: 2}
+# --- The map ----------------------------------------------------------------------------
+#
+# No answer of the map may reveal fewer than MIN_CELL_COUNT pledges in an area smaller
+# than a country, whatever the zoom and bbox, alone or combined with other answers:
+#
+# * Cells are a fixed grid per zoom, and a bbox only picks which whole cells to return:
+#   a cell's count never depends on the box, so two boxes cannot be subtracted.
+# * The grids nest (each size divides the next coarser one), so a cell of one zoom is
+#   exactly a set of cells of the next finer one. Shown cells, per country, form a tree
+#   from the country down; a cell is only shown if the cell containing it one level up
+#   is (or it is a top-level cell). For every shown cell (and every country), what its
+#   shown children leave over is 0 or at least MIN_CELL_COUNT; when it would be 1 to 4,
+#   the smallest shown child is hidden too. Every figure an attacker can derive is a
+#   sum of such remainders, so it is 0 or at least MIN_CELL_COUNT.
+# * What is not shown at a zoom is reported per country for the whole country
+#   (`folded_into_country`), the same whatever the bbox.
+
+# Cell edge in tenths of a degree, coarsest first; each divides the one before it.
+CELL_SIZES = (200, 100, 50, 10, 5, 1)
+ZOOM_CELL = {0: 200, 1: 200, 2: 100, 3: 50, 4: 10, 5: 10, 6: 5, 7: 5}  # 8 and finer: 1 (about 11 km)
+MIN_ZOOM, MAX_ZOOM = 0, 18
 MIN_CELL_COUNT = 5
+
+Cell = tuple[str, int, int]  # (country, lat index, lng index) at one cell size
 
 
 def cell_size_for_zoom(zoom: int) -> int:
     return ZOOM_CELL.get(zoom, 1)
 
 
-def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> dict:
-    """GeoJSON FeatureCollection of cells with at least MIN_CELL_COUNT pledges; smaller ones fold into their country.
+def _grid_position(lat10: int, lng10: int) -> tuple[int, int]:
+    # 90 N joins the cells just below it and 180 E is 180 W, so every cell centre is a valid position.
+    return min(lat10, 899), (-1800 if lng10 >= 1800 else lng10)
 
-    The query runs over CellCount (one row per populated 11 km cell), so its
-    cost follows the number of places, not the number of pledges.
+
+def _shown_cells(totals: dict[str, int], positions: list[tuple[str, int, int, int]]) -> dict[int, dict[Cell, int]]:
+    """Per cell size, the cells that may be shown and their counts (see the rules above)."""
+    per_size: dict[int, dict[Cell, int]] = {size: {} for size in CELL_SIZES}
+    for country, lat10, lng10, n in positions:
+        lat10, lng10 = _grid_position(lat10, lng10)
+        for size in CELL_SIZES:
+            key = (country, lat10 // size, lng10 // size)
+            per_size[size][key] = per_size[size].get(key, 0) + n
+    shown: dict[int, dict[Cell, int]] = {}
+    parents: dict[tuple, int] = {(country,): n for country, n in totals.items()}
+    coarser = None
+    for size in CELL_SIZES:
+        children: dict[tuple, list[tuple[int, Cell]]] = {}
+        for key, n in per_size[size].items():
+            country, gy, gx = key
+            parent = (country,) if coarser is None else (country, gy * size // coarser, gx * size // coarser)
+            if parent in parents:
+                children.setdefault(parent, []).append((n, key))
+        shown[size] = {}
+        for parent, cells in children.items():
+            visible = sorted(c for c in cells if c[0] >= MIN_CELL_COUNT)
+            left_over = parents[parent] - sum(n for n, _key in visible)
+            while 0 < left_over < MIN_CELL_COUNT and visible:
+                n, _key = visible.pop(0)  # the smallest shown cell joins the remainder
+                left_over += n
+            shown[size].update({key: n for n, key in visible})
+        parents = shown[size]
+        coarser = size
+    return shown
+
+
+_MAP_ROWS_SQL = (
+    "SELECT country, lat10, lng10, n FROM pledges_cellcount WHERE n > 0 "
+    "UNION ALL SELECT country, NULL, NULL, n FROM pledges_countrycount WHERE n > 0"
+)
+
+
+def _map_layers(version: int) -> dict:
+    """{"cells": {size: [(country, gy, gx, n)]}, "folded": {size: {country: n}}}, cached like the counts.
+
+    One statement reads the cells and the country totals, so both come from
+    the same snapshot: a fold committing in between cannot skew a remainder.
+    """
+    key = f"pledges:map:{version}:layers"
+    layers = cache.get(key)
+    if layers is not None:
+        return layers
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_MAP_ROWS_SQL)
+        rows = cursor.fetchall()
+    totals = {country: int(n) for country, lat10, _lng10, n in rows if lat10 is None}
+    positions = [(c, lat10, lng10, int(n)) for c, lat10, lng10, n in rows if lat10 is not None and c in totals]
+    shown = _shown_cells(totals, positions)
+    layers = {"cells": {}, "folded": {}}
+    for size, cells in shown.items():
+        layers["cells"][size] = sorted((country, gy, gx, n) for (country, gy, gx), n in cells.items())
+        on_map: dict[str, int] = {}
+        for (country, _gy, _gx), n in cells.items():
+            on_map[country] = on_map.get(country, 0) + n
+        layers["folded"][size] = {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)}
+    cache.set(key, layers, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
+    return layers
+
+
+def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:
+    # RFC 7946 section 5.2: a box whose west edge is east of its east edge crosses the antimeridian.
+    return [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
+
+
+def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """GeoJSON FeatureCollection of the cells that may be shown at this zoom, within the bbox.
+
+    A cell is returned whole when it touches the box; its count never depends
+    on the box. `meta.folded_into_country` counts, per country, the pledges
+    not shown in any cell at this zoom (too few in their area, or no position).
     """
     version = cache.get(MAP_VERSION_KEY, 0)
     bbox_key = ",".join(f"{v:g}" for v in bbox) if bbox else "world"
@@ -127,40 +236,34 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
         return cached
     counts_snapshot()  # folds pending events when the cache was cold
     size = cell_size_for_zoom(zoom)
-    qs = CellCount.objects.filter(n__gt=0)
-    if bbox:
-        west, south, east, north = bbox
-        qs = qs.filter(lat10__gte=math.floor(south * 10), lat10__lte=math.ceil(north * 10))
-        if west <= east:
-            qs = qs.filter(lng10__gte=math.floor(west * 10), lng10__lte=math.ceil(east * 10))
-    rows = (
-        qs.annotate(
-            gy=Floor(Cast("lat10", FloatField()) / size),
-            gx=Floor(Cast("lng10", FloatField()) / size),
-        )
-        .values("country", "gy", "gx")
-        .annotate(total=Sum("n"))
-        .order_by("country", "gy", "gx")
-    )
+    layers = _map_layers(version)
+    edge = size / 10
     features = []
-    folded: dict[str, int] = {}
-    for row in rows:
-        if row["total"] < MIN_CELL_COUNT:
-            folded[row["country"]] = folded.get(row["country"], 0) + row["total"]
-            continue
-        lat = round((row["gy"] + 0.5) * size / 10, 2)
-        lng = round((row["gx"] + 0.5) * size / 10, 2)
+    for country, gy, gx, n in layers["cells"][size]:
+        south, west = gy * edge, gx * edge
+        if bbox:
+            box_west, box_south, box_east, box_north = bbox
+            if south > box_north or south + edge < box_south:
+                continue
+            if not any(west <= east and west + edge >= w for w, east in _longitude_ranges(box_west, box_east)):
+                continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lng, lat]},
-                "properties": {"count": row["total"], "country": row["country"], "cell_degrees": size / 10},
+                "geometry": {"type": "Point", "coordinates": [round(west + edge / 2, 2), round(south + edge / 2, 2)]},
+                "properties": {"count": n, "country": country, "cell_degrees": edge},
             }
         )
     result = {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"zoom": zoom, "cell_degrees": size / 10, "folded_into_country": folded},
+        # A foreign member: RFC 7946 section 7.1 gives a FeatureCollection no "properties".
+        "meta": {
+            "zoom": zoom,
+            "cell_degrees": edge,
+            "min_count": MIN_CELL_COUNT,
+            "folded_into_country": layers["folded"][size],
+        },
     }
     result["etag"] = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()[:20]
     cache.set(key, result, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
