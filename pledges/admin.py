@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.admin import SafeChangelistMixin
 from pledges import services
 from pledges.models import Action, Pledge, RecordedAction
 from pledges.selectors import trending
@@ -31,6 +32,10 @@ def can_invalidate(user) -> bool:
     return user.has_perm("pledges.change_pledge") and user.has_perm("pledges.invalidate_pledge")
 
 
+class TrendingForm(forms.Form):
+    hours = forms.IntegerField(label=_("Hours back"), min_value=1, max_value=24 * 7, required=False)
+
+
 class InvalidationForm(forms.Form):
     ip_hash = forms.CharField(label=_("IP hash"), max_length=32, required=False)
     domain = forms.CharField(label=_("Email domain"), max_length=253, required=False)
@@ -43,7 +48,7 @@ class InvalidationForm(forms.Form):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(SafeChangelistMixin, admin.ModelAdmin):
     list_display = ["first_name", "email", "country", "city", "status", "partner", "created_at", "confirmed_at"]
     # A plain partner filter lists the (few) partners; RelatedOnlyFieldListFilter would scan millions of pledges.
     list_filter = ["status", "source", "created_at", "confirmed_at", "location_source", "partner", "country"]
@@ -92,16 +97,20 @@ class PledgeAdmin(admin.ModelAdmin):
     def trending_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        hours = min(max(int(request.GET.get("hours", 24) or 24), 1), 24 * 7)
+        form = TrendingForm(request.GET)
+        # A bad value gets its error and the default period, not a 500.
+        valid = form.is_valid()
+        hours = (form.cleaned_data.get("hours") if valid else None) or 24
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Trending sign-up sources"),
             "trending": trending(hours=hours),
             "hours": hours,
+            "form": form,
             "can_invalidate": can_invalidate(request.user),
         }
-        return TemplateResponse(request, "admin/pledges/trending.html", context)
+        return TemplateResponse(request, "admin/pledges/trending.html", context, status=200 if valid else 400)
 
     def invalidate_view(self, request):
         if not can_invalidate(request.user):
@@ -134,7 +143,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SafeChangelistMixin, admin.ModelAdmin):
     list_display = ["title", "pillar", "level", "position", "is_active"]
     list_filter = ["pillar", "level", "is_active"]
     list_editable = ["position", "is_active"]
@@ -143,7 +152,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordedAction)
-class RecordedActionAdmin(admin.ModelAdmin):
+class RecordedActionAdmin(SafeChangelistMixin, admin.ModelAdmin):
     list_display = ["__str__", "pillar", "level", "pledge", "created_at"]
     list_filter = ["pillar", "level", "created_at"]
     list_select_related = ["action", "pledge"]
