@@ -454,6 +454,8 @@ PLEDGE_CUSTOM_ACTIONS_MAX = env_int("PLEDGE_CUSTOM_ACTIONS_MAX", 50)
 PLEDGE_RESEND_INTERVAL = _dt.timedelta(seconds=env_int("PLEDGE_RESEND_SECONDS", 600))
 # Public counts are at most this old (the issue allows 5 s).
 PLEDGE_COUNT_CACHE_SECONDS = env_int("PLEDGE_COUNT_CACHE_SECONDS", 2)
+# The map's cells are recomputed at most this often (every level of the grid, to keep small areas hidden).
+PLEDGE_MAP_CACHE_SECONDS = env_int("PLEDGE_MAP_CACHE_SECONDS", 10)
 # A cold cache folds pending count events itself, so counts stay fresh without a beat (make run).
 PLEDGE_FOLD_ON_READ = env_bool("PLEDGE_FOLD_ON_READ", True)
 # Dotted path to callable(country=, city=) -> (lat10, lng10) | None; an online geocoder in production.

@@ -145,75 +145,79 @@ def cell_size_for_zoom(zoom: int) -> int:
     return ZOOM_CELL.get(zoom, 1)
 
 
-def _grid_position(lat10: int, lng10: int) -> tuple[int, int]:
-    # 90 N joins the cells just below it and 180 E is 180 W, so every cell centre is a valid position.
-    return min(lat10, 899), (-1800 if lng10 >= 1800 else lng10)
+def _shown_cells(totals: dict[str, int], levels: dict[int, list[tuple[str, int, int, int]]]) -> dict[Cell, int]:
+    """The cells of the finest size in `levels` that may be shown, walking down from the countries.
 
-
-def _shown_cells(totals: dict[str, int], positions: list[tuple[str, int, int, int]]) -> dict[int, dict[Cell, int]]:
-    """Per cell size, the cells that may be shown and their counts (see the rules above)."""
-    per_size: dict[int, dict[Cell, int]] = {size: {} for size in CELL_SIZES}
-    for country, lat10, lng10, n in positions:
-        lat10, lng10 = _grid_position(lat10, lng10)
-        for size in CELL_SIZES:
-            key = (country, lat10 // size, lng10 // size)
-            per_size[size][key] = per_size[size].get(key, 0) + n
-    shown: dict[int, dict[Cell, int]] = {}
+    `levels` holds, coarsest first, every populated cell of each size down to
+    the one wanted (see the rules above).
+    """
     parents: dict[tuple, int] = {(country,): n for country, n in totals.items()}
     coarser = None
-    for size in CELL_SIZES:
+    for size, rows in levels.items():
         children: dict[tuple, list[tuple[int, Cell]]] = {}
-        for key, n in per_size[size].items():
-            country, gy, gx = key
+        for country, gy, gx, n in rows:
             parent = (country,) if coarser is None else (country, gy * size // coarser, gx * size // coarser)
             if parent in parents:
-                children.setdefault(parent, []).append((n, key))
-        shown[size] = {}
+                children.setdefault(parent, []).append((n, (country, gy, gx)))
+        shown: dict[Cell, int] = {}
         for parent, cells in children.items():
             visible = sorted(c for c in cells if c[0] >= MIN_CELL_COUNT)
             left_over = parents[parent] - sum(n for n, _key in visible)
             while 0 < left_over < MIN_CELL_COUNT and visible:
                 n, _key = visible.pop(0)  # the smallest shown cell joins the remainder
                 left_over += n
-            shown[size].update({key: n for n, key in visible})
-        parents = shown[size]
+            shown.update({key: n for n, key in visible})
+        parents = shown
         coarser = size
-    return shown
+    return parents
 
 
-_MAP_ROWS_SQL = (
-    "SELECT country, lat10, lng10, n FROM pledges_cellcount WHERE n > 0 "
-    "UNION ALL SELECT country, NULL, NULL, n FROM pledges_countrycount WHERE n > 0"
+# One level of the grid, in SQL that PostgreSQL and SQLite share: floor division written out
+# (both truncate), 90 N folded into the cells below it and 180 E into 180 W, so that every
+# cell centre is a valid position.
+_LEVEL_SQL = (
+    "SELECT %s, country, (lat - ((lat %% %s) + %s) %% %s) / %s, (lng - ((lng %% %s) + %s) %% %s) / %s, SUM(n) FROM ("
+    "SELECT country, CASE WHEN lat10 > 899 THEN 899 ELSE lat10 END AS lat, "
+    "CASE WHEN lng10 >= 1800 THEN -1800 ELSE lng10 END AS lng, n FROM pledges_cellcount WHERE n > 0"
+    ") cells GROUP BY 2, 3, 4"
 )
+_TOTALS_SQL = "SELECT 0, country, 0, 0, n FROM pledges_countrycount WHERE n > 0"
 
 
-def _map_layers(version: int) -> dict:
-    """{"cells": {size: [(country, gy, gx, n)]}, "folded": {size: {country: n}}}, cached like the counts.
+def _map_layer(version: int, size: int) -> dict:
+    """{"cells": [(country, gy, gx, n)], "folded": {country: n}} of one cell size, cached for PLEDGE_MAP_CACHE_SECONDS.
 
-    One statement reads the cells and the country totals, so both come from
-    the same snapshot: a fold committing in between cannot skew a remainder.
+    One statement reads every coarser level and the country totals, so all
+    come from one snapshot: a fold committing in between cannot skew a remainder.
     """
-    key = f"pledges:map:{version}:layers"
-    layers = cache.get(key)
-    if layers is not None:
-        return layers
+    key = f"pledges:map:{version}:layer:{size}"
+    layer = cache.get(key)
+    if layer is not None:
+        return layer
     from django.db import connection
 
+    sizes = CELL_SIZES[: CELL_SIZES.index(size) + 1]
     with connection.cursor() as cursor:
-        cursor.execute(_MAP_ROWS_SQL)
+        cursor.execute(
+            " UNION ALL ".join([_LEVEL_SQL] * len(sizes) + [_TOTALS_SQL]),
+            [v for s in sizes for v in (s,) + (s,) * 8],
+        )
         rows = cursor.fetchall()
-    totals = {country: int(n) for country, lat10, _lng10, n in rows if lat10 is None}
-    positions = [(c, lat10, lng10, int(n)) for c, lat10, lng10, n in rows if lat10 is not None and c in totals]
-    shown = _shown_cells(totals, positions)
-    layers = {"cells": {}, "folded": {}}
-    for size, cells in shown.items():
-        layers["cells"][size] = sorted((country, gy, gx, n) for (country, gy, gx), n in cells.items())
-        on_map: dict[str, int] = {}
-        for (country, _gy, _gx), n in cells.items():
-            on_map[country] = on_map.get(country, 0) + n
-        layers["folded"][size] = {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)}
-    cache.set(key, layers, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
-    return layers
+    totals = {country: int(n) for level, country, _gy, _gx, n in rows if level == 0}
+    levels: dict[int, list] = {s: [] for s in sizes}
+    for level, country, gy, gx, n in rows:
+        if level:
+            levels[level].append((country, gy, gx, int(n)))
+    shown = _shown_cells(totals, levels)
+    on_map: dict[str, int] = {}
+    for (country, _gy, _gx), n in shown.items():
+        on_map[country] = on_map.get(country, 0) + n
+    layer = {
+        "cells": sorted((country, gy, gx, n) for (country, gy, gx), n in shown.items()),
+        "folded": {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)},
+    }
+    cache.set(key, layer, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
+    return layer
 
 
 def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:
@@ -236,10 +240,10 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
         return cached
     counts_snapshot()  # folds pending events when the cache was cold
     size = cell_size_for_zoom(zoom)
-    layers = _map_layers(version)
+    layer = _map_layer(version, size)
     edge = size / 10
     features = []
-    for country, gy, gx, n in layers["cells"][size]:
+    for country, gy, gx, n in layer["cells"]:
         south, west = gy * edge, gx * edge
         if bbox:
             box_west, box_south, box_east, box_north = bbox
@@ -262,11 +266,11 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
             "zoom": zoom,
             "cell_degrees": edge,
             "min_count": MIN_CELL_COUNT,
-            "folded_into_country": layers["folded"][size],
+            "folded_into_country": layer["folded"],
         },
     }
     result["etag"] = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()[:20]
-    cache.set(key, result, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
+    cache.set(key, result, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
     return result
 
 
