@@ -145,12 +145,14 @@ def cell_size_for_zoom(zoom: int) -> int:
     return ZOOM_CELL.get(zoom, 1)
 
 
-def _shown_cells(totals: dict[str, int], levels: dict[int, list[tuple[str, int, int, int]]]) -> dict[Cell, int]:
-    """The cells of the finest size in `levels` that may be shown, walking down from the countries.
+def _shown_cells(
+    totals: dict[str, int], levels: dict[int, list[tuple[str, int, int, int]]]
+) -> dict[int, dict[Cell, int]]:
+    """Per cell size, the cells that may be shown, walking down from the countries (see the rules above).
 
-    `levels` holds, coarsest first, every populated cell of each size down to
-    the one wanted (see the rules above).
+    `levels` holds, coarsest first, every populated cell of each size down to the finest wanted.
     """
+    result: dict[int, dict[Cell, int]] = {}
     parents: dict[tuple, int] = {(country,): n for country, n in totals.items()}
     coarser = None
     for size, rows in levels.items():
@@ -167,9 +169,9 @@ def _shown_cells(totals: dict[str, int], levels: dict[int, list[tuple[str, int, 
                 n, _key = visible.pop(0)  # the smallest shown cell joins the remainder
                 left_over += n
             shown.update({key: n for n, key in visible})
-        parents = shown
+        result[size] = parents = shown
         coarser = size
-    return parents
+    return result
 
 
 # One level of the grid, in SQL that PostgreSQL and SQLite share: floor division written out
@@ -208,16 +210,18 @@ def _map_layer(version: int, size: int) -> dict:
     for level, country, gy, gx, n in rows:
         if level:
             levels[level].append((country, gy, gx, int(n)))
-    shown = _shown_cells(totals, levels)
-    on_map: dict[str, int] = {}
-    for (country, _gy, _gx), n in shown.items():
-        on_map[country] = on_map.get(country, 0) + n
-    layer = {
-        "cells": sorted((country, gy, gx, n) for (country, gy, gx), n in shown.items()),
-        "folded": {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)},
-    }
-    cache.set(key, layer, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
-    return layer
+    # Every level computed is stored, so that the layers in the cache come from one snapshot.
+    layers = {}
+    for level_size, shown in _shown_cells(totals, levels).items():
+        on_map: dict[str, int] = {}
+        for (country, _gy, _gx), n in shown.items():
+            on_map[country] = on_map.get(country, 0) + n
+        layers[f"pledges:map:{version}:layer:{level_size}"] = {
+            "cells": sorted((country, gy, gx, n) for (country, gy, gx), n in shown.items()),
+            "folded": {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)},
+        }
+    cache.set_many(layers, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
+    return layers[key]
 
 
 def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:

@@ -261,3 +261,6 @@ def test_a_cold_map_read_folds_then_reads_counts_and_cells_once(client, django_a
         assert client.get(MAP + "?zoom=6&bbox=30,-5,40,5").status_code == 200
     with django_assert_num_queries(0):
         assert client.get(MAP + "?zoom=7&bbox=30,-5,40,5").status_code == 200  # same layers, other zoom
+    with django_assert_num_queries(0):
+        # The coarser layers were computed (and stored) with the finer one: the same snapshot.
+        assert client.get(MAP + "?zoom=2").status_code == 200
