@@ -9,19 +9,10 @@ sparingly: curation rejects or withdraws rather than deleting.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
-
-ROLE_LABELS = {
-    CURATORS: _("Curators"),
-    PARTNERSHIPS: _("Partnerships"),
-    KIT_EDITORS: _("Kit editors"),
-    PLEDGE_MODERATORS: _("Pledge moderators"),
-}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CURATORS: {
@@ -46,9 +37,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "actionkits": ("view", "add", "change", "delete"),
         "partners.partner": ("view",),
     },
-    # Pledges: view and invalidate (a custom permission on Pledge); the catalogue of actions.
+    # Pledges: view, invalidate and export (custom permissions on Pledge); the catalogue of actions.
+    # Exporting personal data is its own permission: Partnerships view pledges but never export them.
     PLEDGE_MODERATORS: {
-        "pledges.pledge": ("view", "change"),
+        "pledges.pledge": ("view", "change", "invalidate", "export"),
         "pledges.action": ("view", "add", "change"),
         "pledges.recordedaction": ("view",),
     },

@@ -25,9 +25,6 @@ class Level(models.TextChoices):
     ACTION = "action", _("Action")
 
 
-LEVEL_ORDER = {Level.AWARENESS: 1, Level.ADVOCACY: 2, Level.ACTION: 3}
-
-
 class Pledge(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
@@ -105,7 +102,10 @@ class Pledge(models.Model):
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
-        permissions = [("invalidate_pledge", _("Can invalidate pledges in bulk"))]
+        permissions = [
+            ("invalidate_pledge", _("Can invalidate pledges in bulk")),
+            ("export_pledge", _("Can export pledges with their personal data")),
+        ]
         indexes = [
             models.Index(
                 fields=["partner", "confirmed_at"],

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import privacy
+from heforshe.lib.audit import log_action, log_action_many
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
@@ -64,7 +66,7 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if is_disposable(data.email):
         raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
     hashed = ip_hash(ip)
-    check_rate_limits(ip_hash=hashed)
+    check_rate_limits(ip=ip)
 
     now = timezone.now()
     country = data.country.upper()
@@ -140,11 +142,12 @@ def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
 
 
 def _send(pledge: Pledge, template: str, context: dict) -> None:
-    with translation.override(pledge.language):
-        context = {"pledge": pledge, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"pledges/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"pledges/email/{template}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [pledge.email])
+    send_templated(
+        to=[pledge.email],
+        template=f"pledges/email/{template}",
+        language=pledge.language,
+        context={"pledge": pledge, **context},
+    )
 
 
 def _links(pledge: Pledge) -> dict:
@@ -299,15 +302,35 @@ def pledges_invalidate(*, actor=None, **criteria) -> int:
             return 0
         Pledge.objects.filter(pk__in=[r[0] for r in rows]).update(status=Pledge.Status.INVALIDATED)
         counting.emit([(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED], delta=-1)
+        # The selected ids are the rows themselves; the other criteria say why they were chosen.
+        reason = {k: v for k, v in criteria.items() if k != "pledge_ids"} or {"selected": True}
+        log_action_many(Pledge, [r[0] for r in rows], "pledges.invalidated", user=actor, data=reason)
     logger.info("%s invalidated %d pledges (%r)", getattr(actor, "pk", None), len(rows), criteria)
     return len(rows)
+
+
+STAFF_EXPORT_FIELDS = ["id", "first_name", "email", "country", "city", "status", "language", "source", "partner_id"]
+STAFF_EXPORT_FIELDS += ["created_at", "confirmed_at", "email_domain", "ip_hash", "location_source"]
+
+
+def pledges_export_for_staff(*, queryset, user, filters: dict) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of a staff export of pledges, audited before the first row leaves.
+
+    Personal data: anyone without `pledges.export_pledge` is refused. The
+    entry says who exported how many rows with which changelist filters.
+    """
+    if not user.has_perm("pledges.export_pledge"):
+        raise PermissionDenied
+    log_action(Pledge, "pledges.exported", user=user, data={"rows": queryset.count(), "filters": filters})
+    rows = queryset.order_by("pk").values_list(*STAFF_EXPORT_FIELDS).iterator(chunk_size=2000)
+    return STAFF_EXPORT_FIELDS, rows
 
 
 def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
     """Email the privacy (export / erase) link to a known pledger; unknown emails get the same answer."""
     from pledges.tasks import send_privacy_link_task
 
-    check_rate_limits(ip_hash=ip_hash(ip))
+    check_rate_limits(ip=ip)
     pk = (
         Pledge.objects.filter(email_canonical=canonical_email(email), erased_at__isnull=True)
         .values_list("pk", flat=True)
@@ -361,6 +384,8 @@ def pledge_export(*, pledge_id: int) -> dict:
             }
             for ra in pledge.actions.select_related("action")
         ],
+        # What the other apps hold about the same address (events, newsletters, solutions, gifts).
+        **privacy.export_person(email=pledge.email, exclude=("pledges",)),
     }
 
 
@@ -370,6 +395,7 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge = Pledge.objects.select_for_update().filter(pk=pledge_id, erased_at__isnull=True).first()
         if pledge is None:
             return False
+        privacy.erase_person(email=pledge.email, exclude=("pledges",))
         RecordedAction.objects.filter(pledge_id=pledge_id).delete()
         pledge.first_name = ""
         pledge.email = ""

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
-from heforshe.lib.api import NoQuery, PageQuery, StrictChoiceField, query_params
+from heforshe.lib.api import NoQuery, query_params
+from heforshe.lib.ratelimit import ScopedThrottle
 from partners import selectors
-from partners.api.serializers import PartnerOutSerializer
-from partners.models import IMPACT_SECTORS
+from partners.api.serializers import PartnerOutSerializer, PartnerQuerySerializer
 
 EXAMPLE = {
     "slug": "waterloo",
@@ -38,23 +37,19 @@ EXAMPLE = {
 }
 
 
-class PartnerListQuery(PageQuery):
-    sector = StrictChoiceField(required=False, choices=[(s.value, s.label) for s in IMPACT_SECTORS])
-
-
 class PartnerListView(generics.ListAPIView):
     """IMPACT 10x10x10 champions with their public commitments and progress."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = PartnerOutSerializer
 
     def get_queryset(self):
-        query = query_params(self.request, PartnerListQuery)
+        query = query_params(self.request, PartnerQuerySerializer)
         qs = selectors.partners_api_queryset()
-        if query.get("sector"):
-            qs = qs.filter(sector=query["sector"])
+        if sector := query.get("sector"):
+            qs = qs.filter(sector=sector)
         return qs
 
     def paginate_queryset(self, queryset):
@@ -67,11 +62,17 @@ class PartnerListView(generics.ListAPIView):
         return page
 
     @extend_schema(
-        parameters=[PartnerListQuery],
+        parameters=[PartnerQuerySerializer],
+        responses={
+            200: PartnerOutSerializer(many=True),
+            400: OpenApiResponse(description="A sector that is not one of the listed values."),
+            404: OpenApiResponse(description="A page number past the last page."),
+            429: OpenApiResponse(description="Too many requests from this client; see Retry-After."),
+        },
         examples=[
             OpenApiExample(
                 "A university champion",
-                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE]},
+                value=EXAMPLE,  # drf-spectacular wraps it in the page
                 response_only=True,
             )
         ],
@@ -82,7 +83,7 @@ class PartnerListView(generics.ListAPIView):
 
 class PartnerDetailView(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = PartnerOutSerializer
     lookup_field = "slug"
@@ -96,6 +97,13 @@ class PartnerDetailView(generics.RetrieveAPIView):
         partner.signups = selectors.partner_signups(partner_id=partner.pk)
         return partner
 
-    @extend_schema(examples=[OpenApiExample("A university champion", value=EXAMPLE, response_only=True)])
+    @extend_schema(
+        responses={
+            200: PartnerOutSerializer,
+            404: OpenApiResponse(description="No active champion with this slug."),
+            429: OpenApiResponse(description="Too many requests from this client; see Retry-After."),
+        },
+        examples=[OpenApiExample("A university champion", value=EXAMPLE, response_only=True)],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from heforshe.lib.api import NoQuery, query_params
+from heforshe.lib.net import client_ip
+from heforshe.lib.ratelimit import ScopedThrottle
 from pledges import services
-from pledges.abuse import FixedWindowThrottle, RateLimited
+from pledges.abuse import RateLimited
 from pledges.api.serializers import (
     MAP_FEATURE_COLLECTION,
     AcceptedSerializer,
@@ -25,7 +27,6 @@ from pledges.api.serializers import (
     PledgeCreateSerializer,
     StatsSerializer,
 )
-from pledges.identity import client_ip
 from pledges.models import Pledge
 from pledges.selectors import map_cells, pledge_stats
 
@@ -78,7 +79,7 @@ class GeoJSONNegotiation(BaseContentNegotiation):
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
 
     def handle_exception(self, exc):
@@ -161,7 +162,8 @@ class PledgeCreateView(APIView):
             ) from exc
         except RateLimited as exc:
             raise Throttled(
-                detail=_("Too many pledges came from your network just now. Please try again in a few minutes.")
+                wait=exc.retry_after,
+                detail=str(_("Too many pledges came from your network just now. Please try again in a few minutes.")),
             ) from exc
         return Response({"detail": str(ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 
@@ -169,7 +171,7 @@ class PledgeCreateView(APIView):
 class StatsView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
     @extend_schema(
@@ -202,7 +204,7 @@ class StatsView(APIView):
 class MapView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     renderer_classes = [GeoJSONRenderer]
     content_negotiation_class = GeoJSONNegotiation

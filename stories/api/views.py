@@ -4,7 +4,6 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
 from heforshe.lib.api import (
     NoQuery,
@@ -14,6 +13,7 @@ from heforshe.lib.api import (
     country_code_validator,
     query_params,
 )
+from heforshe.lib.ratelimit import ScopedThrottle
 from stories import selectors
 from stories.api.serializers import StoryDetailOut, StoryListOut
 from stories.models import Pillar
@@ -60,7 +60,7 @@ class StoryListQuery(PageQuery):
 
 class PublicStoriesMixin:
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
 

@@ -47,7 +47,6 @@ def test_the_trending_view_without_a_period_shows_a_day(moderator):
     "query",
     [
         "country__exact=%00",
-        "q=%00",
         "created_at__year=99999999999999999999",
         "created_at__year=2026&created_at__month=99999999999999999999",
         "created_at__year=2026&created_at__month=1&created_at__day=" + "9" * 5000,
@@ -59,7 +58,9 @@ def test_the_pledge_list_answers_a_hostile_filter_like_any_bad_filter(moderator,
     assert response["Location"] == "/admin/pledges/pledge/?e=1"
 
 
-@pytest.mark.parametrize("path", ["/admin/pledges/recordedaction/?pillar__exact=%00", "/admin/pledges/action/?q=%00"])
+@pytest.mark.parametrize(
+    "path", ["/admin/pledges/recordedaction/?pillar__exact=%00", "/admin/pledges/action/?pillar__exact=%00"]
+)
 def test_the_action_lists_answer_a_nul_like_any_bad_filter(path, client):
     from tests.factories import UserFactory
 

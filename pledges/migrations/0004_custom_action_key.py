@@ -31,7 +31,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0002_location_counts_actions'),
+        ('pledges', '0003_export_permission'),
     ]
 
     operations = [
