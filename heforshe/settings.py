@@ -361,13 +361,19 @@ REST_FRAMEWORK = {
         "public_read": env_str("API_THROTTLE_PUBLIC_READ", "600/min"),
         "public_write": env_str("API_THROTTLE_PUBLIC_WRITE", "30/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the {detail, errors} answers (400, 404, 413, 429) of each operation.
+    "DEFAULT_SCHEMA_CLASS": "heforshe.api_errors.AutoSchema",
+    # Bounded in size and depth; the only body format the API takes.
+    "DEFAULT_PARSER_CLASSES": ["heforshe.lib.api.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "heforshe.api_errors.exception_handler",
 }
+# Largest JSON body and deepest nesting the API parses: a pledge is a few hundred bytes and one level.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 16)
 SPECTACULAR_SETTINGS = {
     "TITLE": "HeForShe API",
     "DESCRIPTION": "Public Commitments API of the HeForShe solidarity movement for gender equality.",
@@ -377,6 +383,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "heforshe.api_errors.blank_alternatives_any_of",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------
@@ -501,9 +511,14 @@ PLEDGE_RATE_LIMITS = [
     ("sustained", env_int("PLEDGE_RATE_SUSTAINED", 200), 3600),
 ]
 PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+# Actions in a pledger's own words: at most this many in any 24 hours, and in all.
+PLEDGE_CUSTOM_ACTIONS_PER_DAY = env_int("PLEDGE_CUSTOM_ACTIONS_PER_DAY", 5)
+PLEDGE_CUSTOM_ACTIONS_MAX = env_int("PLEDGE_CUSTOM_ACTIONS_MAX", 50)
 PLEDGE_RESEND_INTERVAL = _dt.timedelta(seconds=env_int("PLEDGE_RESEND_SECONDS", 600))
 # Public counts are at most this old (the issue allows 5 s).
 PLEDGE_COUNT_CACHE_SECONDS = env_int("PLEDGE_COUNT_CACHE_SECONDS", 2)
+# The map's cells are recomputed at most this often (every level of the grid, to keep small areas hidden).
+PLEDGE_MAP_CACHE_SECONDS = env_int("PLEDGE_MAP_CACHE_SECONDS", 10)
 # A cold cache folds pending count events itself, so counts stay fresh without a beat (make run).
 PLEDGE_FOLD_ON_READ = env_bool("PLEDGE_FOLD_ON_READ", True)
 # Dotted path to callable(country=, city=) -> (lat10, lng10) | None; an online geocoder in production.

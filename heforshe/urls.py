@@ -41,9 +41,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler400 = "heforshe.views.bad_request"
-handler403 = "heforshe.views.permission_denied"
-handler404 = "heforshe.views.page_not_found"
-handler500 = "heforshe.views.server_error"
+# Under /api/ these answer JSON in the API's error shape, elsewhere the site's pages.
+handler400 = "heforshe.api_errors.bad_request"
+handler403 = "heforshe.api_errors.permission_denied"
+handler404 = "heforshe.api_errors.page_not_found"
+handler500 = "heforshe.api_errors.server_error"
 # Not read by Django itself: allauth answers its rate limits with this view.
 handler429 = "heforshe.views.too_many_requests"

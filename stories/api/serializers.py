@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django_countries import countries
 from rest_framework import serializers
 
-from stories.models import Pillar
 from stories.selectors import story_public_media
-
-
-class CountryCodeField(serializers.ChoiceField):
-    """An ISO 3166-1 alpha-2 code, in either case."""
-
-    def to_internal_value(self, data):
-        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
-
-
-class StoryQuerySerializer(serializers.Serializer):
-    """The list's filters: an unknown value is an error, not a silently wider answer."""
-
-    country = CountryCodeField(
-        choices=[code for code, _name in countries], required=False, allow_blank=True, help_text="e.g. NE"
-    )
-    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
 
 
 def _abs(request, url: str) -> str:

@@ -5,9 +5,18 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
+from heforshe.lib.api import (
+    NoQuery,
+    PageQuery,
+    StrictCharField,
+    StrictChoiceField,
+    country_code_validator,
+    query_params,
+)
+from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import ScopedThrottle
 from stories import selectors
-from stories.api.serializers import StoryDetailOut, StoryListOut, StoryQuerySerializer
+from stories.api.serializers import StoryDetailOut, StoryListOut
 
 EXAMPLE = {
     "slug": "the-husband-school-of-zinder-3f9a1c",
@@ -42,6 +51,13 @@ EXAMPLE = {
 }
 
 
+class StoryListQuery(PageQuery):
+    country = StrictCharField(
+        required=False, validators=[country_code_validator()], help_text="ISO 3166-1 alpha-2 code, e.g. NE"
+    )
+    pillar = StrictChoiceField(required=False, choices=Pillar.choices)
+
+
 class PublicStoriesMixin:
     permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
@@ -53,7 +69,7 @@ class PublicStoriesMixin:
     summary="Published local stories",
     description="Published stories, featured first then newest. Contact data is never included; "
     "the quote is null when consent to use it was withdrawn.",
-    parameters=[StoryQuerySerializer],
+    parameters=[StoryListQuery],
     examples=[
         OpenApiExample(
             "A page of stories",
@@ -66,11 +82,8 @@ class StoryListApi(PublicStoriesMixin, ListAPIView):
     serializer_class = StoryListOut
 
     def get_queryset(self):
-        query = StoryQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return selectors.stories_published(
-            country=query.validated_data.get("country", ""), pillar=query.validated_data.get("pillar", "")
-        )
+        query = query_params(self.request, StoryListQuery)
+        return selectors.stories_published(country=query.get("country", "").upper(), pillar=query.get("pillar", ""))
 
 
 @extend_schema(
@@ -97,6 +110,7 @@ class StoryDetailApi(PublicStoriesMixin, RetrieveAPIView):
     serializer_class = StoryDetailOut
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         story = selectors.story_published_by_slug(slug=self.kwargs["slug"])
         if story is None:
             raise Http404

@@ -90,7 +90,8 @@ def test_every_api_endpoint_sends_the_security_headers(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
     assert_common_headers(response)
-    assert response["Content-Type"].startswith("application/json")
+    expected = "application/geo+json" if path.endswith("/map/") else "application/json"
+    assert response["Content-Type"] == expected
 
 
 # --- production: HSTS, HTTPS redirect, secure cookies ---------------------------------------
