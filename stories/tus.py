@@ -34,6 +34,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from heforshe.middleware import body_limit
 from stories import selectors, services
 from stories.media import VIDEO_MAX_BYTES
 from stories.models import UploadSession
@@ -96,6 +97,8 @@ def tus_endpoint(*methods: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         protected = csrf_protect(view)
 
+        # A chunk may be the whole video: the site-wide body limit is not for this endpoint.
+        @body_limit(VIDEO_MAX_BYTES + 1024 * 1024)
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
