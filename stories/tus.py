@@ -47,7 +47,9 @@ READ_BLOCK = 256 * 1024
 # An upload nobody continued for this long is removed (see uploads_expire).
 UPLOAD_EXPIRES_AFTER = timedelta(days=1)
 # A StoryError's code decides the status of the refusal; anything else is not media (415).
-_STATUS_BY_CODE = {"limit": 429, "too_large": 413}
+# A full story is 403, not 429: waiting does not help (a file must be removed), and 429 tells
+# clients to retry later.
+_STATUS_BY_CODE = {"limit": 403, "too_large": 413}
 
 
 def upload_dir() -> Path:
