@@ -103,7 +103,8 @@ def give(request, slug: str = ""):
                     )
                 except ValidationError as exc:
                     for field, errors in exc.message_dict.items():
-                        target = "other_amount" if field == "amount" else field
+                        # The currency and campaign are not fields the donor sees: their errors go on top.
+                        target = {"amount": "other_amount", "currency": None, "campaign": None}.get(field, field)
                         form.add_error(target if target in form.fields else None, errors)
                     status = 400
                 else:
