@@ -137,7 +137,7 @@ def test_pay_per_pledge_counts_confirmed_attributed_pledges_up_to_the_cap(campai
 
 @pytest.mark.django_db
 def test_finance_downloads_a_formula_safe_statement_of_what_each_sponsor_owes(campaign, currencies):
-    sponsor = PartnerFactory(name="=HYPERLINK(\"http://evil.example\")")
+    sponsor = PartnerFactory(name='=HYPERLINK("http://evil.example")')
     make_offer(campaign, sponsor, kind=Offer.Kind.PER_PLEDGE, per_pledge_minor=100, cap_minor=10000)
     ConfirmedPledgeFactory(partner=sponsor)
     client = Client()

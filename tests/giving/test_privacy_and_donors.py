@@ -80,7 +80,9 @@ def test_erasure_anonymises_the_donor_and_keeps_the_financial_record(client, fak
     assert privacy.export_person(email="amina@example.org") == {}
 
 
-def test_erasure_cancels_an_active_monthly_gift_at_the_provider(client, fake_stripe, currencies, django_capture_on_commit_callbacks):
+def test_erasure_cancels_an_active_monthly_gift_at_the_provider(
+    client, fake_stripe, currencies, django_capture_on_commit_callbacks
+):
     from giving.models import Subscription
 
     paid(client, fake_stripe, frequency="monthly", amount="10")

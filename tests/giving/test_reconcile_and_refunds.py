@@ -24,7 +24,9 @@ def paid_gift(client, fake, **overrides) -> Donation:
     return donation
 
 
-def test_reconcile_applies_an_event_whose_webhook_never_arrived(client, fake_stripe, currencies, mailoutbox, django_capture_on_commit_callbacks):
+def test_reconcile_applies_an_event_whose_webhook_never_arrived(
+    client, fake_stripe, currencies, mailoutbox, django_capture_on_commit_callbacks
+):
     client.post("/en/give/", gift_form())
     donation = Donation.objects.get()
     fake_stripe.pay(donation.checkout_session_id)  # the webhook is lost on the way
@@ -53,9 +55,7 @@ def test_finance_refunds_through_the_provider_and_the_webhook_moves_the_state(cl
     finance = Client()
     finance.force_login(staff_user(FINANCE))
 
-    response = finance.post(
-        "/admin/giving/donation/", {"action": "refund", "_selected_action": [donation.pk]}
-    )
+    response = finance.post("/admin/giving/donation/", {"action": "refund", "_selected_action": [donation.pk]})
 
     assert response.status_code == 302
     request = fake_stripe.last("POST", "/v1/refunds")
@@ -115,5 +115,8 @@ def test_other_staff_cannot_refund_or_see_donations(client, fake_stripe, currenc
         other = Client()
         other.force_login(staff_user(role))
         assert other.get("/admin/giving/donation/").status_code == 403
-        assert other.post("/admin/giving/donation/", {"action": "refund", "_selected_action": [donation.pk]}).status_code == 403
+        assert (
+            other.post("/admin/giving/donation/", {"action": "refund", "_selected_action": [donation.pk]}).status_code
+            == 403
+        )
     assert not [r for r in fake_stripe.requests if r["path"] == "/v1/refunds"]

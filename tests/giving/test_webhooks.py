@@ -80,7 +80,11 @@ def test_a_second_event_for_the_same_payment_counts_it_once(client, fake_stripe,
     _donation, session = started
     deliver(client, fake_stripe, fake_stripe.pay(session["id"]))
     # Stripe may send async_payment_succeeded after completed for the same session.
-    deliver(client, fake_stripe, fake_stripe.event("checkout.session.async_payment_succeeded", fake_stripe.sessions[session["id"]]))
+    deliver(
+        client,
+        fake_stripe,
+        fake_stripe.event("checkout.session.async_payment_succeeded", fake_stripe.sessions[session["id"]]),
+    )
     assert ProviderEvent.objects.count() == 2
     assert Donation.objects.filter(status=DonationStatus.SUCCEEDED).count() == 1
     assert len(mailoutbox) == 1
@@ -89,8 +93,16 @@ def test_a_second_event_for_the_same_payment_counts_it_once(client, fake_stripe,
 def test_a_webhook_for_an_unknown_session_is_acknowledged_and_recorded(client, fake_stripe, currencies):
     event = fake_stripe.event(
         "checkout.session.completed",
-        {"id": "cs_test_unknown", "object": "checkout.session", "client_reference_id": "not-a-uuid",
-         "payment_status": "paid", "status": "complete", "amount_total": 100, "currency": "usd", "mode": "payment"},
+        {
+            "id": "cs_test_unknown",
+            "object": "checkout.session",
+            "client_reference_id": "not-a-uuid",
+            "payment_status": "paid",
+            "status": "complete",
+            "amount_total": 100,
+            "currency": "usd",
+            "mode": "payment",
+        },
     )
     response = deliver(client, fake_stripe, event)
     assert response.status_code == 200
@@ -114,8 +126,15 @@ def test_a_refund_that_overtakes_the_payment_webhook_records_both(client, fake_s
     pi = fake_stripe.sessions[session["id"]]["payment_intent"]
     refund = fake_stripe.event(
         "charge.refunded",
-        {"id": "ch_x", "object": "charge", "payment_intent": pi, "amount": 5000, "amount_refunded": 5000,
-         "currency": "usd", "metadata": {"donation": str(donation.public_id)}},
+        {
+            "id": "ch_x",
+            "object": "charge",
+            "payment_intent": pi,
+            "amount": 5000,
+            "amount_refunded": 5000,
+            "currency": "usd",
+            "metadata": {"donation": str(donation.public_id)},
+        },
     )
     deliver(client, fake_stripe, refund)
     donation.refresh_from_db()
