@@ -8,6 +8,10 @@ from heforshe.lib.pillars import Pillar
 
 
 class GiveForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Frequency.choices, initial=Frequency.ONE_OFF, widget=forms.RadioSelect
     )
@@ -31,7 +35,11 @@ class GiveForm(forms.Form):
     email = forms.EmailField(label=_("Your email"), help_text=_("For your receipt. We never share it."), max_length=254)
     campaign = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     # The same abuse controls as the pledge form: a honeypot and a signed start time.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_currency(self):
@@ -51,4 +59,8 @@ class GiveForm(forms.Form):
 
 
 class GiftsLinkForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     email = forms.EmailField(label=_("Your email"), max_length=254)

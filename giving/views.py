@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -174,6 +175,7 @@ def _progress_view_model(progress: dict, language: str) -> dict:
                 "remaining": format_money(o["remaining_minor"], o["currency"], language),
                 "per_pledge": format_money(o["per_pledge_minor"], o["currency"], language),
                 "percent": min(100, o["owed_minor"] * 100 // o["cap_minor"]) if o["cap_minor"] else 0,
+                "ends_on": dt.datetime.fromisoformat(o["ends_at"]).date(),
             }
         )
     return {
