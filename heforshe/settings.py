@@ -484,7 +484,7 @@ STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
 if GIVING_PROVIDER == "stripe" and not DEBUG and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
     raise ImproperlyConfigured("GIVING_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
 # Signs the development provider's webhooks (the same scheme as Stripe's).
-GIVING_DEV_WEBHOOK_SECRET = env_str("GIVING_DEV_WEBHOOK_SECRET", "whsec_dev_" + SECRET_KEY[:24])
+GIVING_DEV_WEBHOOK_SECRET = env_str("GIVING_DEV_WEBHOOK_SECRET") or "whsec_dev_" + SECRET_KEY[:24]
 # Oldest webhook signature timestamp accepted, in seconds (Stripe's own default).
 GIVING_WEBHOOK_TOLERANCE = env_int("GIVING_WEBHOOK_TOLERANCE", 300)
 GIVING_RECONCILE_HOURS = env_int("GIVING_RECONCILE_HOURS", 72)
