@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-gifts/", views.gifts, name="gifts"),
     path("my-gifts/sign-in/<str:token>/", views.gifts_sign_in, name="gifts_sign_in"),
     path("my-gifts/manage/<int:subscription_id>/", views.gifts_manage, name="gifts_manage"),
+    path("my-gifts/receipts/<uuid:public_id>/", views.gifts_receipt, name="gifts_receipt"),
     path("my-gifts/sign-out/", views.gifts_sign_out, name="gifts_sign_out"),
     path("dev/checkout/<str:session_id>/", views.dev_checkout, name="dev_checkout"),
     path("dev/portal/<str:customer_id>/", views.dev_portal, name="dev_portal"),

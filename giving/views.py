@@ -394,7 +394,12 @@ def gifts_manage(request, subscription_id: int):
     email = request.session.get(DONOR_SESSION_KEY)
     if not email:
         return redirect("giving:gifts")
-    sub = Subscription.objects.filter(pk=subscription_id, email__iexact=email).first()
+    # An id past the database's integer range is simply unknown (not a 500).
+    sub = (
+        Subscription.objects.filter(pk=subscription_id, email__iexact=email).first()
+        if subscription_id < 2**63
+        else None
+    )
     if sub is None or not sub.customer_id:
         raise Http404
     try:
@@ -403,6 +408,22 @@ def gifts_manage(request, subscription_id: int):
         messages.error(request, _("The payment service did not answer. Please try again in a moment."))
         return redirect("giving:gifts")
     return redirect(url)
+
+
+@require_GET
+def gifts_receipt(request, public_id):
+    """A printable receipt of one of the signed-in donor's paid gifts."""
+    email = request.session.get(DONOR_SESSION_KEY)
+    if not email:
+        return redirect("giving:gifts")
+    donation = (
+        selectors.donations_for_email(email=email).filter(public_id=public_id, succeeded_at__isnull=False).first()
+    )
+    if donation is None:
+        raise Http404
+    context = services.receipt_context(donation)
+    context["amount"] = format_money(donation.amount_minor, donation.currency, get_language())
+    return render(request, "giving/receipt.html", context)
 
 
 @require_POST

@@ -92,3 +92,54 @@ def test_erasure_cancels_an_active_monthly_gift_at_the_provider(
     assert fake_stripe.last("DELETE", f"/v1/subscriptions/{sub.provider_subscription_id}")["headers"]["Idempotency-Key"]
     sub.refresh_from_db()
     assert sub.email == ""
+
+
+def sign_in_as(client, email: str) -> None:
+    from giving.views import DONOR_SESSION_KEY
+
+    session = client.session
+    session[DONOR_SESSION_KEY] = email
+    session.save()
+
+
+def test_a_donor_prints_the_receipt_of_their_own_gift_only(client, fake_stripe, currencies):
+    mine = paid(client, fake_stripe, email="amina@example.org", amount="50", designation="violence")
+    theirs = paid(client, fake_stripe, email="other@example.org", amount="25")
+    sign_in_as(client, "amina@example.org")
+
+    page = client.get(f"/en/give/my-gifts/receipts/{mine.public_id}/")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "$50.00" in body and str(mine.public_id)[:8].upper() in body
+    assert client.get(f"/en/give/my-gifts/receipts/{theirs.public_id}/").status_code == 404
+
+
+def test_managing_a_monthly_gift_with_an_absurd_id_is_a_404(client, currencies):
+    sign_in_as(client, "amina@example.org")
+    assert client.post(f"/en/give/my-gifts/manage/{10**30}/").status_code == 404
+
+
+def test_the_thermometer_json_takes_a_fixed_number_of_queries(client, campaign, currencies, django_assert_num_queries):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from giving.models import Offer
+    from tests.factories import PartnerFactory
+
+    now = timezone.now()
+    for kind in (Offer.Kind.MATCH, Offer.Kind.PER_PLEDGE):
+        Offer.objects.create(
+            campaign=campaign,
+            partner=PartnerFactory(),
+            kind=kind,
+            cap_minor=1000,
+            per_pledge_minor=100,
+            starts_at=now - dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=1),
+        )
+    # campaign, rates, sums by currency, offers, one count per offer, the donor count
+    with django_assert_num_queries(7):
+        response = client.get(f"/en/give/campaigns/{campaign.slug}/progress.json")
+    assert response.status_code == 200

@@ -264,6 +264,7 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/give/my-gifts/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/give/my-gifts/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("POST", f"{A}/give/my-gifts/manage/{{subscription}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/give/my-gifts/receipts/{{donation}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
     ("POST", f"{A}/give/my-gifts/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
     ("GET", f"{A}/give/dev/checkout/cs_unknown/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/give/dev/portal/{{customer}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
