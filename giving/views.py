@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -167,17 +168,25 @@ def _progress_view_model(progress: dict, language: str) -> dict:
     cur = progress["currency"]
     offers = []
     for o in progress["offers"]:
-        offers.append(
-            {
-                **o,
-                "cap": format_money(o["cap_minor"], o["currency"], language),
-                "owed": format_money(o["owed_minor"], o["currency"], language),
-                "remaining": format_money(o["remaining_minor"], o["currency"], language),
-                "per_pledge": format_money(o["per_pledge_minor"], o["currency"], language),
-                "percent": min(100, o["owed_minor"] * 100 // o["cap_minor"]) if o["cap_minor"] else 0,
-                "ends_on": dt.datetime.fromisoformat(o["ends_at"]).date(),
-            }
-        )
+        row = {
+            **o,
+            "cap": format_money(o["cap_minor"], o["currency"], language),
+            "owed": format_money(o["owed_minor"], o["currency"], language),
+            "remaining": format_money(o["remaining_minor"], o["currency"], language),
+            "per_pledge": format_money(o["per_pledge_minor"], o["currency"], language),
+            "percent": min(100, o["owed_minor"] * 100 // o["cap_minor"]) if o["cap_minor"] else 0,
+            "ends_on": dt.datetime.fromisoformat(o["ends_at"]).date(),
+        }
+        # One sentence, rendered here, so the page and the live update (thermometer.js) say the same.
+        if o["kind"] == Offer.Kind.MATCH:
+            row["progress_text"] = _("%(owed)s matched so far; %(remaining)s still to match.") % row
+        else:
+            row["progress_text"] = ngettext(
+                "%(n)s pledge so far: %(owed)s given, %(remaining)s to go.",
+                "%(n)s pledges so far: %(owed)s given, %(remaining)s to go.",
+                o["count"],
+            ) % {**row, "n": o["count"]}
+        offers.append(row)
     return {
         **progress,
         "goal": format_money(progress["goal_minor"], cur, language),
@@ -204,6 +213,7 @@ def campaign(request, slug: str):
             "sponsors": selectors.campaign_sponsors(campaign=found),
             "match_offers": [o for o in progress["offer_rows"] if o["kind"] == Offer.Kind.MATCH],
             "pledge_offers": [o for o in progress["offer_rows"] if o["kind"] == Offer.Kind.PER_PLEDGE],
+            "poll_seconds": settings.GIVING_PROGRESS_POLL_SECONDS,
         },
     )
 
@@ -214,6 +224,9 @@ def campaign_progress_json(request, slug: str):
     if found is None:
         return JsonResponse({"detail": _("No such campaign.")}, status=404)
     progress = _progress_view_model(selectors.campaign_progress(campaign=found), get_language())
+    for row in progress["offer_rows"]:
+        row["ends_on"] = row["ends_on"].isoformat()
+    progress.pop("offers")  # the same rows, with their figures formatted, are in offer_rows
     response = JsonResponse(progress)
     response["Cache-Control"] = f"public, max-age={settings.GIVING_PROGRESS_CACHE_SECONDS}"
     return response

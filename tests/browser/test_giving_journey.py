@@ -24,6 +24,7 @@ def _giving_journey_settings(settings, live_server):
     settings.PLEDGE_MIN_FILL_SECONDS = 0
     settings.GIVING_PROVIDER = "dev"
     settings.GIVING_PROGRESS_CACHE_SECONDS = 0
+    settings.GIVING_PROGRESS_POLL_SECONDS = 1
     settings.SITE_URL = live_server.url
 
 
@@ -114,6 +115,16 @@ def test_journey_a_donor_gives_once_to_a_campaign_and_monthly_through_the_develo
     total = page.locator("[data-field=total]").inner_text()
     assert "100" in total or "١٠٠" in total
     screenshot(page, f"journey-give-{lang}-5-progress")
+
+    # The thermometer and the match are live: another donor's gift shows without a reload.
+    from giving.services import donation_mark_succeeded
+
+    other = Donation.objects.create(
+        campaign=giving_world, amount_minor=2500, currency="USD", email="other@example.org", provider="dev"
+    )
+    donation_mark_succeeded(donation=other)
+    page.wait_for_function("() => /150/.test(document.querySelector('[data-field=total]').textContent)", timeout=10000)
+    assert "75.00" in page.locator("[data-offer] [data-field=progress]").inner_text()
 
     # A monthly gift, then the donor's page by emailed link, then cancelling in the portal.
     page.goto(f"{base}/{lang}/give/")

@@ -159,3 +159,31 @@ def test_a_provider_that_times_out_gets_a_clear_message_and_keeps_the_form(clien
     assert "The payment service did not answer. Nothing was charged" in body
     assert 'value="77"' in body and "amina@example.org" in body
     assert Donation.objects.get().status == DonationStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_start", "rtl"),
+    [
+        ("en", "Receipt for your gift of", False),
+        ("ar", "إيصال تبرعك بمبلغ", True),
+        ("es", "Recibo de tu donativo de", False),
+        ("fr", "Reçu de votre don de", False),
+        ("ru", "Квитанция о пожертвовании", False),
+        ("zh-hans", "您捐款", False),
+    ],
+)
+def test_the_receipt_is_in_the_donors_language_with_a_text_and_an_html_part(
+    client, fake_stripe, currencies, mailoutbox, language, subject_start, rtl
+):
+    response = client.post(f"/{language}/give/", gift_form(amount="50"))
+    assert response.status_code == 302
+    donation = Donation.objects.get()
+    assert donation.language == language
+    deliver(client, fake_stripe, fake_stripe.pay(donation.checkout_session_id))
+
+    receipt = mailoutbox[0]
+    assert receipt.subject.startswith(subject_start)
+    assert receipt.extra_headers["Content-Language"] == language
+    html, _mimetype = receipt.alternatives[0]
+    assert ('dir="rtl"' in html) is rtl
+    assert "50" in receipt.body and "USD" in receipt.body

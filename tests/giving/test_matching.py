@@ -49,7 +49,7 @@ def test_a_match_doubles_a_gift_and_reports_what_remains(campaign, currencies):
     client = Client()
     data = client.get(f"/en/give/campaigns/{campaign.slug}/progress.json").json()
     assert (data["raised_minor"], data["sponsored_minor"], data["total_minor"]) == (3000, 3000, 6000)
-    assert data["offers"][0]["remaining_minor"] == 7000
+    assert data["offer_rows"][0]["remaining_minor"] == 7000
     page = client.get(f"/en/give/campaigns/{campaign.slug}/").content.decode()
     assert "Vodafone doubles every gift, up to $100.00" in page
     assert "$30.00 matched so far; $70.00 still to match." in page
@@ -127,11 +127,11 @@ def test_pay_per_pledge_counts_confirmed_attributed_pledges_up_to_the_cap(campai
         ConfirmedPledgeFactory(partner=sponsor)
     ConfirmedPledgeFactory()  # not attributed to the sponsor
     data = Client().get(f"/en/give/campaigns/{campaign.slug}/progress.json").json()
-    row = next(o for o in data["offers"] if o["id"] == offer.pk)
+    row = next(o for o in data["offer_rows"] if o["id"] == offer.pk)
     assert (row["count"], row["owed_minor"], row["remaining_minor"]) == (2, 200, 50)
     ConfirmedPledgeFactory(partner=sponsor)
     data = Client().get(f"/en/give/campaigns/{campaign.slug}/progress.json").json()
-    row = next(o for o in data["offers"] if o["id"] == offer.pk)
+    row = next(o for o in data["offer_rows"] if o["id"] == offer.pk)
     assert (row["count"], row["owed_minor"], row["remaining_minor"]) == (3, 250, 0)
 
 

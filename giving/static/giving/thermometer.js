@@ -15,8 +15,17 @@
         if (bar) bar.style.width = data.percent + "%";
         var meter = box.querySelector("[role=progressbar]");
         if (meter) meter.setAttribute("aria-valuenow", data.percent);
+        (data.offer_rows || []).forEach(function (offer) {
+          var card = document.querySelector('[data-offer="' + offer.id + '"]');
+          if (!card) return;
+          var text = card.querySelector("[data-field=progress]");
+          if (text) text.textContent = offer.progress_text;
+          var offerBar = card.querySelector("[data-field=bar]");
+          if (offerBar) offerBar.style.width = offer.percent + "%";
+        });
       })
       .catch(function () {});
   }
-  setInterval(function () { if (!document.hidden) refresh(); }, 15000);
+  var seconds = parseInt(box.getAttribute("data-poll-seconds"), 10) || 15;
+  setInterval(function () { if (!document.hidden) refresh(); }, Math.max(1, seconds) * 1000);
 })();
