@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -365,7 +366,13 @@ def gifts(request):
         return render(
             request,
             "giving/gifts.html",
-            {"email": email, "rows": rows, "subscriptions": [s for s in subs.values() if s.status != "cancelled"]},
+            {
+                "email": email,
+                # An address is left-to-right inside an Arabic sentence.
+                "email_html": format_html("<bdi>{}</bdi>", email),
+                "rows": rows,
+                "subscriptions": [s for s in subs.values() if s.status != "cancelled"],
+            },
         )
     status, retry_after = 200, 0
     sent = False

@@ -145,6 +145,7 @@ def test_journey_a_donor_gives_once_to_a_campaign_and_monthly_through_the_develo
     assert page.locator(".gifts-table tbody tr").count() == 2
     screenshot(page, f"journey-give-{lang}-6-my-gifts")
     page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     screenshot(page, f"journey-give-{lang}-6-my-gifts-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("form[action*='/my-gifts/manage/'] button").click()
