@@ -158,6 +158,8 @@ def campaign_progress(*, campaign: Campaign, fresh: bool = False) -> dict:
     for offer in campaign.offers.select_related("partner").order_by("kind", "partner__name"):
         owed, count = offer_owed(offer)
         converted = rates.convert(owed, offer.currency, target)
+        if converted is None:
+            unconverted.append(offer.currency)
         sponsored += converted or 0
         progress = OfferProgress(offer=offer, owed_minor=owed, count=count)
         offers.append(
@@ -190,7 +192,7 @@ def campaign_progress(*, campaign: Campaign, fresh: bool = False) -> dict:
         "percent": min(100, int(total * 100 // campaign.goal_minor)) if campaign.goal_minor else 0,
         "donors": Donation.objects.filter(campaign_id=campaign.pk, status__in=COUNTED_STATUSES).count(),
         "rates_as_of": rates.as_of.isoformat() if rates.as_of else None,
-        "unconverted_currencies": sorted(unconverted),
+        "unconverted_currencies": sorted(set(unconverted)),
         "offers": offers,
         "updated_at": timezone.now().isoformat(),
     }
