@@ -5,12 +5,16 @@ written to the one audit log."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from giving import services
-from giving.currencies import format_money
+from giving.currencies import format_money, parse_amount, to_major
 from giving.models import (
     Campaign,
     CurrencyOption,
@@ -110,6 +114,48 @@ class DonationAdmin(ReadOnlyAdmin):
 
     def has_refund_permission(self, request):
         return request.user.has_perm("giving.refund_donation")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="giving_donation_refund",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request, pk: int):
+        """Refund a part (or the rest) of one gift, in the gift's own currency."""
+        if not self.has_refund_permission(request):
+            raise PermissionDenied
+        donation = get_object_or_404(Donation, pk=pk) if pk < 2**63 else None
+        if donation is None:
+            raise Http404
+        remaining = donation.amount_minor - donation.refunded_minor
+        error = ""
+        if request.method == "POST":
+            try:
+                amount = parse_amount(request.POST.get("amount", ""), donation.currency)
+                services.donation_refund(donation_id=donation.pk, user=request.user, amount_minor=amount)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            except services.ProviderError as exc:
+                error = str(exc)
+            else:
+                self.message_user(request, _("Refund requested; the gift changes state when the provider confirms."))
+                return redirect("admin:giving_donation_change", donation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund a gift"),
+            "donation": donation,
+            "opts": self.model._meta,
+            "amount": format_money(donation.amount_minor, donation.currency),
+            "remaining": format_money(remaining, donation.currency),
+            "remaining_major": to_major(remaining, donation.currency),
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/giving/donation/refund.html", context, status=400 if error else 200)
 
 
 @admin.register(Subscription)

@@ -120,3 +120,30 @@ def test_other_staff_cannot_refund_or_see_donations(client, fake_stripe, currenc
             == 403
         )
     assert not [r for r in fake_stripe.requests if r["path"] == "/v1/refunds"]
+
+
+def test_finance_refunds_part_of_a_gift_from_its_admin_page(client, fake_stripe, currencies):
+    donation = paid_gift(client, fake_stripe)
+    finance = Client()
+    finance.force_login(staff_user(FINANCE))
+    assert "/refund/" in finance.get(f"/admin/giving/donation/{donation.pk}/change/").content.decode()
+    page = finance.get(f"/admin/giving/donation/{donation.pk}/refund/")
+    assert page.status_code == 200 and 'value="50.00"' in page.content.decode()
+
+    assert finance.post(f"/admin/giving/donation/{donation.pk}/refund/", {"amount": "80"}).status_code == 400
+    response = finance.post(f"/admin/giving/donation/{donation.pk}/refund/", {"amount": "12.50"})
+
+    assert response.status_code == 302
+    assert fake_stripe.last("POST", "/v1/refunds")["params"]["amount"] == "1250"
+    deliver(client, fake_stripe, fake_stripe.events[-1])
+    donation.refresh_from_db()
+    assert (donation.status, donation.refunded_minor) == (DonationStatus.PARTIALLY_REFUNDED, 1250)
+
+
+def test_staff_without_the_refund_permission_cannot_open_the_refund_page(client, fake_stripe, currencies):
+    from heforshe.roles import PARTNERSHIPS
+
+    donation = paid_gift(client, fake_stripe)
+    other = Client()
+    other.force_login(staff_user(PARTNERSHIPS))
+    assert other.get(f"/admin/giving/donation/{donation.pk}/refund/").status_code == 403

@@ -275,6 +275,7 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("POST", "/giving/webhooks/stripe/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", "/admin/giving/donation/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
     ("GET", "/admin/giving/donation/{donation_pk}/change/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/donation/{donation_pk}/refund/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
     ("GET", "/admin/giving/subscription/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
     ("GET", "/admin/giving/providerevent/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
     ("GET", "/admin/giving/campaign/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
