@@ -86,6 +86,7 @@ def test_journey_a_donor_gives_once_to_a_campaign_and_monthly_through_the_develo
     assert_direction(page, lang)
     assert "Vodafone" in page.locator(".offers").inner_text()
     screenshot(page, f"journey-give-{lang}-1-campaign")
+    assert serious_violations(page) == []
     page.locator("main a.button-primary").click()
     page.wait_for_url(re.compile(rf".*/{lang}/give/campaigns/safe-schools/give/$"))
     assert_direction(page, lang)
@@ -101,6 +102,7 @@ def test_journey_a_donor_gives_once_to_a_campaign_and_monthly_through_the_develo
     assert_direction(page, lang)
     assert "50.00" in page.locator(".dev-amount").inner_text()
     screenshot(page, f"journey-give-{lang}-3-checkout")
+    assert serious_violations(page) == []
     page.locator("button[value=succeed]").click()
     page.wait_for_url(re.compile(rf".*/{lang}/give/thanks/[0-9a-f-]+/$"))
     assert_direction(page, lang)
@@ -144,6 +146,7 @@ def test_journey_a_donor_gives_once_to_a_campaign_and_monthly_through_the_develo
     assert_direction(page, lang)
     assert page.locator(".gifts-table tbody tr").count() == 2
     screenshot(page, f"journey-give-{lang}-6-my-gifts")
+    assert serious_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     screenshot(page, f"journey-give-{lang}-6-my-gifts-phone")
