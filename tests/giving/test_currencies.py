@@ -100,3 +100,21 @@ def test_the_donate_page_is_translated_and_right_to_left_in_arabic(client, curre
     page = client.get("/ar/give/").content.decode()
     assert 'dir="rtl"' in page
     assert "Give to HeForShe" not in page
+
+
+def test_the_honeypot_stops_a_robot_before_anything_is_created(client, fake_stripe, currencies):
+    response = client.post("/en/give/", gift_form(website="http://spam.example"))
+    assert response.status_code == 400
+    assert Donation.objects.count() == 0
+    assert not fake_stripe.requests
+
+
+def test_too_many_gifts_from_one_network_get_a_429_with_retry_after(client, fake_stripe, currencies, settings):
+    settings.GIVING_RATE_LIMITS = [("burst", 2, 60)]
+    for _ in range(2):
+        assert client.post("/en/give/", gift_form()).status_code == 302
+    response = client.post("/en/give/", gift_form())
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many gifts were started from your network" in response.content.decode()
+    assert Donation.objects.count() == 2
