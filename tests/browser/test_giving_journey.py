@@ -33,6 +33,7 @@ def giving_world(db):
     from giving.models import Campaign, CurrencyOption, ExchangeRate, Offer, SponsorAgreement, Tier
     from tests.factories import PartnerFactory
 
+    CurrencyOption.objects.all().delete()
     CurrencyOption.objects.create(
         currency="USD",
         one_off_amounts=[25, 50, 100],

@@ -34,6 +34,8 @@ def _giving_settings(settings):
 def currencies(db):
     from giving.models import CurrencyOption, ExchangeRate
 
+    # The defaults a migration writes are replaced by exactly these four.
+    CurrencyOption.objects.all().delete()
     CurrencyOption.objects.create(
         currency="USD", one_off_amounts=[25, 50], monthly_amounts=[10], minimum_minor=200, maximum_minor=2500000
     )

@@ -118,3 +118,12 @@ def test_too_many_gifts_from_one_network_get_a_429_with_retry_after(client, fake
     assert int(response["Retry-After"]) > 0
     assert "Too many gifts were started from your network" in response.content.decode()
     assert Donation.objects.count() == 2
+
+
+def test_a_new_site_takes_gifts_in_the_default_currencies_with_their_own_decimals():
+    from giving.models import CurrencyOption
+
+    options = {o.currency: o for o in CurrencyOption.objects.all()}
+    assert set(options) >= {"USD", "EUR", "GBP", "KES", "INR", "BRL", "JPY"}
+    assert (options["JPY"].minimum_minor, options["JPY"].one_off_amounts[0]) == (300, 3000)  # whole yen
+    assert options["USD"].minimum_minor == 200  # two dollars, in cents
