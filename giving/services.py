@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from giving.currencies import exponent, parse_amount
+from giving.currencies import parse_amount
 from giving.models import (
     COUNTED_STATUSES,
     Campaign,
@@ -656,7 +656,3 @@ def subscription_cancel(*, subscription_id: int) -> None:
     get_provider(sub.provider).cancel_subscription(
         subscription_id=sub.provider_subscription_id, key=str(sub.provider_subscription_id)
     )
-
-
-def exponent_of(currency: str) -> int:
-    return exponent(currency)
