@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "pledges",
     "stories",
     "actionkits",
+    "giving",
 ]
 
 MIDDLEWARE = [
@@ -532,3 +533,30 @@ CELERY_BEAT_SCHEDULE["pledges-fold-counts"] = {"task": "pledges.tasks.fold_count
 CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.reconcile_counts", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}
+
+# --- giving ---
+# "dev": the offline simulated checkout on the site itself (the default, for make run);
+# "stripe": Stripe Checkout with the keys below.
+GIVING_PROVIDER = env_str("GIVING_PROVIDER", "dev")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# The Stripe API's address (tests point it at a local fake that speaks the same protocol).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# Seconds a call to Stripe may take before the donor is told to try again (nothing is charged).
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 10)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+if GIVING_PROVIDER == "stripe" and not DEBUG and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("GIVING_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+# Signs the development provider's webhooks (the same scheme as Stripe's).
+GIVING_DEV_WEBHOOK_SECRET = env_str("GIVING_DEV_WEBHOOK_SECRET") or "whsec_dev_" + SECRET_KEY[:24]
+# Oldest webhook signature timestamp accepted, in seconds (Stripe's own default).
+GIVING_WEBHOOK_TOLERANCE = env_int("GIVING_WEBHOOK_TOLERANCE", 300)
+GIVING_RECONCILE_HOURS = env_int("GIVING_RECONCILE_HOURS", 72)
+GIVING_PROGRESS_CACHE_SECONDS = env_int("GIVING_PROGRESS_CACHE_SECONDS", 5)
+# How often an open campaign page refreshes its thermometer.
+GIVING_PROGRESS_POLL_SECONDS = env_int("GIVING_PROGRESS_POLL_SECONDS", 15)
+GIVING_DONOR_LINK_MAX_AGE = env_int("GIVING_DONOR_LINK_MAX_AGE", 7 * 24 * 3600)
+GIVING_RATE_LIMITS = [("burst", env_int("GIVING_RATE_BURST", 10), 60), ("sustained", 100, 3600)]
+GIVING_LINK_RATE_LIMITS = [("burst", 5, 60), ("sustained", 30, 3600)]
+CELERY_BEAT_SCHEDULE["giving-reconcile"] = {"task": "giving.tasks.reconcile_task", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["giving-resend-receipts"] = {"task": "giving.tasks.resend_receipts_task", "schedule": 600.0}
