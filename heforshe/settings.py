@@ -60,16 +60,31 @@ def env_required(name: str) -> str:
 
 DEBUG = env_bool("DEBUG", True)
 
+# Where `make run` serves the site (HOST, PORT): links default to it when SITE_URL is not set.
+RUN_HOST = env_str("HOST", "127.0.0.1")
+RUN_PORT = env_int("PORT", 8000)
+
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],testserver,{RUN_HOST}")
     DATABASE_URL = env_str("DATABASE_URL")
 else:
     SECRET_KEY = env_required("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or env_required("ALLOWED_HOSTS").split(",")
     DATABASE_URL = env_required("DATABASE_URL")
 
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def _default_site_url(host: str, port: int) -> str:
+    # A wildcard bind address is no address a browser can open: link to the loopback instead.
+    if host in {"0.0.0.0", "::", "[::]", ""}:  # noqa: S104 - compared, not bound
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+# Public base URL of every generated link (emails, share buttons, referral links, QR codes, canonical tags).
+SITE_URL = (env_str("SITE_URL") or _default_site_url(RUN_HOST, RUN_PORT)).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -247,7 +262,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HeForShe] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Links in allauth emails sent without a request (from a worker) follow SITE_URL's scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0]
 ACCOUNT_ADAPTER = "heforshe.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
