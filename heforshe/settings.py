@@ -86,6 +86,7 @@ def _default_site_url(host: str, port: int) -> str:
 # Public base URL of every generated link (emails, share buttons, referral links, QR codes, canonical tags).
 SITE_URL = (env_str("SITE_URL") or _default_site_url(RUN_HOST, RUN_PORT)).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "heforshe.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
