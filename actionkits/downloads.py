@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect, Stream
 
 from actionkits.models import KitTranslation
 from actionkits.validators import CONTENT_TYPES
+from heforshe.lib.storage import accel_redirect_uri, has_local_path, signed_url
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -77,32 +78,27 @@ def _file_iterator(fileobj, start: int, length: int):
         fileobj.close()
 
 
-def _storage_has_local_path(translation: KitTranslation) -> bool:
-    try:
-        translation.file.storage.path(translation.file.name)
-    except NotImplementedError:
-        return False
-    return True
-
-
 def serve(request, translation: KitTranslation) -> HttpResponse:
     """The response that delivers `translation.file` to the client."""
     content_type = CONTENT_TYPES.get(translation.file_format, "application/octet-stream")
     filename = download_filename(translation)
+    storage, name = translation.file.storage, translation.file.name
 
-    if not _storage_has_local_path(translation):
-        # Object storage: the bucket serves the bytes (and ranges) itself through
-        # a short-lived signed URL; we only count and redirect.
-        response = HttpResponseRedirect(translation.file.url)
+    accel = accel_redirect_uri(storage, name, prefix=settings.ACTIONKITS_X_ACCEL_REDIRECT_PREFIX)
+    if accel:
+        # The reverse proxy serves the file from an `internal` location (from
+        # disk, or fetched from the bucket), ranges included.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel
+        response["Content-Disposition"] = _disposition(filename)
         response["Cache-Control"] = "private, no-store"
         return response
 
-    accel_prefix = getattr(settings, "ACTIONKITS_X_ACCEL_REDIRECT_PREFIX", "")
-    if accel_prefix:
-        # The reverse proxy serves the file from an `internal` location, ranges included.
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(translation.file.name)
-        response["Content-Disposition"] = _disposition(filename)
+    if not has_local_path(storage, name):
+        # Object storage without a proxy: the bucket serves the bytes (and ranges)
+        # itself through a short-lived signed URL; we only count and redirect.
+        response = HttpResponseRedirect(signed_url(storage, name))
+        response["Cache-Control"] = "private, no-store"
         return response
 
     size = translation.file.size

@@ -293,27 +293,57 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Media are kept in two storages (see heforshe/lib/storage.py and docs/production.md):
+# "default" is private (originals, unpublished media, evidence, kit files: reached only
+# through a view that checks access), "public" holds what anyone may see at a stable,
+# unsigned, cacheable URL (published renditions, posters, share images, public kit previews).
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where public media are served: a path on this site (the reverse proxy serves
+# MEDIA_ROOT/public there) or, with S3, see AWS_S3_CUSTOM_DOMAIN.
+MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", MEDIA_URL.rstrip("/") + "/public/")
+# Internal location of the reverse proxy that serves private files once a view
+# has checked access (X-Accel-Redirect); empty: Django streams them itself, or
+# on S3 redirects to a signed URL valid MEDIA_SIGNED_URL_SECONDS.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
+MEDIA_SIGNED_URL_SECONDS = env_int("MEDIA_SIGNED_URL_SECONDS", 300)
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    # S3-compatible storage (AWS, MinIO, Ceph...) through django-storages.
+    # S3-compatible storage (AWS, MinIO, Ceph...) through django-storages. One
+    # bucket: private objects at its root, public ones under AWS_PUBLIC_LOCATION,
+    # the only prefix the bucket policy lets anyone read.
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "default_acl": None,
+        "file_overwrite": False,
+        # Signature version 4: what AWS requires everywhere and what MinIO checks.
+        "signature_version": "s3v4",
+    }
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "querystring_auth": True, "querystring_expire": MEDIA_SIGNED_URL_SECONDS},
+    }
+    _public_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            **_s3,
+            "location": env_str("AWS_PUBLIC_LOCATION", "public"),
+            # The host (and path) browsers load public objects from: a CDN, or this
+            # site's /media/bucket/ location that the reverse proxy maps to the bucket.
             "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
-            "default_acl": None,
-            "file_overwrite": False,
-            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+            "url_protocol": env_str("AWS_S3_URL_PROTOCOL", "https:"),
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
         },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _public_storage = {"BACKEND": "heforshe.lib.storage.PublicFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    "public": _public_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -322,7 +352,13 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o640
+# World-readable files and directories: the reverse proxy (another user) serves
+# them; what is private is kept so by its unlisted location, never by file modes.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
+# Where resumable uploads collect their chunks: a directory every web process
+# shares (a volume mounted in each web container), outside MEDIA_ROOT.
+TUS_UPLOAD_DIR = Path(env_str("TUS_UPLOAD_DIR", str(BASE_DIR / "tus-incoming")))
 
 # --- Geo ----------------------------------------------------------------------
 # A newer MaxMind GeoLite2/GeoIP2 City file; empty means the one the
@@ -417,9 +453,9 @@ LOGGING = {
 # --- actionkits ---
 # Largest kit file an editor may upload, in bytes.
 ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
-# When set (e.g. "/protected-media/"), downloads are handed to the reverse proxy
+# When set (e.g. "/_protected/"), downloads are handed to the reverse proxy
 # with X-Accel-Redirect to this internal location instead of streamed by Django.
-ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX")
+ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX", MEDIA_ACCEL_REDIRECT_PREFIX)
 # Where static instances of the packaged variable fonts are cached (default: the temp dir).
 ACTIONKITS_FONT_CACHE = env_str("ACTIONKITS_FONT_CACHE")
 CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {

@@ -3,7 +3,7 @@
 https://tus.io/protocols/resumable-upload. The browser (tus-js-client,
 vendored) creates an upload with POST, sends PATCH chunks at the offset the
 server reports, and after a dropped connection asks HEAD for the offset and
-continues from there. Chunks are appended to a temporary file on local disk;
+continues from there. Chunks are appended to a temporary file in TUS_UPLOAD_DIR;
 when the last byte arrives the file is sniffed and handed to `media_add`,
 which puts it in storage and queues processing. Authentication is the
 partner user's session; PATCH, POST and DELETE go through Django's CSRF check
@@ -39,7 +39,8 @@ READ_BLOCK = 256 * 1024
 
 
 def upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tus-incoming"
+    # Shared by every web process (a volume in each web container): the next chunk may reach another one.
+    path = Path(settings.TUS_UPLOAD_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

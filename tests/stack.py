@@ -24,6 +24,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
+
 from tests.conftest import ARTIFACTS, ROOT, WorkerProcess
 
 
@@ -186,6 +188,7 @@ class Stack:
             "DATABASE_URL": database_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(media_root),
+            "TUS_UPLOAD_DIR": str(settings.TUS_UPLOAD_DIR),
             "DEBUG": "true",
             **shared,
         }
