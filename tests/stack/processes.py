@@ -93,6 +93,8 @@ class WebServer:
     def start(self) -> None:
         cmd = [sys.executable, "-m", "gunicorn", "heforshe.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
         cmd += ["--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60"]
+        # Longer than nginx keeps idle upstream connections (60 s), as in the Dockerfile.
+        cmd += ["--keep-alive", "75"]
         cmd += ["--access-logfile", str(self.access_log_path)]
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, env=self.env, stdout=self.log_path.open("ab"), stderr=subprocess.STDOUT
@@ -303,6 +305,7 @@ class Nginx:
         self.values = {
             "NGINX_LISTEN": f"127.0.0.1:{self.port}",
             "NGINX_ACCESS_LOG": str(self.access_log_path),
+            "NGINX_FORWARDED_PROTO": "$scheme",
             **values,
         }
         self.proc: subprocess.Popen | None = None
