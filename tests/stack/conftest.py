@@ -1,40 +1,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, test_database_url, uses_postgres, uses_redis
-from tests.stack.processes import ProductionStack, nginx_executable
+from tests.conftest import ARTIFACTS, test_database_url, uses_postgres, uses_redis
+from tests.stack.processes import ProductionStack, collectstatic, nginx_executable
 
 STACK_TIMINGS: dict[str, float] = {}
-
-
-def collectstatic(static_root: Path) -> None:
-    """Static files as the Docker image has them: hashed names, .gz and .br beside each."""
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "collectstatic-only",
-        "ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": "postgres://collectstatic@localhost/none",
-        "STATIC_ROOT": str(static_root),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
 
 
 @pytest.fixture(scope="module")

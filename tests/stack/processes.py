@@ -401,7 +401,21 @@ class MotoS3:
             stderr=subprocess.STDOUT,
         )
         wait_port(self.port)
-        self.client().create_bucket(Bucket=S3_BUCKET)
+        client = self.client()
+        client.create_bucket(Bucket=S3_BUCKET)
+        # As docker-compose's minio-setup does: anyone may read public/, nothing else.
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": ["s3:GetObject"],
+                    "Resource": [f"arn:aws:s3:::{S3_BUCKET}/public/*"],
+                }
+            ],
+        }
+        client.put_bucket_policy(Bucket=S3_BUCKET, Policy=json.dumps(policy))
 
     def client(self):
         import boto3
@@ -542,6 +556,26 @@ def decompressed(response: Response) -> bytes:
     return gzip.decompress(response.body) if response.header("Content-Encoding") == "gzip" else response.body
 
 
+def collectstatic(static_root: Path) -> None:
+    """Static files as the Docker image has them: hashed names, .gz and .br beside each."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "collectstatic-only",
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": "postgres://collectstatic@localhost/none",
+        "STATIC_ROOT": str(static_root),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+
+
 class ProductionStack:
     """The production shape as processes on this machine, on the pytest test database.
 
@@ -551,7 +585,15 @@ class ProductionStack:
     process the stack starts is stopped by `stop()`, whatever happened.
     """
 
-    def __init__(self, database_url: str, workdir: Path, *, static_root: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        *,
+        static_root: Path,
+        env: dict[str, str] | None = None,
+        queues: tuple[str, ...] = ("default", "media"),
+    ):
         self.workdir = workdir
         for sub in ("media", "tus"):
             (workdir / sub).mkdir(parents=True, exist_ok=True)
@@ -605,8 +647,8 @@ class ProductionStack:
             }
         )
         self.workers = []
-        for queues in ("default", "media"):
-            worker = WorkerProcess(database_url, queues=queues, media_root=workdir / "media")
+        for queue in queues:
+            worker = WorkerProcess(database_url, queues=queue, media_root=workdir / "media")
             worker.extra_env = dict(self.env)
             self.workers.append(worker)
         self.beat = BeatProcess(self.env, workdir / "celerybeat-schedule")
