@@ -14,10 +14,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from heforshe.lib.net import client_ip
+from heforshe.lib.ratelimit import ScopedThrottle
 from pledges import services
-from pledges.abuse import FixedWindowThrottle, RateLimited
+from pledges.abuse import RateLimited
 from pledges.api.serializers import AcceptedSerializer, MapQuerySerializer, PledgeCreateSerializer, StatsSerializer
-from pledges.identity import client_ip
 from pledges.models import Pledge
 from pledges.selectors import map_cells, pledge_stats
 
@@ -36,7 +37,7 @@ def _cached_response(request, payload: dict, etag: str) -> Response:
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
     parser_classes = [JSONParser]
 
@@ -120,7 +121,8 @@ class PledgeCreateView(APIView):
             ) from exc
         except RateLimited as exc:
             raise Throttled(
-                detail=_("Too many pledges came from your network just now. Please try again in a few minutes.")
+                wait=exc.retry_after,
+                detail=str(_("Too many pledges came from your network just now. Please try again in a few minutes.")),
             ) from exc
         return Response({"detail": str(ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 
@@ -128,7 +130,7 @@ class PledgeCreateView(APIView):
 class StatsView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
     @extend_schema(
@@ -159,7 +161,7 @@ class StatsView(APIView):
 class MapView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
     @extend_schema(

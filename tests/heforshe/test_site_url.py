@@ -28,7 +28,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 from pledges.abuse import form_started_token
 from partners.models import Partner
-from partners.views import referral_url
+from partners.selectors import referral_url
 
 client = Client()
 home = client.get("/en/").content.decode()
@@ -44,7 +44,7 @@ print(json.dumps({
     "alternates": alternates,
     "email": email_links,
     "share": unquote(share),
-    "referral": referral_url(Partner(referral_code="PORTTEST")),
+    "referral": referral_url(partner=Partner(referral_code="PORTTEST")),
 }))
 """
 
