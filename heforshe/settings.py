@@ -467,7 +467,7 @@ LOGGING = {
 ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
 # When set (e.g. "/_protected/"), downloads are handed to the reverse proxy
 # with X-Accel-Redirect to this internal location instead of streamed by Django.
-ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX", MEDIA_ACCEL_REDIRECT_PREFIX)
+ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX") or MEDIA_ACCEL_REDIRECT_PREFIX
 # Where static instances of the packaged variable fonts are cached (default: the temp dir).
 ACTIONKITS_FONT_CACHE = env_str("ACTIONKITS_FONT_CACHE")
 # (name, requests, window seconds) of kit downloads per client address. Download
