@@ -32,6 +32,7 @@ from actionkits.models import (
 )
 from actionkits.validators import validate_kit_file
 from heforshe.lib import pillars as pillar_lib
+from heforshe.lib.audit import log_action
 from heforshe.lib.ratelimit import Limit, RateLimitExceeded, hit
 from heforshe.lib.tasks import dispatch_on_commit
 
@@ -241,6 +242,7 @@ def _translation_write(
     translation.full_clean(exclude=["file", "preview"])
     translation.save()
     _snapshot(translation, user=user)
+    log_action(translation, "actionkits.translation_saved", user=user, data={"version": translation.version})
     _dispatch_preview(translation)
     return translation
 
@@ -265,6 +267,12 @@ def translation_restore(*, version_id: int, user=None) -> KitTranslation:
         _queue_preview(translation)
     translation.save()
     _snapshot(translation, user=user)
+    log_action(
+        translation,
+        "actionkits.translation_restored",
+        user=user,
+        data={"version": translation.version, "restored": old.version},
+    )
     _dispatch_preview(translation)
     return translation
 
