@@ -82,3 +82,49 @@ def accel_redirect_uri(storage: Storage, name: str, *, prefix: str | None = None
         return prefix + quote(name)
     parts = urlsplit(signed_url(storage, name))
     return f"{prefix}{ACCEL_S3_SEGMENT}{parts.path.lstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def private_storage() -> Storage:
+    return storages["default"]
+
+
+def copy_to_public(name: str, *, public_name: str | None = None) -> str | None:
+    """Copy a private file to the public storage, at `public_name` (default: the same name).
+
+    Idempotent: an existing public copy is kept. Returns the public name, or
+    None when the private file is missing. Inside one bucket the copy is made
+    by S3 itself; otherwise the bytes are streamed through this process.
+    """
+    source, target = private_storage(), public_storage()
+    public_name = public_name or name
+    if target.exists(public_name):
+        return public_name
+    if getattr(source, "bucket_name", None) and getattr(source, "bucket_name", None) == getattr(
+        target, "bucket_name", None
+    ):
+        try:
+            target.bucket.Object(target._normalize_name(public_name)).copy_from(
+                CopySource={"Bucket": source.bucket_name, "Key": source._normalize_name(name)},
+                CacheControl=target.object_parameters.get("CacheControl", "public, max-age=604800"),
+                ContentType=_content_type(name),
+                MetadataDirective="REPLACE",
+            )
+        except source.connection.meta.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+                return None
+            raise
+        return public_name
+    try:
+        with source.open(name, "rb") as fh:
+            saved = target.save(public_name, fh)
+    except FileNotFoundError:
+        return None
+    if saved != public_name:  # written meanwhile by another copy: keep one
+        target.delete(saved)
+    return public_name
+
+
+def _content_type(name: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -107,3 +107,37 @@ def test_a_private_object_on_s3_is_handed_to_the_proxy_with_its_signed_path(s3_s
     # AWS addresses the bucket by host name: the path is the key (MinIO's path-style URLs start with the bucket).
     assert path == "/_protected/s3/actionkits/kit/en/v1-abc/kit.pdf"
     assert "X-Amz-Signature=" in query
+
+
+def test_a_private_file_is_copied_to_the_public_storage_once(settings):
+    from heforshe.lib.storage import copy_to_public
+
+    name = default_storage.save("stories/media/abc/w400.jpg", ContentFile(b"jpeg"))
+    assert copy_to_public(name) == name
+    assert copy_to_public(name) == name  # again: nothing changes
+    assert sorted(p.name for p in Path(settings.MEDIA_ROOT, "public", "stories/media/abc").iterdir()) == ["w400.jpg"]
+    assert copy_to_public("stories/media/abc/gone.jpg") is None
+
+
+def test_inside_one_bucket_s3_copies_the_object_itself(s3_settings):
+    from django.core.files.storage import storages
+
+    from heforshe.lib.storage import copy_to_public
+
+    name = storages["default"].save("stories/media/abc/w400.jpg", ContentFile(b"jpeg"))
+    assert copy_to_public(name) == name
+    head = boto3.client("s3", region_name="us-east-1").head_object(Bucket="heforshe-media", Key=f"public/{name}")
+    assert (head["ContentLength"], head["ContentType"]) == (4, "image/jpeg")
+    assert copy_to_public("stories/media/abc/gone.jpg") is None
+
+
+@pytest.mark.django_db
+def test_logos_stored_before_the_public_storage_are_copied_into_it(settings):
+    from django.core.management import call_command
+
+    from tests.factories import PartnerFactory
+
+    name = default_storage.save("partners/logos/sonke.png", ContentFile(b"\x89PNG logo"))
+    PartnerFactory(logo=name)
+    call_command("media_sync_public")
+    assert Path(settings.MEDIA_ROOT, "public", name).read_bytes() == b"\x89PNG logo"
