@@ -99,6 +99,7 @@ def main() -> None:
         started = time.perf_counter()
         tus.upload(video, "bench.mp4", CHUNK)
         elapsed = time.perf_counter() - started
+        time.sleep(0.5)  # nginx logs a request just after answering it
         patches = [upstream_of(line) for line in stack.nginx.access_log()[before:] if '"PATCH ' in line]
         spread = {upstream: patches.count(upstream) for upstream in sorted(set(patches))}
         print(

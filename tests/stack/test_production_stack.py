@@ -93,7 +93,15 @@ def test_the_production_stack_end_to_end(production_stack, settings, tmp_path):
     media_id = tus.upload(video, "clip.mp4", chunk)
     STACK_TIMINGS["video upload (tus, 6 chunks)"] = time.monotonic() - upload_started
     assert tus.failures == []
-    patches = [line for line in stack.nginx.access_log()[lines_before:] if '"PATCH ' in line]
+    # nginx logs a request after answering it: the last line may lag the response.
+    patches = wait_for(
+        lambda: (
+            (found := [line for line in stack.nginx.access_log()[lines_before:] if '"PATCH ' in line])
+            and len(found) >= 6
+            and found
+        ),
+        timeout=10,
+    )
     upstreams = [upstream_of(line) for line in patches]
     assert len(upstreams) == 6
     # Round robin: consecutive chunks land on alternating web processes.
@@ -205,7 +213,9 @@ def test_a_restricted_kit_downloads_through_x_accel_with_a_working_range(product
     assert part.header("Content-Type") == "application/pdf"
     assert part.header("Content-Disposition").startswith("attachment;")
     # Django answered 200 with X-Accel-Redirect and no body; nginx fetched the range from S3.
-    (line,) = [line for line in production_stack.nginx.access_log()[before:] if "/download/" in line]
+    (line,) = wait_for(
+        lambda: [line for line in production_stack.nginx.access_log()[before:] if "/download/" in line], timeout=10
+    )
     assert " 206 " in line
     assert "us=200" in line
     whole = member.get(f"/en/action-kits/{kit.slug}/download/")
