@@ -114,6 +114,19 @@ def copy_to_public(name: str, *, public_name: str | None = None) -> str | None:
                 return None
             raise
         return public_name
+    if has_local_path(source, name) and has_local_path(target, public_name):
+        # Both on this disk (MEDIA_ROOT and MEDIA_ROOT/public): a hard link costs no space, even for a video.
+        if not os.path.exists(source.path(name)):
+            return None
+        destination = target.path(public_name)
+        os.makedirs(os.path.dirname(destination), mode=settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS, exist_ok=True)
+        try:
+            os.link(source.path(name), destination)
+            return public_name
+        except FileExistsError:
+            return public_name
+        except OSError:
+            pass  # another file system: copy below
     try:
         with source.open(name, "rb") as fh:
             saved = target.save(public_name, fh)

@@ -141,3 +141,23 @@ def test_logos_stored_before_the_public_storage_are_copied_into_it(settings):
     PartnerFactory(logo=name)
     call_command("media_sync_public")
     assert Path(settings.MEDIA_ROOT, "public", name).read_bytes() == b"\x89PNG logo"
+
+
+@pytest.mark.django_db
+def test_the_media_of_stories_published_before_the_public_storage_are_copied_into_it(settings):
+    from django.core.management import call_command
+
+    from stories.models import MediaStatus
+    from tests.stories.factories import published_story
+
+    story = published_story()
+    media = story.media.create(kind="photo", original="o.jpg", status=MediaStatus.READY, folder="old")
+    name = default_storage.save("stories/media/old/w400.jpg", ContentFile(b"jpeg"))
+    media.renditions.create(label="w400.jpg", file=name, width=400, height=300, mime_type="image/jpeg")
+    share = default_storage.save("stories/share/old.jpg", ContentFile(b"share"))
+    type(story).objects.filter(pk=story.pk).update(share_image=share)
+    call_command("media_sync_public")
+    media.refresh_from_db()
+    assert media.is_public
+    assert Path(settings.MEDIA_ROOT, "public", name).read_bytes() == b"jpeg"
+    assert Path(settings.MEDIA_ROOT, "public", share).read_bytes() == b"share"
