@@ -63,6 +63,7 @@ def test_form_bodies_may_be_as_large_as_django_accepts():
     assert limit >= PHOTO_MAX_BYTES + 1024**2  # the photo and the other fields of its form
     assert limit >= settings.PARTNERS_EVIDENCE_MAX_BYTES + 1024**2
     assert limit >= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert limit >= settings.REQUEST_BODY_MAX_BYTES
 
 
 def test_a_tus_chunk_fits_and_the_last_one_may_wait_for_storage():
@@ -74,6 +75,7 @@ def test_a_tus_chunk_fits_and_the_last_one_may_wait_for_storage():
 def test_kit_files_up_to_their_limit_pass_through_the_admin():
     admin = block("location /admin/ {")
     assert size(directive(admin, "client_max_body_size")) >= settings.ACTIONKITS_MAX_FILE_SIZE + 1024**2
+    assert size(directive(admin, "client_max_body_size")) >= settings.REQUEST_BODY_MAX_BYTES_STAFF
 
 
 def test_html_json_geojson_css_and_javascript_are_compressed():
