@@ -662,9 +662,30 @@ class ProductionStack:
         return Browser(self.url, language)
 
     def start(self) -> None:
-        for part in (self.redis, self.s3, *self.webs, *self.workers, self.beat, self.nginx):
+        # Redis and S3 first; then the web and Celery processes side by side (each
+        # waits until it answers), as compose starts them; nginx last.
+        for part in (self.redis, self.s3):
             self._started.append(part)
             part.start()
+        together = [*self.webs, *self.workers, self.beat]
+        self._started.extend(together)
+        errors: list[BaseException] = []
+
+        def start(part) -> None:
+            try:
+                part.start()
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, in the caller's thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start, args=(part,)) for part in together]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        self._started.append(self.nginx)
+        self.nginx.start()
 
     def stop(self) -> None:
         for part in reversed(self._started):
