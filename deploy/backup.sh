@@ -5,7 +5,7 @@
 # Restore drill (into a fresh database, then point DATABASE_URL at it):
 #   docker compose exec -T postgres createdb -U heforshe heforshe_restored
 #   docker compose exec -T postgres pg_restore -U heforshe -d heforshe_restored --no-owner --exit-on-error < backups/FILE.dump
-#   docker compose exec web python manage.py backup --verify /backups/FILE.media.json
+#   docker compose exec -T web sh -c 'cat > /tmp/m.json && python manage.py backup --verify /tmp/m.json' < backups/FILE.media.json
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p backups
