@@ -46,12 +46,13 @@ translations: install
 migrate: translations
 	$(PY) manage.py migrate --noinput
 
+# HOST and PORT reach Django too: without SITE_URL, every generated link points where runserver listens.
 demo: migrate
-	$(PY) manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (demo staff: admin@heforshe.example / heforshe-demo-2026)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: translations
 	$(PY) -m pytest $(PYTEST_ARGS)
