@@ -12,6 +12,7 @@ from heforshe.lib.tasks import TRANSIENT_ERRORS
 from tests.conftest import wait_for
 from tests.tasks import echo
 
+
 def project_tasks():
     """Every task of the project's apps (Celery's own built-ins left out), new apps included."""
     app.loader.import_default_modules()
