@@ -20,7 +20,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pledges.models import CountEvent, Pledge
+from pledges.models import CountEvent, CountTotal, Pledge
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +101,45 @@ _TRUTH_CELL = """
 """
 
 
+ACTIONS = "actions"
+_TRUTH_ACTIONS = """
+    SELECT COUNT(*) FROM pledges_recordedaction ra JOIN pledges_pledge p ON p.id = ra.pledge_id
+    WHERE p.status = 'confirmed'
+"""
+
+
+def add_actions(delta: int) -> None:
+    """Move the recorded-actions total, inside the caller's transaction (recording, erasing, invalidating)."""
+    if not delta:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO pledges_counttotal (name, n) VALUES (%s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET n = pledges_counttotal.n + excluded.n",
+            [ACTIONS, delta],
+        )
+
+
+def actions_total() -> int:
+    return CountTotal.objects.filter(name=ACTIONS).values_list("n", flat=True).first() or 0
+
+
 def reconcile_counts() -> int:
     """Recompute the count tables exactly; returns how many rows were wrong (and are now right).
 
     Each truth query is one statement, hence one snapshot of pledges and of
     the events not folded yet; the advisory lock keeps folds out meanwhile.
+    The actions total's row is locked before it is recounted, so an action
+    recorded meanwhile either is in the count or adds itself after it.
     """
     with transaction.atomic():
         _lock(wait=True)
+        CountTotal.objects.get_or_create(name=ACTIONS)
+        list(CountTotal.objects.select_for_update().filter(name=ACTIONS))
         with connection.cursor() as cursor:
+            cursor.execute(_TRUTH_ACTIONS)
+            truth_actions = int(cursor.fetchone()[0])
+            actions_fixed = CountTotal.objects.filter(name=ACTIONS).exclude(n=truth_actions).update(n=truth_actions)
             cursor.execute(_TRUTH_COUNTRY)
             truth_country = Counter({c: int(n) for c, n in cursor.fetchall()})
             cursor.execute(_TRUTH_CELL)
@@ -133,7 +163,7 @@ def reconcile_counts() -> int:
             }
         )
         _add_counts(fix_country, fix_cell, replace=True)
-    drift = len(fix_country) + len(fix_cell)
+    drift = len(fix_country) + len(fix_cell) + actions_fixed
     if drift:
         logger.warning("Pledge counts reconciled: %d rows corrected", drift)
     return drift

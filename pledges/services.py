@@ -298,7 +298,9 @@ def pledges_invalidate(*, actor=None, **criteria) -> int:
         if not rows:
             return 0
         Pledge.objects.filter(pk__in=[r[0] for r in rows]).update(status=Pledge.Status.INVALIDATED)
-        counting.emit([(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED], delta=-1)
+        confirmed = [(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED]
+        counting.emit(confirmed, delta=-1)
+        counting.add_actions(-RecordedAction.objects.filter(pledge_id__in=[r[0] for r in confirmed]).count())
     logger.info("%s invalidated %d pledges (%r)", getattr(actor, "pk", None), len(rows), criteria)
     return len(rows)
 
@@ -370,7 +372,9 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge = Pledge.objects.select_for_update().filter(pk=pledge_id, erased_at__isnull=True).first()
         if pledge is None:
             return False
-        RecordedAction.objects.filter(pledge_id=pledge_id).delete()
+        erased_actions, _by_model = RecordedAction.objects.filter(pledge_id=pledge_id).delete()
+        if pledge.status == Pledge.Status.CONFIRMED:
+            counting.add_actions(-erased_actions)
         pledge.first_name = ""
         pledge.email = ""
         pledge.email_canonical = f"erased:{pledge.pk}"
@@ -413,6 +417,7 @@ def action_record(
     try:
         with transaction.atomic():
             recorded.save()
+            counting.add_actions(+1)
     except IntegrityError:
         return RecordedAction.objects.get(pledge=pledge, action_id=action_id)
     return recorded

@@ -54,23 +54,26 @@ def geocode_pledge_task(self, pledge_id: int) -> None:
 @shared_task(name="pledges.tasks.fold_counts", ignore_result=True)
 def fold_counts_task() -> int:
     from pledges.counting import fold_events
-    from pledges.selectors import forget_counts_cache
+    from pledges.selectors import build_counts_snapshot, prebuild_map_views
 
     total = 0
     while folded := fold_events():
         total += folded
-    if total:
-        forget_counts_cache()
+    # Every time, changed or not: readers see a fresh snapshot and never fold or count themselves.
+    build_counts_snapshot()
+    prebuild_map_views()
     return total
 
 
 @shared_task(name="pledges.tasks.reconcile_counts", ignore_result=True)
 def reconcile_counts_task() -> int:
     from pledges.counting import reconcile_counts
-    from pledges.selectors import forget_counts_cache
+    from pledges.selectors import build_counts_snapshot, forget_counts_cache
 
     drift = reconcile_counts()
-    forget_counts_cache()
+    if drift:
+        forget_counts_cache()  # the map views too: a cell may have changed without any total changing
+    build_counts_snapshot()
     return drift
 
 

@@ -72,6 +72,9 @@ def _clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    from pledges.selectors import forget_process_memo
+
+    forget_process_memo()  # each process keeps the count snapshot it last read for a second
 
 
 @pytest.fixture(autouse=True)
