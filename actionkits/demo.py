@@ -37,7 +37,7 @@ KITS: list[dict] = [
     {
         "slug": "individuals",
         "audience": Audience.INDIVIDUALS,
-        "pillars": ["economic_empowerment", "ending_violence", "governance_leadership", "peace_security"],
+        "pillars": ["economic", "violence", "leadership", "peace"],
         "content": {
             "en": (
                 "HeForShe action kit for individuals",
@@ -100,7 +100,7 @@ KITS: list[dict] = [
     {
         "slug": "governments",
         "audience": Audience.GOVERNMENTS,
-        "pillars": ["governance_leadership", "economic_empowerment"],
+        "pillars": ["leadership", "economic"],
         "content": {
             "en": (
                 "HeForShe action kit for governments",
@@ -152,7 +152,7 @@ KITS: list[dict] = [
     {
         "slug": "corporations",
         "audience": Audience.CORPORATIONS,
-        "pillars": ["economic_empowerment"],
+        "pillars": ["economic"],
         "content": {
             "en": (
                 "HeForShe action kit for corporations",
@@ -207,7 +207,7 @@ KITS: list[dict] = [
     {
         "slug": "universities",
         "audience": Audience.UNIVERSITIES,
-        "pillars": ["ending_violence", "governance_leadership"],
+        "pillars": ["violence", "leadership"],
         "content": {
             "en": (
                 "HeForShe action kit for universities",
@@ -274,7 +274,7 @@ KITS: list[dict] = [
     {
         "slug": "ngos",
         "audience": Audience.NGOS,
-        "pillars": ["ending_violence", "economic_empowerment"],
+        "pillars": ["violence", "economic"],
         "content": {
             "en": (
                 "HeForShe action kit for non-governmental organisations",
@@ -307,7 +307,7 @@ KITS: list[dict] = [
     {
         "slug": "un-agencies",
         "audience": Audience.UN_AGENCIES,
-        "pillars": ["peace_security", "governance_leadership"],
+        "pillars": ["peace", "leadership"],
         "content": {
             "en": (
                 "HeForShe action kit for United Nations agencies",
@@ -338,7 +338,7 @@ KITS: list[dict] = [
     {
         "slug": "impact-universities-implementation-guide",
         "audience": Audience.UNIVERSITIES,
-        "pillars": ["ending_violence"],
+        "pillars": ["violence"],
         "restricted_to_sector": Sector.UNIVERSITY,
         "content": {
             "en": (

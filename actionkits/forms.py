@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionkits.models import SOURCE_LANGUAGE, Audience, KitTranslation, Pillar
+from actionkits.models import SOURCE_LANGUAGE, Audience, KitTranslation
 from actionkits.validators import validate_kit_file
+from heforshe.lib.pillars import Pillar
 
 
 class KitTranslationAdminForm(forms.ModelForm):
@@ -58,6 +59,4 @@ class KitFilterForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Audience"), required=False, choices=[("", _("All audiences")), *Audience.choices]
     )
-    pillar = forms.ChoiceField(
-        label=_("Pillar"), required=False, choices=[("", _("All pillars")), *Pillar.Code.choices]
-    )
+    pillar = forms.ChoiceField(label=_("Pillar"), required=False, choices=[("", _("All pillars")), *Pillar.choices])

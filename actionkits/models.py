@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import pillars as pillar_lib
 from partners.models import Sector
 
 SOURCE_LANGUAGE = "en"
@@ -60,15 +61,10 @@ class PreviewStatus(models.TextChoices):
 
 
 class Pillar(models.Model):
-    """One of UN Women's four strategic pillars that HeForShe supports."""
+    """One of UN Women's four strategic pillars that HeForShe supports: a row per code of
+    heforshe.lib.pillars, so that kits can be filtered and joined by pillar."""
 
-    class Code(models.TextChoices):
-        ECONOMIC = "economic_empowerment", _("Women's economic empowerment")
-        VIOLENCE = "ending_violence", _("Ending violence against women")
-        GOVERNANCE = "governance_leadership", _("Governance and leadership")
-        PEACE = "peace_security", _("Peace and security")
-
-    code = models.CharField(_("code"), max_length=40, choices=Code.choices, unique=True)
+    code = models.CharField(_("code"), max_length=40, choices=pillar_lib.Pillar.choices, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -30,6 +30,7 @@ from actionkits.models import (
     kit_preview_path,
 )
 from actionkits.validators import validate_kit_file
+from heforshe.lib import pillars as pillar_lib
 from heforshe.lib.tasks import dispatch_on_commit
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def pillars_ensure() -> list[Pillar]:
     """The four pillar rows (created by migration; this repairs a wiped table)."""
     return [
         Pillar.objects.get_or_create(code=code, defaults={"position": position})[0]
-        for position, code in enumerate(Pillar.Code.values)
+        for position, code in enumerate(pillar_lib.Pillar.values)
     ]
 
 
@@ -66,7 +67,11 @@ def kit_create(
     kit.full_clean()
     kit.save()
     if pillars:
-        kit.pillars.set(Pillar.objects.filter(code__in=list(pillars)))
+        wanted = set(pillars)
+        unknown = wanted - set(pillar_lib.Pillar.values)
+        if unknown:
+            raise ValueError(f"unknown pillar codes {sorted(unknown)}: use heforshe.lib.pillars.Pillar")
+        kit.pillars.set([row for row in pillars_ensure() if row.code in wanted])
     return kit
 
 

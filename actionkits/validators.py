@@ -1,14 +1,12 @@
 """Upload validation by content, not by the name or the browser's content type.
 
 A kit file must be what its name says: the extension picks the expected
-format and the first bytes (and, for Office files, the ZIP members) must
-agree. DOCX and PPTX are ZIP archives; what tells them apart from each other
-and from a plain ZIP is the main part each must contain.
+format and the content, as heforshe.lib.sniff reads it, must agree; a PDF
+must also parse as a whole document.
 """
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import PurePath
 from typing import IO
 
@@ -18,19 +16,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from actionkits.models import FileFormat
+from heforshe.lib import sniff
 
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-OFFICE_MAIN_PART = {
-    FileFormat.DOCX: "word/document.xml",
-    FileFormat.PPTX: "ppt/presentation.xml",
-}
-CONTENT_TYPES = {
-    FileFormat.PDF: "application/pdf",
-    FileFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileFormat.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    FileFormat.ZIP: "application/zip",
-}
+# The served content type of each kit format, from the one sniffer's table.
+CONTENT_TYPES = {fmt: sniff.BY_EXTENSION[fmt.value].mime for fmt in FileFormat}
 
 
 def max_file_size() -> int:
@@ -53,43 +42,17 @@ def _format_from_name(name: str) -> FileFormat:
 MAX_UNPACKED_RATIO = 20
 
 
-def _zip_members(fileobj: IO[bytes]) -> set[str] | None:
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-
-
 def _unpacked_size(fileobj: IO[bytes]) -> int:
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            return sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return 0
-    finally:
-        fileobj.seek(0)
+    members = sniff.zip_members(fileobj)
+    return sum(info.file_size for info in members) if members else 0
 
 
 def detect_format(fileobj: IO[bytes]) -> FileFormat | None:
     """The format the content really has, or None when it is none of ours."""
-    fileobj.seek(0)
-    head = fileobj.read(8)
-    fileobj.seek(0)
-    if head.startswith(PDF_MAGIC):
-        return FileFormat.PDF
-    if not head.startswith(ZIP_MAGICS):
+    sniffed = sniff.sniff(fileobj)
+    if sniffed is None or sniffed.extension not in FileFormat.values:
         return None
-    members = _zip_members(fileobj)
-    fileobj.seek(0)
-    if members is None:
-        return None
-    if "[Content_Types].xml" in members:
-        for fmt, main_part in OFFICE_MAIN_PART.items():
-            if main_part in members:
-                return fmt
-    return FileFormat.ZIP
+    return FileFormat(sniffed.extension)
 
 
 def validate_kit_file(uploaded) -> tuple[FileFormat, int]:
@@ -122,4 +85,14 @@ def validate_kit_file(uploaded) -> tuple[FileFormat, int]:
             code="mismatch",
             params={"expected": expected.label, "actual": actual.label if actual else _("not a kit format")},
         )
+    if actual == FileFormat.PDF:
+        try:
+            sniff.verify_pdf(uploaded)
+        except sniff.FileCheckError as exc:
+            raise ValidationError(
+                _(
+                    "This PDF cannot be read (it is damaged, password-protected or not a PDF); save it again and upload it."
+                ),
+                code="bad_pdf",
+            ) from exc
     return expected, size

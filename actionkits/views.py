@@ -11,8 +11,9 @@ from django.views.decorators.http import require_safe
 
 from actionkits import downloads, selectors, services
 from actionkits.forms import KitFilterForm
-from actionkits.geo import client_ip, country_for_ip
-from actionkits.models import Audience, Pillar
+from actionkits.models import Audience
+from heforshe.lib.net import client_ip, country_for_ip
+from heforshe.lib.pillars import Pillar
 
 
 def _language() -> str:
@@ -54,7 +55,7 @@ def detail(request, slug: str):
             "translation": shown.translation,
             "download": selectors.download_translation(kit, _language()),
             "can_download": can_download,
-            "pillar_labels": dict(Pillar.Code.choices),
+            "pillar_labels": dict(Pillar.choices),
         },
     )
 

@@ -1,7 +1,13 @@
-"""Health of the parts the site needs: database, cache, broker."""
+"""Health of the parts the site needs: database, cache, broker; and the age of the GeoIP database.
+
+The public (and a load balancer) gets up or down only. Which database engine,
+cache class and broker answer, how fast, and how old the GeoIP file is are
+for staff and for addresses in HEALTH_DETAIL_NETWORKS.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 
@@ -51,11 +57,39 @@ def check_broker() -> str:
     return conn.transport_cls if isinstance(conn.transport_cls, str) else "connected"
 
 
-def health_report() -> tuple[bool, dict]:
+def geoip_age() -> dict:
+    """When the GeoIP database was built and how many days ago (refresh with `manage.py geoip_refresh`)."""
+    from heforshe.lib.net import geoip_build_date
+
+    built = geoip_build_date()
+    if built is None:
+        return {"ok": False, "detail": "no GeoIP database could be opened"}
+    return {
+        "ok": True,
+        "build_date": built.date().isoformat(),
+        "age_days": (dt.datetime.now(tz=dt.UTC) - built).days,
+    }
+
+
+def may_see_details(request) -> bool:
+    """Staff users, and clients whose address (never a forged X-Forwarded-For) is in HEALTH_DETAIL_NETWORKS."""
+    from heforshe.lib.net import client_ip, is_in_networks
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    return is_in_networks(client_ip(request), settings.HEALTH_DETAIL_NETWORKS)
+
+
+def health_report(*, detailed: bool) -> tuple[bool, dict]:
     checks = {
         "database": _timed(check_database),
         "cache": _timed(check_cache),
         "broker": _timed(check_broker),
     }
     healthy = all(c["ok"] for c in checks.values())
-    return healthy, {"status": "ok" if healthy else "unavailable", "checks": checks}
+    report: dict = {"status": "ok" if healthy else "down"}
+    if detailed:
+        report["checks"] = checks
+        report["geoip"] = geoip_age()
+    return healthy, report

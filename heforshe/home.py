@@ -4,24 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-PILLARS = [
-    (
-        "economic",
-        _("Women's economic empowerment"),
-        _("Recognise, reduce and redistribute unpaid care work; equal pay for equal work."),
-    ),
-    (
-        "violence",
-        _("Ending violence against women"),
-        _("Change your own attitudes and intervene when you witness discrimination or violence."),
-    ),
-    (
-        "leadership",
-        _("Governance and leadership"),
-        _("Open the doors of parties, parliaments and boards to women leaders."),
-    ),
-    ("peace", _("Peace and security"), _("Bring women to the negotiating table and protect them in conflict.")),
-]
+from heforshe.lib.pillars import pillars
+from pledges.selectors import pledge_total
 
 LADDER = [
     (
@@ -35,10 +19,4 @@ LADDER = [
 
 
 def home_context() -> dict:
-    context: dict = {"pillars": PILLARS, "ladder": LADDER, "pledge_total": None}
-    try:
-        from pledges.selectors import pledge_total
-    except ImportError:
-        return context
-    context["pledge_total"] = pledge_total()
-    return context
+    return {"pillars": pillars(), "ladder": LADDER, "pledge_total": pledge_total()}

@@ -9,19 +9,10 @@ sparingly: curation rejects or withdraws rather than deleting.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
-
-ROLE_LABELS = {
-    CURATORS: _("Curators"),
-    PARTNERSHIPS: _("Partnerships"),
-    KIT_EDITORS: _("Kit editors"),
-    PLEDGE_MODERATORS: _("Pledge moderators"),
-}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CURATORS: {

@@ -315,6 +315,17 @@ GEOIP_PATH = env_str("GEOIP_PATH")
 IP_HASH_KEY = env_str("IP_HASH_KEY", SECRET_KEY)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth's login lockout and other limits key on the client behind the same proxies
+# (the account adapter reads heforshe.lib.net.client_ip; this keeps allauth's own reading in step).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = 64
+
+# --- Health ---
+# Addresses (CIDR, comma-separated) that see /healthz's details; everyone else gets up/down only.
+# Read from heforshe.lib.net.client_ip, so a client cannot claim one through X-Forwarded-For.
+HEALTH_DETAIL_NETWORKS = env_list(
+    "HEALTH_DETAIL_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -324,11 +335,12 @@ REST_FRAMEWORK = {
     ],
     # Public endpoints opt in explicitly with AllowAny and a throttle.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Fixed windows in Redis, keyed on heforshe.lib.net.client_ip's network (an IPv6 /64 is one client).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "heforshe.lib.ratelimit.AnonThrottle",
+        "heforshe.lib.ratelimit.UserThrottle",
     ],
-    # Throttles key on the client address; without this DRF trusts any X-Forwarded-For a client sends.
+    # Only read by DRF's own throttles, should one be used: never trust a client's X-Forwarded-For.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from heforshe.health import health_report
+from heforshe.health import health_report, may_see_details
 from heforshe.home import home_context
 
 
@@ -17,7 +17,7 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    healthy, report = health_report()
+    healthy, report = health_report(detailed=may_see_details(request))
     return JsonResponse(report, status=200 if healthy else 503)
 
 

@@ -19,7 +19,7 @@ from partners.models import (
     Sector,
 )
 from partners.periods import Quarter
-from partners.services import _apply_approved_report, commitments_adopt_framework
+from partners.services import apply_approved_report, commitments_adopt_framework
 
 PARTNERS = [
     # name, slug, sector, country, champion, target, description
@@ -252,7 +252,7 @@ def seed_programme(*, log) -> None:
                 )
             for action, status in (("created", "draft"), ("submitted", "submitted"), ("approved", "approved")):
                 ReportEvent.objects.create(report=report, action=action, to_status=status)
-            _apply_approved_report(ProgressReport.objects.get(pk=report.pk))
+            apply_approved_report(ProgressReport.objects.get(pk=report.pk))
             reports += 1
     log(f"framework commitments for {champions.count()} champions, {reports} approved reports")
 

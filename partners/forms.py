@@ -4,15 +4,14 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partners import services
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport
 from partners.periods import Quarter, recent_quarters
-from partners.services import validate_evidence
 
 
 class DescribedErrorsMixin:
@@ -75,8 +74,10 @@ class CommitmentForm(DescribedErrorsMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("title") and not (self.instance and self.instance.framework_code):
-            self.add_error("title", _("A commitment of your own needs a title."))
+        try:
+            services.commitment_check_title(framework_code=self.instance.framework_code, title=data.get("title", ""))
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
 
@@ -153,7 +154,7 @@ class EvidenceForm(DescribedErrorsMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        validate_evidence(upload)
+        services.validate_evidence(upload)
         return upload
 
 
@@ -172,7 +173,10 @@ class InviteForm(DescribedErrorsMixin, forms.Form):
 class ReviewForm(DescribedErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve")), ("return", _("Return to the partner with comments"))],
+        choices=[
+            (services.Transition.APPROVE, _("Approve")),
+            (services.Transition.RETURN, _("Return to the partner with comments")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -181,8 +185,10 @@ class ReviewForm(DescribedErrorsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Say what needs to change when returning a report."))
+        try:
+            services.review_check(action=data.get("decision", ""), comment=data.get("comment", ""))
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
 
@@ -210,14 +216,17 @@ class AdminInvitationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        email, partner = (data.get("email") or "").strip().lower(), data.get("partner")
+        email, partner = data.get("email"), data.get("partner")
         if email and partner:
-            user = get_user_model().objects.filter(email__iexact=email).first()
-            membership = PartnerMembership.objects.filter(user=user).first() if user else None
-            if membership:
-                raise ValidationError(_("This person already acts for an organisation."))
-            if PartnerInvitation.objects.filter(
-                partner=partner, email__iexact=email, accepted_at=None, revoked_at=None
-            ).exists():
-                raise ValidationError(_("An invitation to this address is already waiting to be accepted."))
+            try:
+                services.invitation_check(partner=partner, email=email)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["email"]) from exc
+            # Staff see every membership, so they are told what a partner admin is not.
+            other = services.account_partner(email=email)
+            if other is not None:
+                raise ValidationError(
+                    _("This person already acts for %(partner)s; each account acts for one organisation."),
+                    params={"partner": other.name},
+                )
         return data

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Pillar, Sector
+from partners.models import FrameworkArea, Sector
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def _a(code, sector, pillar, title, description, indicator, unit) -> FrameworkAc
 
 
 G, C, U = Sector.GOVERNMENT, Sector.CORPORATION, Sector.UNIVERSITY
-P = Pillar
+P = FrameworkArea
 
 FRAMEWORKS: dict[str, list[FrameworkAction]] = {
     G: [

@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heforshe.lib.pillars import Pillar
+
 
 def new_referral_code() -> str:
     # 8 characters of an unambiguous alphabet: short enough to read out, 10^12 space.
@@ -95,13 +97,16 @@ class PartnerMembership(models.Model):
 # --- IMPACT 10x10x10: commitments, progress reports, invitations -------------
 
 
-class Pillar(models.TextChoices):
+class FrameworkArea(models.TextChoices):
+    """Where a commitment belongs: the four pillars, and two areas of the engagement frameworks
+    (mobilising men and boys, education) that are not pillars."""
+
     MOBILIZATION = "mobilization", _("Mobilising men and boys")
     EDUCATION = "education", _("Education and sensitisation")
-    ECONOMIC = "economic", _("Women's economic empowerment")
-    VIOLENCE = "violence", _("Ending violence against women")
-    LEADERSHIP = "leadership", _("Governance and leadership")
-    PEACE = "peace", _("Peace and security")
+    ECONOMIC = Pillar.ECONOMIC.value, Pillar.ECONOMIC.label
+    VIOLENCE = Pillar.VIOLENCE.value, Pillar.VIOLENCE.label
+    LEADERSHIP = Pillar.LEADERSHIP.value, Pillar.LEADERSHIP.label
+    PEACE = Pillar.PEACE.value, Pillar.PEACE.label
 
 
 class CommitmentStatus(models.TextChoices):
@@ -124,7 +129,9 @@ class Commitment(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="commitments")
     framework_code = models.CharField(_("framework action"), max_length=40, blank=True)
-    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, default=Pillar.MOBILIZATION)
+    pillar = models.CharField(
+        _("pillar"), max_length=20, choices=FrameworkArea.choices, default=FrameworkArea.MOBILIZATION
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     indicator = models.CharField(_("indicator"), max_length=200, blank=True)

@@ -6,10 +6,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from heforshe.lib.charts import Line, LineChart, line_chart
 from partners.models import (
     IMPACT_SECTORS,
     Commitment,
@@ -21,6 +26,7 @@ from partners.models import (
     ReportStatus,
     Sector,
 )
+from partners.qr import qr_svg
 
 SIGNUPS_CACHE_SECONDS = 300
 PROGRAMME_GOAL_PER_SECTOR = 10
@@ -44,8 +50,17 @@ def partner_by_referral_code(*, code: str) -> Partner | None:
     return Partner.objects.filter(referral_code=code.strip().lower(), is_active=True).first()
 
 
-def partners_public() -> QuerySet[Partner]:
-    return Partner.objects.filter(is_active=True)
+# --- Referrals -----------------------------------------------------------------------
+
+
+def referral_url(*, partner: Partner) -> str:
+    """The pledge page with the partner's referral code: sign-ups through it count for the partner."""
+    return f"{settings.SITE_URL}{reverse('pledges:pledge')}?partner={partner.referral_code}"
+
+
+def referral_qr(*, partner: Partner, title: str = "") -> SafeString:
+    """The referral link as an SVG QR code, to print on posters or show on a screen."""
+    return qr_svg(referral_url(partner=partner), title=title)
 
 
 # --- Sign-ups ------------------------------------------------------------------------
@@ -91,20 +106,17 @@ def percent(part: float, whole: float) -> int:
 
 @dataclass
 class SignupChart:
-    """A server-rendered SVG line chart: cumulative sign-ups per day against the target."""
+    """Cumulative confirmed sign-ups per day against the target, with its SVG geometry in `plot`."""
 
-    width: int
-    height: int
-    points: str
-    area: str
-    target_y: float | None
-    target_label_y: float | None
-    max_value: int
     total: int
     start: dt.date
     end: dt.date
-    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    plot: LineChart
     rows: list[tuple[dt.date, int, int]] = field(default_factory=list)
+
+    @property
+    def line(self) -> Line:
+        return self.plot.lines[0]
 
 
 def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, height: int = 220) -> SignupChart:
@@ -116,39 +128,22 @@ def partner_signup_chart(*, partner: Partner, days: int = 90, width: int = 640, 
     start = end - dt.timedelta(days=days - 1)
     in_window = sum(n for day, n in series.items() if day >= start)
     running = max(0, total - in_window)  # everything before the window
-    rows = []
+    rows, cumulative = [], []
     for i in range(days):
         day = start + dt.timedelta(days=i)
         running += series.get(day, 0)
         rows.append((day, series.get(day, 0), running))
-    target = partner.signup_target or 0
-    # The scale shows the target line when it is within 3x of the curve, else the curve fills the chart.
-    peak = max(running, 1)
-    max_value = max(peak, target) if target and target <= peak * 3 else peak
-    pad_l, pad_b, pad_t = 48, 20, 10
-    plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
-
-    def y(value: float) -> float:
-        return round(pad_t + plot_h - (value / max_value) * plot_h, 1)
-
-    coords = [(round(pad_l + i * plot_w / max(days - 1, 1), 1), y(c)) for i, (_d, _n, c) in enumerate(rows)]
-    points = " ".join(f"{x},{yy}" for x, yy in coords)
-    area = f"{pad_l},{pad_t + plot_h} " + points + f" {coords[-1][0]},{pad_t + plot_h}"
-    ticks = [(y(max_value * f / 4), int(max_value * f / 4)) for f in range(5)]
-    return SignupChart(
+        cumulative.append(running)
+    plot = line_chart(
+        days=[day for day, _n, _c in rows],
+        series={"signups": cumulative},
+        target=partner.signup_target or None,
+        area=True,
         width=width,
         height=height,
-        points=points,
-        area=area,
-        target_y=y(target) if target and target <= max_value else None,
-        target_label_y=max(y(target) - 6, 12) if target and target <= max_value else None,
-        max_value=max_value,
-        total=total,
-        start=start,
-        end=end,
-        y_ticks=ticks,
-        rows=[r for r in rows if r[1]],
+        padding=(10, 8, 20, 48),
     )
+    return SignupChart(total=total, start=start, end=end, plot=plot, rows=[r for r in rows if r[1]])
 
 
 # --- Public pages ---------------------------------------------------------------------
@@ -289,3 +284,32 @@ def programme_overview(*, today: dt.date | None = None) -> dict:
         "awaiting": list(awaiting),
         "status_totals": [(s, CommitmentStatus(s).label, totals[s]) for s in CommitmentStatus.values],
     }
+
+
+def programme_export(*, today: dt.date | None = None) -> tuple[list[str], list[list]]:
+    """The programme overview as a header and one row per champion, for the staff CSV export."""
+    data = programme_overview(today=today)
+    header = [
+        gettext("Partner"),
+        gettext("Sector"),
+        gettext("Country"),
+        gettext("Sign-ups"),
+        gettext("Sign-up target"),
+        gettext("Commitments"),
+        *(str(label) for _s, label, _n in data["status_totals"]),
+        gettext("Overdue reports"),
+    ]
+    rows = [
+        [
+            row["partner"].name,
+            row["partner"].get_sector_display(),
+            row["partner"].country.code,
+            row["signups"],
+            row["partner"].signup_target,
+            row["commitments"],
+            *row["statuses"].values(),
+            row["overdue"],
+        ]
+        for row in data["rows"]
+    ]
+    return header, rows

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,9 +12,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from heforshe.lib.csv import csv_response
+from heforshe.lib.links import sign_in_url
 from partners import selectors, services
 from partners.forms import (
     AcceptNewAccountForm,
@@ -31,7 +32,6 @@ from partners.forms import (
 )
 from partners.frameworks import framework_for
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
-from partners.qr import qr_svg
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -81,10 +81,6 @@ def staff_required(permission: str):
     return decorator
 
 
-def referral_url(partner) -> str:
-    return f"{settings.SITE_URL}{reverse('pledges:pledge')}?partner={partner.referral_code}"
-
-
 # --- Public ------------------------------------------------------------------------------
 
 
@@ -114,7 +110,7 @@ def dashboard(request):
     adopted = {c.framework_code for c in commitments}
     available = [a for a in framework_for(partner.sector) if a.code not in adopted]
     members, pending = selectors.partner_team(partner=partner)
-    link = referral_url(partner)
+    link = selectors.referral_url(partner=partner)
     chart = selectors.partner_signup_chart(partner=partner)
     today = timezone.localdate()
     reports = list(selectors.partner_reports(partner=partner))
@@ -136,7 +132,7 @@ def dashboard(request):
         "reports": reports,
         "to_complete": to_complete,
         "referral_url": link,
-        "qr": qr_svg(link, title=gettext("QR code of your referral link")),
+        "qr": selectors.referral_qr(partner=partner, title=gettext("QR code of your referral link")),
         "chart": chart,
         "signup_percent": selectors.percent(chart.total, partner.signup_target),
     }
@@ -385,9 +381,9 @@ def invitation_revoke(request, pk: int):
 @require_GET
 @partner_member_required()
 def qr_download(request):
-    svg = qr_svg(referral_url(request.membership.partner))
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="heforshe-{request.membership.partner.slug}-qr.svg"'
+    partner = request.membership.partner
+    response = HttpResponse(selectors.referral_qr(partner=partner), content_type="image/svg+xml")
+    response["Content-Disposition"] = content_disposition_header(True, f"heforshe-{partner.slug}-qr.svg")
     return response
 
 
@@ -407,14 +403,17 @@ def invitation(request, token: str):
     signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email
     form = AcceptNewAccountForm(request.POST or None) if not account_exists and not user.is_authenticated else None
     if request.method == "POST":
+        accepted = False
         try:
             if signed_in_as_invitee:
                 services.invitation_accept(invitation=invitation, user=user)
+                accepted = True
             elif form is not None and form.is_valid():
                 new_user = services.invitation_accept_new_user(
                     invitation=invitation, password=form.cleaned_data["password1"]
                 )
                 login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                accepted = True
             elif form is None:
                 raise PermissionDenied
         except ValidationError as exc:
@@ -422,12 +421,13 @@ def invitation(request, token: str):
                 form.add_error("password1" if not hasattr(exc, "error_dict") else None, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
-        if not (form and form.errors) and selectors.membership_for_user(user=request.user):
+        # Only a real acceptance welcomes: a refused one (the account acts elsewhere) says why instead.
+        if accepted:
             messages.success(
                 request, gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
             )
             return redirect("partners:dashboard")
-    login_url = f"{reverse('account_login')}?next={request.path}"
+    login_url = sign_in_url(request.get_full_path())
     return render(
         request,
         "partners/invitation.html",
@@ -454,43 +454,8 @@ def staff_overview(request):
 @require_GET
 @staff_required("partners.view_programme_overview")
 def staff_export(request):
-    data = selectors.programme_overview()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="impact-10x10x10.csv"'
-    writer = csv.writer(response)
-    status_labels = [str(label) for _s, label, _n in data["status_totals"]]
-    writer.writerow(
-        [
-            gettext("Partner"),
-            gettext("Sector"),
-            gettext("Country"),
-            gettext("Sign-ups"),
-            gettext("Sign-up target"),
-            gettext("Commitments"),
-            *status_labels,
-            gettext("Overdue reports"),
-        ]
-    )
-    for row in data["rows"]:
-        p = row["partner"]
-        writer.writerow(
-            [
-                _csv_safe(p.name),
-                p.get_sector_display(),
-                p.country.code,
-                row["signups"],
-                p.signup_target,
-                row["commitments"],
-                *row["statuses"].values(),
-                row["overdue"],
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    header, rows = selectors.programme_export()
+    return csv_response("impact-10x10x10.csv", header, rows)
 
 
 @require_http_methods(["GET", "POST"])

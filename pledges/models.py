@@ -23,9 +23,6 @@ class Level(models.TextChoices):
     ACTION = "action", _("Action")
 
 
-LEVEL_ORDER = {Level.AWARENESS: 1, Level.ADVOCACY: 2, Level.ACTION: 3}
-
-
 class Pledge(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")

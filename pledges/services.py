@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
@@ -64,7 +63,7 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if is_disposable(data.email):
         raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
     hashed = ip_hash(ip)
-    check_rate_limits(ip_hash=hashed)
+    check_rate_limits(ip=ip)
 
     now = timezone.now()
     country = data.country.upper()
@@ -140,11 +139,12 @@ def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
 
 
 def _send(pledge: Pledge, template: str, context: dict) -> None:
-    with translation.override(pledge.language):
-        context = {"pledge": pledge, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"pledges/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"pledges/email/{template}_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [pledge.email])
+    send_templated(
+        to=[pledge.email],
+        template=f"pledges/email/{template}",
+        language=pledge.language,
+        context={"pledge": pledge, **context},
+    )
 
 
 def _links(pledge: Pledge) -> dict:
@@ -309,7 +309,7 @@ def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
     """Email the privacy (export / erase) link to a known pledger; unknown emails get the same answer."""
     from pledges.tasks import send_privacy_link_task
 
-    check_rate_limits(ip_hash=ip_hash(ip))
+    check_rate_limits(ip=ip)
     pk = (
         Pledge.objects.filter(email_canonical=canonical_email(email), erased_at__isnull=True)
         .values_list("pk", flat=True)

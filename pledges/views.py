@@ -16,10 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from heforshe.lib.net import client_ip
+from heforshe.lib.ratelimit import retry_later
 from pledges import services, tokens
 from pledges.abuse import RateLimited, filled_too_fast, form_started_token
 from pledges.forms import ActionForm, EraseForm, PledgeForm, PrivacyRequestForm
-from pledges.identity import client_ip
 from pledges.models import Level, Pillar, Pledge
 from pledges.selectors import (
     action_catalogue,
@@ -46,6 +47,7 @@ def pledge(request):
     from partners.selectors import partner_by_referral_code
 
     status = 200
+    retry_after = 0
     if request.method == "POST":
         form = PledgeForm(request.POST)
         if form.is_valid():
@@ -77,11 +79,11 @@ def pledge(request):
                 except ValidationError as exc:
                     _apply_errors(form, exc)
                     status = 400
-                except RateLimited:
+                except RateLimited as exc:
                     form.add_error(
                         None, _("Too many pledges came from your network just now. Please try again in a few minutes.")
                     )
-                    status = 429
+                    status, retry_after = 429, exc.retry_after
                 else:
                     return redirect("pledges:thanks")
         else:
@@ -93,7 +95,8 @@ def pledge(request):
         form = PledgeForm(initial={"partner": request.GET.get("partner", "")[:16], "started": form_started_token()})
     partner_code = form["partner"].value() or ""
     partner = partner_by_referral_code(code=partner_code) if partner_code else None
-    return render(request, "pledges/pledge.html", {"form": form, "partner": partner}, status=status)
+    response = render(request, "pledges/pledge.html", {"form": form, "partner": partner}, status=status)
+    return retry_later(response, retry_after)
 
 
 @require_GET
@@ -247,20 +250,22 @@ def privacy_request(request):
     form = PrivacyRequestForm(request.POST or None)
     sent = False
     status = 200
+    retry_after = 0
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.pledge_request_privacy_link(email=form.cleaned_data["email"], ip=client_ip(request))
-            except RateLimited:
+            except RateLimited as exc:
                 form.add_error(
                     None, _("Too many requests came from your network just now. Please try again in a few minutes.")
                 )
-                status = 429
+                status, retry_after = 429, exc.retry_after
             else:
                 sent = True
         else:
             status = 400
-    return render(request, "pledges/privacy_request.html", {"form": form, "sent": sent}, status=status)
+    response = render(request, "pledges/privacy_request.html", {"form": form, "sent": sent}, status=status)
+    return retry_later(response, retry_after)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from heforshe.lib.downloads import serve_upload
 from stories import services
 from stories.models import (
     TRANSITIONS,
@@ -398,7 +399,33 @@ class MediaFileAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "failure"]
     list_select_related = ["story"]
     search_fields = ["story__title", "original_name"]
-    readonly_fields = [f.name for f in MediaFile._meta.fields]
+    # The original is offered through the download view below, never as a link to its storage URL.
+    exclude = ["original"]
+    readonly_fields = [f.name if f.name != "original" else "original_download" for f in MediaFile._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/original/",
+                self.admin_site.admin_view(self.original_view),
+                name="stories_mediafile_original",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("original file"))
+    def original_download(self, obj):
+        if not obj.pk or not obj.original:
+            return "-"
+        url = reverse("admin:stories_mediafile_original", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the original"))
+
+    def original_view(self, request, pk: int):
+        """The submitter's file as uploaded, for staff who may see it: an inert download."""
+        media = get_object_or_404(MediaFile, pk=pk)
+        if not self.has_view_permission(request, media) or not media.original:
+            raise PermissionDenied
+        return serve_upload(media.original, name=media.original_name, default_stem=f"story-media-{media.pk}")

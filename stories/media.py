@@ -1,4 +1,4 @@
-"""Pure media work: type sniffing, image renditions, ffmpeg probe and transcode.
+"""Pure media work: image renditions, ffmpeg probe and transcode (sniffing is heforshe.lib.sniff).
 
 Nothing here touches the database; `stories.services` wraps it. Everything
 works on local paths because ffmpeg needs them: the service copies the
@@ -41,34 +41,6 @@ class MediaError(Exception):
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
-
-
-@dataclass(frozen=True)
-class Sniffed:
-    kind: str  # "photo" or "video"
-    extension: str
-    mime_type: str
-
-
-def sniff(head: bytes) -> Sniffed | None:
-    """The media type from the first bytes of a file, or None: never from its name."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return Sniffed("photo", "jpg", "image/jpeg")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Sniffed("photo", "png", "image/png")
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return Sniffed("photo", "webp", "image/webp")
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return Sniffed("video", "webm", "video/webm")
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}:
-            return Sniffed("photo", "heic", "image/heic")
-        if brand == b"qt  ":
-            return Sniffed("video", "mov", "video/quicktime")
-        if brand in {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"MSNV"}:
-            return Sniffed("video", "mp4", "video/mp4")
-    return None
 
 
 def check_image(path: Path) -> tuple[int, int]:

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from heforshe.lib import sniff
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
 from stories.models import (
@@ -272,13 +274,13 @@ def story_curate(*, story: Story, user, changed: list[str]) -> None:
 # --- media intake -------------------------------------------------------------------
 
 
-def check_upload(fileobj, *, size: int) -> media_lib.Sniffed:
+def check_upload(fileobj, *, size: int) -> sniff.Sniffed:
     """Refuse a file by its content and size, with a message the partner can act on."""
     fileobj.seek(0)
-    head = fileobj.read(64)
+    head = fileobj.read(sniff.HEAD_BYTES)
     fileobj.seek(0)
-    sniffed = media_lib.sniff(head)
-    if sniffed is None:
+    sniffed = sniff.sniff_head(head)
+    if sniffed is None or sniffed.kind not in (sniff.PHOTO, sniff.VIDEO):
         raise StoryError(_("This file is not a photo (JPEG, PNG, WebP, HEIC) or a video (MP4, MOV, WebM)."))
     limit = media_lib.PHOTO_MAX_BYTES if sniffed.kind == MediaKind.PHOTO else media_lib.VIDEO_MAX_BYTES
     if size > limit:
@@ -523,23 +525,25 @@ def story_make_share_image(*, story_id: int) -> bool:
 
 def story_notify_submitter(*, story_id: int, to_state: str, comment: str = "") -> bool:
     """Email the submitter, in the language they submitted in, about a curator's decision."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import translation
 
     story = Story.objects.select_related("created_by", "partner").filter(pk=story_id).first()
     if story is None or story.created_by is None or not story.created_by.email:
         return False
-    with translation.override(story.language or settings.LANGUAGE_CODE):
-        context = {
+    language = story.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        url = settings.SITE_URL + reverse("stories:mine", args=[story.pk])
+    send_templated(
+        to=[story.created_by.email],
+        template="stories/emails/decision",
+        language=language,
+        context={
             "story": story,
             "to_state": to_state,
             "state_label": StoryState(to_state).label,
             "comment": comment,
-            "url": settings.SITE_URL + reverse("stories:mine", args=[story.pk]),
-        }
-        subject = render_to_string("stories/emails/decision_subject.txt", context).strip()
-        body = render_to_string("stories/emails/decision_body.txt", context)
-    send_mail(subject, body, None, [story.created_by.email])
+            "url": url,
+        },
+    )
     return True

@@ -4,16 +4,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
 from actionkits.api.serializers import ActionKitOutputSerializer, kit_representation
-from actionkits.models import Audience, Pillar
+from actionkits.models import Audience
 from actionkits.selectors import kits_public
+from heforshe.lib.pillars import Pillar
+from heforshe.lib.ratelimit import ScopedThrottle
 
 EXAMPLE = {
     "slug": "universities",
     "audience": "universities",
-    "pillars": ["ending_violence"],
+    "pillars": ["violence"],
     "restricted_to_sector": "",
     "languages": [
         {
@@ -34,7 +35,7 @@ class ActionKitListApi(ListAPIView):
     """Published action kits with their languages and download URLs."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = ActionKitOutputSerializer
 
@@ -43,7 +44,7 @@ class ActionKitListApi(ListAPIView):
         pillar = self.request.query_params.get("pillar", "")
         return kits_public(
             audience=audience if audience in Audience.values else "",
-            pillar=pillar if pillar in Pillar.Code.values else "",
+            pillar=pillar if pillar in Pillar.values else "",
         )
 
     def list(self, request, *args, **kwargs):
@@ -60,7 +61,7 @@ class ActionKitListApi(ListAPIView):
         ),
         parameters=[
             OpenApiParameter("audience", OpenApiTypes.STR, enum=Audience.values, required=False),
-            OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.Code.values, required=False),
+            OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values, required=False),
         ],
         examples=[OpenApiExample("A kit in English", value=EXAMPLE, response_only=True)],
     )

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from heforshe.lib import links
+
 register = template.Library()
 
 
@@ -12,23 +14,32 @@ register = template.Library()
 def language_links(context) -> list[dict]:
     """The current page in each of the site's languages, for the switcher and hreflang."""
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    # The request path may be `//evil.example/`: every link built from it stays on the site.
+    path = links.local_path(request.get_full_path() if request else "/")
     current = get_language()
-    links = []
+    result = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        links.append(
+        result.append(
             {
                 "code": code,
                 "name_local": info["name_local"],
-                "url": translate_url(path, code),
+                "url": links.local_path(translate_url(path, code)),
                 "active": code == current,
                 "bidi": info["bidi"],
             }
         )
-    return links
+    return result
+
+
+@register.filter
+def local_path(value) -> str:
+    """A path from the request made safe to write after SITE_URL or into an href."""
+    return links.local_path(value)
 
 
 @register.simple_tag(takes_context=True)
-def absolute_url(context, path: str) -> str:
-    return settings.SITE_URL + path
+def sign_in_url(context) -> str:
+    """The sign-in page, coming back to the current page."""
+    request = context.get("request")
+    return links.sign_in_url(request.get_full_path() if request else "/")

@@ -3,8 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
+from heforshe.lib.ratelimit import ScopedThrottle
 from partners import selectors
 from partners.api.serializers import PartnerOutSerializer
 from partners.models import IMPACT_SECTORS
@@ -41,7 +41,7 @@ class PartnerListView(generics.ListAPIView):
     """IMPACT 10x10x10 champions with their public commitments and progress."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = PartnerOutSerializer
 
@@ -77,7 +77,7 @@ class PartnerListView(generics.ListAPIView):
 
 class PartnerDetailView(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
     serializer_class = PartnerOutSerializer
     lookup_field = "slug"

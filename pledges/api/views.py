@@ -15,10 +15,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from heforshe.lib.net import client_ip
+from heforshe.lib.ratelimit import ScopedThrottle
 from pledges import services
-from pledges.abuse import FixedWindowThrottle, RateLimited
+from pledges.abuse import RateLimited
 from pledges.api.serializers import AcceptedSerializer, MapQuerySerializer, PledgeCreateSerializer, StatsSerializer
-from pledges.identity import client_ip
 from pledges.models import Pledge
 from pledges.selectors import map_document, stats_document
 
@@ -38,6 +39,18 @@ def _document_response(request, document: tuple[bytes, str]) -> HttpResponse:
     return response
 
 
+class _AnonymousRequest:
+    """What the throttle reads of a request, as DRF presents it to these views: no user, the client's headers.
+
+    (Touching the Django request's `user` would load the session for a visitor with a session cookie.)
+    """
+
+    user = None
+
+    def __init__(self, meta: dict) -> None:
+        self.META = meta
+
+
 class PublicDocumentView(APIView):
     """A public read answered with pre-rendered bytes.
 
@@ -50,7 +63,7 @@ class PublicDocumentView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
     def fast_document(self, request) -> tuple[bytes, str] | None:
@@ -58,7 +71,7 @@ class PublicDocumentView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "GET":
-            if not FixedWindowThrottle().allow_request(request, self):
+            if not ScopedThrottle().allow_request(_AnonymousRequest(request.META), self):
                 return super().dispatch(request, *args, **kwargs)  # DRF's 429, with Retry-After
             request.rate_limit_counted = True
             document = self.fast_document(request)
@@ -74,7 +87,7 @@ class PublicDocumentView(APIView):
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
-    throttle_classes = [FixedWindowThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
     parser_classes = [JSONParser]
 
@@ -158,7 +171,8 @@ class PledgeCreateView(APIView):
             ) from exc
         except RateLimited as exc:
             raise Throttled(
-                detail=_("Too many pledges came from your network just now. Please try again in a few minutes.")
+                wait=exc.retry_after,
+                detail=str(_("Too many pledges came from your network just now. Please try again in a few minutes.")),
             ) from exc
         return Response({"detail": str(ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 

@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
 
+from heforshe.lib.ratelimit import ScopedThrottle
 from stories import selectors
 from stories.api.serializers import StoryDetailOut, StoryListOut
 from stories.models import Pillar
@@ -46,7 +46,7 @@ EXAMPLE = {
 
 class PublicStoriesMixin:
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
 

@@ -52,7 +52,7 @@ def make_kit(
     audience: str = Audience.UNIVERSITIES,
     languages: tuple[str, ...] = ("en",),
     restricted_to_sector: str = "",
-    pillars: tuple[str, ...] = ("ending_violence",),
+    pillars: tuple[str, ...] = ("violence",),
 ) -> ActionKit:
     kit = services.kit_create(slug=slug, audience=audience, pillars=pillars, restricted_to_sector=restricted_to_sector)
     for language in ("en", *[code for code in languages if code != "en"]):

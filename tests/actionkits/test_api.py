@@ -15,7 +15,7 @@ def test_the_api_lists_kits_with_languages_and_download_urls(client):
     assert response.status_code == 200
     (kit,) = response.json()["results"]
     assert kit["slug"] == "universities"
-    assert kit["pillars"] == ["ending_violence"]
+    assert kit["pillars"] == ["violence"]
     languages = {item["language"]: item for item in kit["languages"]}
     assert set(languages) == {"en", "fr", "es"}
     assert languages["fr"]["download_url"] == "http://testserver/fr/action-kits/universities/download/"

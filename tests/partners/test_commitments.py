@@ -76,7 +76,7 @@ def test_the_dashboard_chart_counts_pledges_against_the_target(client):
     response = client.get("/en/partners/dashboard/")
     chart = response.context["chart"]
     assert chart.total == 4 and chart.rows[-1][2] == 4
-    assert chart.target_y is not None
+    assert chart.plot.target_y is not None
     assert response.context["signup_percent"] == 40
     html = response.content.decode()
     assert 'class="signup-chart"' in html and 'class="target"' in html

@@ -110,11 +110,9 @@ def test_new_account_passwords_are_validated(client):
     assert not PartnerMembership.objects.exists()
 
 
-def test_one_organisation_per_person_and_one_pending_invitation_per_address():
+def test_one_pending_invitation_per_address_and_none_for_a_member_already():
     a, b = university(), university()
     admin_b = partner_admin(b)
-    with pytest.raises(ValidationError, match="another organisation"):
-        invitation_create(partner=a, email=admin_b.email.upper(), role="member", language="en", invited_by=None)
     with pytest.raises(ValidationError, match=f"already a member of {b.name}"):
         invitation_create(partner=b, email=admin_b.email, role="member", language="en", invited_by=None)
     invitation_create(partner=a, email="new@example.org", role="member", language="en", invited_by=None)
@@ -131,8 +129,63 @@ def test_the_admin_form_shows_invitation_errors(client, partnerships_user):
         {"partner": partner.pk, "email": taken.email, "role": "member", "language": "en"},
     )
     assert response.status_code == 200
-    assert "already acts for an organisation" in response.content.decode()
+    assert f"This person is already a member of {partner.name}." in response.content.decode()
     assert not PartnerInvitation.objects.exists()
+
+
+def test_staff_are_told_which_organisation_an_invitee_acts_for(client, partnerships_user):
+    partner, other = university(), university(name="Other University")
+    elsewhere = partner_admin(other)
+    client.force_login(partnerships_user)
+    response = client.post(
+        "/admin/partners/partnerinvitation/add/",
+        {"partner": partner.pk, "email": elsewhere.email, "role": "member", "language": "en"},
+    )
+    assert "This person already acts for Other University; each account acts for one organisation." in response.text
+    assert not PartnerInvitation.objects.exists()
+
+
+def _invite(client, email: str):
+    response = client.post(
+        "/en/partners/dashboard/invite/", {"email": email, "role": "member", "language": "en"}, follow=True
+    )
+    return response.redirect_chain, [str(m) for m in response.context["messages"]]
+
+
+def test_a_partner_admin_learns_nothing_about_other_organisations_accounts(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner, other = university(), university()
+    elsewhere = partner_admin(other, user__email="taken@example.org")
+    UserFactory(email="free-account@example.org")
+    client.force_login(partner_admin(partner))
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = {
+            email: _invite(client, email)
+            for email in (elsewhere.email, "free-account@example.org", "nobody@example.org")
+        }
+    assert answers == {
+        email: ([("/en/partners/dashboard/", 302)], [f"Invitation sent to {email}."]) for email in answers
+    }
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(answers)
+    assert PartnerMembership.objects.get(user=elsewhere).partner == other
+
+
+def test_accepting_while_acting_for_another_organisation_explains_and_changes_nothing(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner, other = university(), university()
+    elsewhere = partner_admin(other, user__email="taken@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(partner=partner, email=elsewhere.email, role="member", language="en", invited_by=None)
+    client.force_login(elsewhere)
+    response = client.post(_path(mailoutbox[0]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your account already acts for another organisation, and an account acts for one only. "
+        "Ask the HeForShe Partnerships team to move it, or accept with another address."
+    ]
+    assert PartnerMembership.objects.get(user=elsewhere).partner == other
+    assert PartnerInvitation.objects.get().accepted_at is None
 
 
 def test_staff_resend_and_revoke_from_the_admin(

@@ -43,7 +43,7 @@ def test_the_csv_export_has_a_row_per_champion_and_defuses_formulas(client, part
     client.force_login(partnerships_user)
     response = client.get("/en/partners/staff/export.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:5] == ["Partner", "Sector", "Country", "Sign-ups", "Sign-up target"]
     by_name = {r[0]: r for r in rows[1:]}
     assert set(by_name) == {'\'=HYPERLINK("http://evil")', "Plain University"}

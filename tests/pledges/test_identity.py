@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pledges.geo import gazetteer_geocode, locate_ip, to_cell
-from pledges.identity import canonical_email, client_ip, ip_hash, is_disposable
+from pledges.identity import canonical_email, ip_hash, is_disposable
 
 
 @pytest.mark.parametrize(
@@ -33,14 +33,6 @@ def test_ip_hash_is_keyed_and_never_the_address(settings):
     settings.IP_HASH_KEY = "two"
     assert ip_hash("203.0.113.7") != first
     assert "203.0.113.7" not in first and len(first) == 32
-
-
-def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 2.2.2.2", REMOTE_ADDR="10.0.0.1")
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_ip(request) == "10.0.0.1"
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_ip(request) == "2.2.2.2"
 
 
 def test_positions_are_rounded_to_a_tenth_of_a_degree():

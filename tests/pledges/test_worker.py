@@ -69,11 +69,11 @@ def test_the_sweeper_resends_a_confirmation_the_broker_never_got(live_worker):
 
 
 def test_many_simultaneous_signups_and_confirmations_are_each_counted_once(live_worker, settings, monkeypatch):
-    from pledges.abuse import FixedWindowThrottle
+    from heforshe.lib.ratelimit import ScopedThrottle
 
     # Every thread comes from 127.0.0.1: lift the per-address limits for this test only.
     settings.PLEDGE_RATE_LIMITS = [("burst", 100000, 60)]
-    monkeypatch.setitem(FixedWindowThrottle.THROTTLE_RATES, "public_write", "100000/min")
+    monkeypatch.setitem(ScopedThrottle.THROTTLE_RATES, "public_write", "100000/min")
     people = [f"man{i}@example.org" for i in range(40)]
     statuses = []
 
