@@ -113,6 +113,12 @@ class Pledge(models.Model):
                 name="pledge_pending_requested",
                 condition=models.Q(status="pending"),
             ),
+            # The confirmation sender's queue: pending pledges whose email is still to send.
+            models.Index(
+                fields=["id"],
+                name="pledge_confirmation_unsent",
+                condition=models.Q(status="pending", confirmation_sent_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

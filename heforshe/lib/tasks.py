@@ -32,3 +32,16 @@ def send_task_now(task, **kwargs: Any) -> bool:
 def dispatch_on_commit(task, **kwargs: Any) -> None:
     """Send `task` with keyword arguments (primary keys, never instances) after commit."""
     transaction.on_commit(lambda: send_task_now(task, **kwargs))
+
+
+def run_inline_without_broker(task, **kwargs: Any) -> None:
+    """Run a task the beat would run, right after commit, when tasks run in-process (no broker, no beat).
+
+    With a broker this does nothing: the beat schedules the task and the
+    request publishes nothing. In development and tests (eager tasks) there
+    is no beat, so the work the caller just queued in the database is done now.
+    """
+    from heforshe.celery import app
+
+    if app.conf.task_always_eager:
+        transaction.on_commit(lambda: send_task_now(task, **kwargs))
