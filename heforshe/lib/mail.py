@@ -15,6 +15,10 @@ marked `Precedence: bulk`.
 
 from __future__ import annotations
 
+import base64
+import smtplib
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -150,6 +154,17 @@ class TemplateBatch:
         self.subject, self.text, self.html = render_templated(
             template=template, language=self.language, context=context
         )
+        self._subjects: dict[str, str] = {}
+        self._envelope_from: str | None = None
+        # The headers that are the same in every message of the batch, already encoded.
+        fixed = {
+            "From": _encoded_address(settings.DEFAULT_FROM_EMAIL),
+            **{k: v for k, v in site_headers(language=self.language, bulk=bulk).items() if k != "Message-ID"},
+            "MIME-Version": "1.0",
+            "Content-Type": 'text/plain; charset="utf-8"',
+            "Content-Transfer-Encoding": "base64",
+        }
+        self._fixed = "".join(f"{name}: {value}\r\n" for name, value in fixed.items())
 
     @staticmethod
     def _fill(rendered: str, values: dict[str, str]) -> str:
@@ -161,8 +176,51 @@ class TemplateBatch:
         """Send one message over `connection`; mail-server errors are raised to the caller."""
         # A header cannot hold a line break; a subject value is flattened as render_templated does.
         subject = " ".join(self._fill(self.subject, values).split())
+        smtp = getattr(connection, "connection", None)
+        if isinstance(smtp, smtplib.SMTP) and self.html is None and all(_plain_address(a) for a in to):
+            return self._send_plain(connection, smtp, to=to, subject=subject, text=self._fill(self.text, values))
         html = self._fill(self.html, {k: escape(v) for k, v in values.items()}) if self.html is not None else None
         return _message(
             to=to, subject=subject, text=self._fill(self.text, values), html=html, language=self.language,
             bulk=self.bulk, reply_to=None, headers=None, connection=connection,
         ).send()  # fmt: skip
+
+    def _send_plain(self, backend, smtp: smtplib.SMTP, *, to: list[str], subject: str, text: str) -> int:
+        """Hand a plain-text message straight to the open SMTP session.
+
+        The same headers and body as `send_templated`'s message (a parser reads
+        them alike), assembled from the batch's pre-encoded parts: Python's
+        email package spends over a millisecond parsing and folding the
+        headers of each message, several times the rest of the work.
+        """
+        if self._envelope_from is None:
+            self._envelope_from = backend.prep_address(settings.DEFAULT_FROM_EMAIL)
+        encoded_subject = self._subjects.get(subject)
+        if encoded_subject is None:
+            encoded_subject = self._subjects[subject] = Header(
+                subject, "us-ascii" if subject.isascii() else "utf-8", header_name="Subject"
+            ).encode(linesep="\r\n")
+        # Lines end in CRLF inside the body too, as the email package writes them for SMTP.
+        crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        body = base64.encodebytes(crlf.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+        message = (
+            f"{self._fixed}To: {', '.join(to)}\r\nSubject: {encoded_subject}\r\n"
+            f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n"
+            f"Message-ID: {make_msgid(domain=site_domain())}\r\n\r\n{body}"
+        )
+        smtp.sendmail(self._envelope_from, list(to), message.encode("ascii"))
+        return 1
+
+
+def _plain_address(address: str) -> bool:
+    """An ASCII addr-spec with nothing to encode or check further (anything else takes the general path)."""
+    return address.isascii() and address.count("@") == 1 and not any(c in address for c in ' \t\r\n<>"(),;:[]\\')
+
+
+def _encoded_address(address: str) -> str:
+    name, addr = parseaddr(address)
+    if not name:
+        return addr
+    if name.isascii():
+        return formataddr((name, addr))
+    return formataddr((Header(name, "utf-8").encode(), addr))
