@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from actionkits import selectors, services
 from actionkits.charts import line_chart
 from actionkits.forms import KitTranslationAdminForm
 from actionkits.models import ActionKit, KitDownloadCount, KitTranslation, KitVersion, Pillar
+from heforshe.lib.admin import HardenedAdminMixin
 
 # The admin has no site stylesheet: the badges carry their own colours (AA contrast on white).
 BADGE_STYLE = {
@@ -73,13 +75,13 @@ class KitTranslationInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "code", "position"]
     search_fields = ["code"]
 
 
 @admin.register(ActionKit)
-class ActionKitAdmin(admin.ModelAdmin):
+class ActionKitAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "audience", "restricted", "is_published", "languages", "downloads"]
     list_filter = ["audience", "is_published", "restricted_to_sector", "pillars"]
     search_fields = ["slug", "translations__title"]
@@ -138,7 +140,10 @@ class ActionKitAdmin(admin.ModelAdmin):
         return urls + super().get_urls()
 
     def statistics_view(self, request, object_id: str):
-        kit = get_object_or_404(ActionKit, pk=object_id)
+        # get_object answers None for an id that is not one ("abc"), as the change view does.
+        kit = self.get_object(request, unquote(object_id))
+        if kit is None:
+            raise Http404
         if not self.has_view_permission(request, kit):
             raise PermissionDenied
         try:
@@ -180,7 +185,7 @@ class KitVersionInline(admin.TabularInline):
 
 
 @admin.register(KitTranslation)
-class KitTranslationAdmin(admin.ModelAdmin):
+class KitTranslationAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = KitTranslationAdminForm
     list_display = ["title", "kit", "language", "version", "status", "file_summary", "preview_status"]
     list_filter = ["language", "kit__audience", "file_format", "preview_status"]
@@ -244,7 +249,7 @@ class KitTranslationAdmin(admin.ModelAdmin):
 
 
 @admin.register(KitVersion)
-class KitVersionAdmin(admin.ModelAdmin):
+class KitVersionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["translation", "version", "title", "file_format", "created_at", "created_by"]
     list_filter = ["translation__language", "translation__kit"]
     list_select_related = ["translation__kit", "created_by"]
@@ -280,7 +285,7 @@ class KitVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(KitDownloadCount)
-class KitDownloadCountAdmin(admin.ModelAdmin):
+class KitDownloadCountAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["kit", "language", "version", "country", "day", "count"]
     list_filter = ["language", "day", "kit"]
     list_select_related = ["kit"]

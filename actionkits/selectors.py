@@ -18,6 +18,7 @@ from actionkits.models import (
     KitDownloadCount,
     KitTranslation,
 )
+from partners.models import Sector
 
 
 class Status:
@@ -100,18 +101,28 @@ def download_translation(kit: ActionKit, language: str) -> KitTranslation | None
     return by_language.get(language) or by_language.get(SOURCE_LANGUAGE)
 
 
-def user_can_download(*, user, kit: ActionKit) -> bool:
-    """Public kits: everyone. Restricted kits: partner users of that sector, and kit staff."""
-    if not kit.restricted_to_sector:
-        return True
+def sectors_open_to(*, user) -> frozenset[str]:
+    """The sectors whose restricted kits `user` may download: all for kit staff, its partner's for a partner user.
+
+    At most one query; a list checks many kits against one answer.
+    """
     if not getattr(user, "is_authenticated", False):
-        return False
+        return frozenset()
     if user.is_staff and user.has_perm("actionkits.view_actionkit"):
-        return True
+        return frozenset(Sector.values)
     from partners.selectors import membership_for_user
 
     membership = membership_for_user(user=user)
-    return membership is not None and membership.partner.sector == kit.restricted_to_sector
+    return frozenset({membership.partner.sector}) if membership is not None else frozenset()
+
+
+def user_can_download(*, user, kit: ActionKit, open_sectors: frozenset[str] | None = None) -> bool:
+    """Public kits: everyone. Restricted kits: partner users of that sector, and kit staff."""
+    if not kit.restricted_to_sector:
+        return True
+    if open_sectors is None:
+        open_sectors = sectors_open_to(user=user)
+    return kit.restricted_to_sector in open_sectors
 
 
 def kits_for_partner(*, partner) -> list[ActionKit]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,6 +33,7 @@ from actionkits.models import (
 )
 from actionkits.validators import validate_kit_file
 from heforshe.lib import pillars as pillar_lib
+from heforshe.lib.ratelimit import Limit, RateLimitExceeded, hit
 from heforshe.lib.tasks import dispatch_on_commit
 
 logger = logging.getLogger(__name__)
@@ -348,3 +351,46 @@ def download_record(*, kit_id: int, language: str, version: int, country: str = 
     except IntegrityError:
         # Another request created the bucket between our UPDATE and INSERT.
         KitDownloadCount.objects.filter(**key).update(count=F("count") + 1)
+
+
+class DownloadsThrottled(RateLimitExceeded):
+    """Too many kit downloads from one client (an IPv4 address or an IPv6 /64) in a window."""
+
+
+def download_check_rate(*, client_key: str) -> None:
+    """Count this download request for the client; raise DownloadsThrottled past a limit.
+
+    `client_key` is heforshe.lib.ratelimit.address_key(ip). One pipelined Redis
+    round trip; with Redis down nothing is limited.
+    """
+    if not client_key:
+        return  # no address to count under (heforshe.lib.ratelimit's convention)
+    limits = [
+        Limit(f"actionkits:download:{name}:{client_key}", limit, window)
+        for name, limit, window in settings.ACTIONKITS_DOWNLOAD_RATE_LIMITS
+    ]
+    verdict = hit(limits)
+    if not verdict.allowed:
+        raise DownloadsThrottled(",".join(verdict.exceeded), retry_after=verdict.retry_after)
+
+
+def download_claim(*, kit_id: int, language: str, version: int, client_key: str) -> bool:
+    """True the first time today that this client fetches this file version, so it is counted once.
+
+    One SET NX with a TTL to the end of the day. The client is known here only
+    by `client_key`, heforshe.lib.ratelimit.address_key(ip): a keyed hash. If
+    Redis is down the download is counted: a count a little high is better
+    than downloads lost.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    now = timezone.now()
+    day = now.date()
+    tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    key = f"actionkits:dl:{day.isoformat()}:{kit_id}:{language}:{version}:{client_key or '-'}"
+    try:
+        return cache.add(key, 1, timeout=int((tomorrow - now).total_seconds()) + 60)
+    except (RedisConnectionError, RedisTimeoutError):
+        logger.warning("download de-duplication unavailable (Redis down); counting", exc_info=True)
+        return True

@@ -14,6 +14,7 @@ from actionkits.forms import KitFilterForm
 from actionkits.models import Audience
 from heforshe.lib.net import client_ip, country_for_ip
 from heforshe.lib.pillars import Pillar
+from heforshe.lib.ratelimit import address_key, retry_later
 
 
 def _language() -> str:
@@ -24,8 +25,11 @@ def _language() -> str:
 def index(request):
     form = KitFilterForm(request.GET or None)
     audience = pillar = ""
+    status = 200
     if form.is_valid():
         audience, pillar = form.cleaned_data["audience"], form.cleaned_data["pillar"]
+    elif form.is_bound:
+        status = 400  # an unknown filter value: every kit, with the filter's error shown
     language = _language()
     kits = [
         shown
@@ -36,6 +40,7 @@ def index(request):
         request,
         "actionkits/index.html",
         {"form": form, "kits": kits, "audience_labels": dict(Audience.choices), "filtered": bool(audience or pillar)},
+        status=status,
     )
 
 
@@ -62,6 +67,12 @@ def detail(request, slug: str):
 
 @require_safe
 def download(request, slug: str):
+    ip = client_ip(request)
+    client_key = address_key(ip)
+    try:
+        services.download_check_rate(client_key=client_key)
+    except services.DownloadsThrottled as exc:
+        return retry_later(render(request, "actionkits/too_many_downloads.html", status=429), exc.retry_after)
     kit = selectors.kit_public_by_slug(slug=slug)
     if kit is None:
         raise Http404
@@ -72,14 +83,14 @@ def download(request, slug: str):
     translation = selectors.download_translation(kit, _language())
     if translation is None:
         raise Http404
-    if downloads.is_first_request_of_download(request):
+    delivery = downloads.evaluate(request, translation)
+    if delivery.starts_a_download and services.download_claim(
+        kit_id=kit.pk, language=translation.language, version=translation.version, client_key=client_key
+    ):
         services.download_record(
-            kit_id=kit.pk,
-            language=translation.language,
-            version=translation.version,
-            country=country_for_ip(client_ip(request)),
+            kit_id=kit.pk, language=translation.language, version=translation.version, country=country_for_ip(ip)
         )
-    return downloads.serve(request, translation)
+    return downloads.respond(request, translation, delivery)
 
 
 @login_required

@@ -490,7 +490,7 @@ def load_mode(cfg: Config, rows_out: list) -> None:
             waves.append(info)
             print(
                 f"    rows {info['rows']:,} vs 202 answers {info['accepted']:,}; emailed {info['emailed']:,}; "
-                f"backlog drained {'in %.1f s' % drain if drained else 'NOT within %.0f s' % drain}; "
+                f"backlog drained {f'in {drain:.1f} s' if drained else f'NOT within {drain:.0f} s'}; "
                 f"p99 sign-up->SMTP {info['p99_mail_s']:.2f} s (during the wave {info['p99_mail_during_s']:.2f} s); "
                 f"worker CPU {info['worker_cpu_ms_per_email']:.2f} ms/email, sink {info['sink_cpu_ms_per_email']:.2f}",
                 flush=True,

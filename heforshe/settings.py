@@ -417,6 +417,13 @@ ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
 ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX")
 # Where static instances of the packaged variable fonts are cached (default: the temp dir).
 ACTIONKITS_FONT_CACHE = env_str("ACTIONKITS_FONT_CACHE")
+# (name, requests, window seconds) of kit downloads per client address. Download
+# managers fetch one file in several ranges and a campus shares one address,
+# so the limits only stop floods.
+ACTIONKITS_DOWNLOAD_RATE_LIMITS = [
+    ("burst", env_int("ACTIONKITS_DOWNLOAD_RATE_BURST", 120), 60),
+    ("sustained", env_int("ACTIONKITS_DOWNLOAD_RATE_SUSTAINED", 1200), 3600),
+]
 CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {
     "task": "actionkits.tasks.requeue_previews_task",
     "schedule": 600.0,

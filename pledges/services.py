@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import privacy
 from heforshe.lib.mail import TemplateBatch, email_language, mail_connection, placeholder, send_templated
 from heforshe.lib.tasks import dispatch_on_commit, run_inline_without_broker
 from pledges import counting, tokens
@@ -459,6 +460,8 @@ def pledge_export(*, pledge_id: int) -> dict:
             }
             for ra in pledge.actions.select_related("action")
         ],
+        # What the other apps hold about the same address (events, newsletters, solutions, gifts).
+        **privacy.export_person(email=pledge.email, exclude=("pledges",)),
     }
 
 
@@ -468,6 +471,7 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge = Pledge.objects.select_for_update().filter(pk=pledge_id, erased_at__isnull=True).first()
         if pledge is None:
             return False
+        privacy.erase_person(email=pledge.email, exclude=("pledges",))
         erased_actions, _by_model = RecordedAction.objects.filter(pledge_id=pledge_id).delete()
         if pledge.status == Pledge.Status.CONFIRMED:
             counting.add_actions(-erased_actions)

@@ -4,8 +4,16 @@ from django.urls import reverse
 from django.utils import translation as translation_utils
 from rest_framework import serializers
 
-from actionkits.models import ActionKit, KitTranslation
+from actionkits.models import ActionKit, Audience, KitTranslation
 from actionkits.selectors import user_can_download
+from heforshe.lib.pillars import Pillar
+
+
+class ActionKitQuerySerializer(serializers.Serializer):
+    """The list's filters: an unknown value is an error, not a silently wider answer."""
+
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
+    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
 
 
 class KitLanguageSerializer(serializers.Serializer):
@@ -13,8 +21,8 @@ class KitLanguageSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     version = serializers.IntegerField()
-    file_format = serializers.CharField(allow_blank=True)
-    file_size = serializers.IntegerField()
+    file_format = serializers.CharField(allow_blank=True, allow_null=True)
+    file_size = serializers.IntegerField(allow_null=True)
     page_url = serializers.CharField()
     download_url = serializers.CharField(allow_null=True)
 
@@ -27,9 +35,12 @@ class ActionKitOutputSerializer(serializers.Serializer):
     languages = KitLanguageSerializer(many=True)
 
 
-def kit_representation(kit: ActionKit, *, request) -> dict:
-    """One kit for the API; download URLs only where the caller may download."""
-    may_download = user_can_download(user=request.user, kit=kit)
+def kit_representation(kit: ActionKit, *, request, open_sectors: frozenset[str] | None = None) -> dict:
+    """One kit for the API; the file's URL, format and size only where the caller may download it.
+
+    `open_sectors` (selectors.sectors_open_to) saves a query per restricted kit in a list.
+    """
+    may_download = user_can_download(user=request.user, kit=kit, open_sectors=open_sectors)
     languages = []
     for t in sorted(kit.translations.all(), key=lambda t: t.language):
         with translation_utils.override(t.language):
@@ -41,8 +52,9 @@ def kit_representation(kit: ActionKit, *, request) -> dict:
                 "title": t.title,
                 "summary": t.summary,
                 "version": t.version,
-                "file_format": t.file_format,
-                "file_size": t.file_size,
+                # Whether a restricted kit has a file, and what it is, is for those who may fetch it.
+                "file_format": t.file_format if may_download else None,
+                "file_size": t.file_size if may_download else None,
                 "page_url": request.build_absolute_uri(page),
                 "download_url": request.build_absolute_uri(download) if (t.file and may_download) else None,
             }
@@ -56,4 +68,10 @@ def kit_representation(kit: ActionKit, *, request) -> dict:
     }
 
 
-__all__ = ["ActionKitOutputSerializer", "KitLanguageSerializer", "KitTranslation", "kit_representation"]
+__all__ = [
+    "ActionKitOutputSerializer",
+    "ActionKitQuerySerializer",
+    "KitLanguageSerializer",
+    "KitTranslation",
+    "kit_representation",
+]

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 
-from actionkits.api.serializers import ActionKitOutputSerializer, kit_representation
-from actionkits.models import Audience
-from actionkits.selectors import kits_public
-from heforshe.lib.pillars import Pillar
+from actionkits.api.serializers import ActionKitOutputSerializer, ActionKitQuerySerializer, kit_representation
+from actionkits.selectors import kits_public, sectors_open_to
 from heforshe.lib.ratelimit import ScopedThrottle
 
 EXAMPLE = {
@@ -40,29 +37,34 @@ class ActionKitListApi(ListAPIView):
     serializer_class = ActionKitOutputSerializer
 
     def get_queryset(self):
-        audience = self.request.query_params.get("audience", "")
-        pillar = self.request.query_params.get("pillar", "")
+        query = ActionKitQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
         return kits_public(
-            audience=audience if audience in Audience.values else "",
-            pillar=pillar if pillar in Pillar.values else "",
+            audience=query.validated_data.get("audience", ""), pillar=query.validated_data.get("pillar", "")
         )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        data = [kit_representation(kit, request=request) for kit in page]
+        # One access answer for the page (at most one query), only if a kit on it needs one.
+        restricted = any(kit.restricted_to_sector for kit in page)
+        open_sectors = sectors_open_to(user=request.user) if restricted else frozenset()
+        data = [kit_representation(kit, request=request, open_sectors=open_sectors) for kit in page]
         return self.get_paginated_response(ActionKitOutputSerializer(data, many=True).data)
 
     @extend_schema(
         summary="List action kits",
         description=(
             "Published kits with each language's title, version, file format and size. "
-            "`download_url` is null for kits restricted to a partner sector unless the caller "
-            "is a signed-in user of that sector."
+            "`download_url`, `file_format` and `file_size` are null for kits restricted to a partner "
+            "sector unless the caller is a signed-in user of that sector."
         ),
-        parameters=[
-            OpenApiParameter("audience", OpenApiTypes.STR, enum=Audience.values, required=False),
-            OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values, required=False),
-        ],
+        parameters=[ActionKitQuerySerializer],
+        responses={
+            200: ActionKitOutputSerializer(many=True),
+            400: OpenApiResponse(description="An audience or pillar that is not one of the listed values."),
+            404: OpenApiResponse(description="A page number past the last page."),
+            429: OpenApiResponse(description="Too many requests from this client; see Retry-After."),
+        },
         examples=[OpenApiExample("A kit in English", value=EXAMPLE, response_only=True)],
     )
     def get(self, request, *args, **kwargs):

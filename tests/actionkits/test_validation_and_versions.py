@@ -151,7 +151,8 @@ def test_kit_bodies_keep_structure_and_lose_scripts():
         '<li><a href="https://heforshe.org/">b</a></ol><img src=x onerror=alert(1)><p style="x">Text & more',
     )
     assert saved.body == (
-        '<h2>Actions</h2><ol><li><a>a</a></li><li><a href="https://heforshe.org/">b</a></li></ol><p>Text &amp; more</p>'
+        '<h2>Actions</h2><ol><li><a rel="noopener noreferrer nofollow">a</a></li>'
+        '<li><a href="https://heforshe.org/" rel="noopener noreferrer nofollow">b</a></li></ol><p>Text &amp; more</p>'
     )
 
 
