@@ -51,12 +51,14 @@ def _site_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
+def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = False) -> Pledge | None:
     """Store a new pending pledge (one INSERT) or, for a known email, re-send its link.
 
     Returns the new pledge, or None when the email was already known; callers
     answer both the same way so the form cannot reveal who signed. Raises
-    ValidationError (field errors) or RateLimited.
+    ValidationError (field errors) or RateLimited. `limits_counted`: the
+    caller already counted this attempt against `signup_limits(ip)` (in the
+    same Redis round trip as its own throttle) and it was allowed.
     """
     from partners.selectors import partner_by_referral_code
 
@@ -65,7 +67,8 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if is_disposable(data.email):
         raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
     hashed = ip_hash(ip)
-    check_rate_limits(ip=ip)
+    if not limits_counted:
+        check_rate_limits(ip=ip)
 
     now = timezone.now()
     country = data.country.upper()
