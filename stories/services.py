@@ -24,6 +24,7 @@ from heforshe.lib import sniff
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
+from stories import selectors
 from stories.models import (
     CURATOR_STATES,
     TRANSITIONS,
@@ -141,6 +142,7 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
     )
     if not updated:
         return
+    selectors.forget_gallery()
     _audit(story=story, actor=user, action="consent_withdrawn", comment=f"{kind} {comment}".strip())
     story.refresh_from_db(fields=["state"])
     if kind == ConsentKind.PUBLISH and story.state in (StoryState.PUBLISHED, StoryState.APPROVED):
@@ -261,6 +263,7 @@ def story_set_featured(*, story: Story, featured: bool, user) -> None:
     if not _is_curator(user):
         raise PermissionDenied(_("Only curators can moderate stories."))
     if Story.objects.filter(pk=story.pk).exclude(featured=featured).update(featured=featured):
+        selectors.forget_gallery()
         _audit(story=story, actor=user, action="featured" if featured else "unfeatured")
 
 
@@ -329,6 +332,7 @@ def media_remove(*, media: MediaFile, user) -> None:
     if not story.is_partner_editable:
         raise StoryError(_("This story can no longer be edited."))
     Story.objects.filter(pk=story.pk, cover=media).update(cover=None)
+    selectors.forget_gallery()
     _audit(story=story, actor=user, action="media_removed", comment=f"{media.kind} {media.original_name}")
     paths = [media.original.name, media.poster.name, *[r.file.name for r in media.renditions.all()]]
     media.delete()
@@ -395,6 +399,7 @@ def media_process(*, media_id: int) -> str:
     MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(
         status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
     )
+    selectors.forget_gallery()
     story = media.story
     if story.state == StoryState.PUBLISHED and not story.share_image:
         _dispatch_share_image(story)

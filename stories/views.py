@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from heforshe.lib.pagecache import cache_page_for_anonymous
 from partners.selectors import membership_for_user
 from stories import selectors, services
 from stories.forms import ActionForm, ConsentForm, MediaUploadForm, PeopleForm, QuoteForm
@@ -39,6 +40,7 @@ PAGE_SIZE = 12
 
 
 @require_GET
+@cache_page_for_anonymous(version=selectors.gallery_version, timeout=60)
 def index(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "")
     pillar = request.GET.get("pillar", "")

@@ -78,6 +78,9 @@ def _clear_cache() -> None:
     from pledges.selectors import forget_process_memo
 
     forget_process_memo()  # each process keeps the count snapshot it last read for a second
+    from heforshe.lib.pagecache import forget_memo
+
+    forget_memo()  # and the anonymous pages it served
 
 
 @pytest.fixture(autouse=True)
