@@ -445,6 +445,9 @@ PARTNERS_REMINDER_DAYS_BEFORE = env_int("PARTNERS_REMINDER_DAYS_BEFORE", 7)
 PARTNERS_REMINDER_RETRY_SECONDS = env_int("PARTNERS_REMINDER_RETRY_SECONDS", 60)
 PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 14)
 PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Partner logos (shown at 96 px): largest file in bytes and longest side in pixels.
+PARTNERS_LOGO_MAX_BYTES = env_int("PARTNERS_LOGO_MAX_BYTES", 1024 * 1024)
+PARTNERS_LOGO_MAX_SIDE = env_int("PARTNERS_LOGO_MAX_SIDE", 2000)
 # Hourly: open due report drafts, flag overdue ones, send (and re-send) reminders. Idempotent.
 CELERY_BEAT_SCHEDULE["partners-reports-sweep"] = {"task": "partners.tasks.reports_sweep", "schedule": 3600.0}
 

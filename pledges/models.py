@@ -100,7 +100,10 @@ class Pledge(models.Model):
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
-        permissions = [("invalidate_pledge", _("Can invalidate pledges in bulk"))]
+        permissions = [
+            ("invalidate_pledge", _("Can invalidate pledges in bulk")),
+            ("export_pledge", _("Can export pledges with their personal data")),
+        ]
         indexes = [
             models.Index(
                 fields=["partner", "confirmed_at"],

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import privacy
+from heforshe.lib.audit import log_action, log_action_many
 from heforshe.lib.mail import TemplateBatch, email_language, mail_connection, placeholder, send_templated
 from heforshe.lib.tasks import dispatch_on_commit, run_inline_without_broker
 from pledges import counting, tokens
@@ -401,8 +403,28 @@ def pledges_invalidate(*, actor=None, **criteria) -> int:
         confirmed = [(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED]
         counting.emit(confirmed, delta=-1)
         counting.add_actions(-RecordedAction.objects.filter(pledge_id__in=[r[0] for r in confirmed]).count())
+        # The selected ids are the rows themselves; the other criteria say why they were chosen.
+        reason = {k: v for k, v in criteria.items() if k != "pledge_ids"} or {"selected": True}
+        log_action_many(Pledge, [r[0] for r in rows], "pledges.invalidated", user=actor, data=reason)
     logger.info("%s invalidated %d pledges (%r)", getattr(actor, "pk", None), len(rows), criteria)
     return len(rows)
+
+
+STAFF_EXPORT_FIELDS = ["id", "first_name", "email", "country", "city", "status", "language", "source", "partner_id"]
+STAFF_EXPORT_FIELDS += ["created_at", "confirmed_at", "email_domain", "ip_hash", "location_source"]
+
+
+def pledges_export_for_staff(*, queryset, user, filters: dict) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of a staff export of pledges, audited before the first row leaves.
+
+    Personal data: anyone without `pledges.export_pledge` is refused. The
+    entry says who exported how many rows with which changelist filters.
+    """
+    if not user.has_perm("pledges.export_pledge"):
+        raise PermissionDenied
+    log_action(Pledge, "pledges.exported", user=user, data={"rows": queryset.count(), "filters": filters})
+    rows = queryset.order_by("pk").values_list(*STAFF_EXPORT_FIELDS).iterator(chunk_size=2000)
+    return STAFF_EXPORT_FIELDS, rows
 
 
 def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:

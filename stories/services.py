@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from heforshe.lib import sniff
+from heforshe.lib.audit import log_action
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
@@ -231,6 +232,7 @@ def story_transition(*, story: Story, to_state: str, user, comment: str = "", sy
     story.state = to_state
     story.save(update_fields=fields)
     _audit(story=story, actor=user, action="transition", from_state=from_state, to_state=to_state, comment=comment)
+    log_action(story, f"stories.{to_state}", user=user, data={"from": from_state, "comment": comment})
     if to_state in (StoryState.APPROVED, StoryState.REJECTED, StoryState.CHANGES_REQUESTED):
         from stories.tasks import notify_submitter_task
 

@@ -270,6 +270,8 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "chunk_size": settings.STORIES_UPLOAD_CHUNK_SIZE,
             "guardian": ConsentKind.GUARDIAN,
         },
+        # A refused file is a bad request, as on every upload form of the site; the page shows why.
+        status=400 if upload_form is not None and upload_form.errors else 200,
     )
 
 

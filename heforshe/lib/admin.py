@@ -26,6 +26,13 @@ class HardenedChangeList(ChangeList):
             # A date hierarchy year past 9998 overflows the datetime bounds.
             raise IncorrectLookupParameters(exc) from exc
 
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except (OverflowError, ValueError) as exc:
+            # `?<date field>__year=99999` passes the filters and fails only when the query is compiled.
+            raise IncorrectLookupParameters(exc) from exc
+
 
 class HardenedAdminMixin:
     def get_changelist(self, request, **kwargs):

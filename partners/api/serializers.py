@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partners.models import Commitment, Partner
+from partners.models import IMPACT_SECTORS, Commitment, Partner, Sector
+
+
+class PartnerQuerySerializer(serializers.Serializer):
+    """The list's filter: an unknown sector is an error, not a silently wider answer."""
+
+    sector = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Sector if s in IMPACT_SECTORS], required=False, allow_blank=True
+    )
 
 
 class CommitmentOutSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
 from stories.models import ConsentKind, StoryState
-from tests.actionkits.factories import make_kit
+from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
@@ -45,9 +45,7 @@ def world(db):
     evidence = report_add_evidence(
         report_id=report.pk,
         actor=member_a,
-        upload=SimpleUploadedFile(
-            "e.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
-        ),
+        upload=SimpleUploadedFile("e.pdf", pdf_bytes(), "application/pdf"),
     )
     invitation = invitation_create(
         partner=org_a, email="new.colleague@example.org", role="member", language="en", invited_by=member_a

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0002_location_counts_actions'),
+        ('pledges', '0003_export_permission'),
     ]
 
     operations = [
