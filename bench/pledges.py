@@ -565,13 +565,15 @@ def load_table(results, ratios, waves, lags, confirmed, shown, args) -> list[tup
     )
     p99 = max(w["p99_ms"] for w in wave)
     rows.append(("sign-up p99", "< 200 ms", f"{p99:.0f} ms", _met(p99 < 200)))
+    # Shares of the bare view: by throughput (the target) and by the web tier's CPU per request (stable).
+    bare_cpu = med(b["cpu_ms"]["web"] for b in bare)
     cpu = med(w["cpu_ms"]["web"] for w in wave)
     pg = med(w["cpu_ms"]["pg"] for w in wave)
     rows.append(
         (
             "sign-up / bare",
             ">= 0.5",
-            f"{med(ratios['sign-up']):.2f} (web {cpu:.2f} + PG {pg:.2f} CPU ms/req)",
+            f"{med(ratios['sign-up']):.2f} by throughput; {bare_cpu / cpu:.2f} by CPU (web {cpu:.2f} + PG {pg:.2f} ms/req)",
             _met(med(ratios["sign-up"]) >= 0.5),
         )
     )
@@ -623,8 +625,9 @@ def load_table(results, ratios, waves, lags, confirmed, shown, args) -> list[tup
             (
                 f"{name} / bare",
                 f">= {target}",
-                f"{ratio:.2f} ({med(x['rate'] for x in r):,.0f}/s, web {med(x['cpu_ms']['web'] for x in r):.2f} "
-                f"+ PG {med(x['cpu_ms']['pg'] for x in r):.2f} CPU ms/req, p99 {max(x['p99_ms'] for x in r):.0f} ms)",
+                f"{ratio:.2f} by throughput ({med(x['rate'] for x in r):,.0f}/s, p99 {max(x['p99_ms'] for x in r):.0f} ms); "
+                f"{bare_cpu / med(x['cpu_ms']['web'] for x in r):.2f} by CPU (web {med(x['cpu_ms']['web'] for x in r):.2f} "
+                f"+ PG {med(x['cpu_ms']['pg'] for x in r):.2f} ms/req)",
                 _met(ratio >= target),
             )
         )

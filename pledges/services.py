@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -123,6 +123,14 @@ def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = Fal
 _INSERT_SQL: dict[str, str] = {}
 
 
+def _execute_insert(sql: str, values: list):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()
+
+
 def _insert_new(pledge: Pledge) -> bool:
     """INSERT the pledge unless its canonical email is known; one statement, no transaction of its own.
 
@@ -141,9 +149,19 @@ def _insert_new(pledge: Pledge) -> bool:
             f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({qn('email_canonical')}) DO NOTHING RETURNING {qn('id')}"
         )
     values = [f.get_db_prep_save(f.pre_save(pledge, add=True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+    retry = not connection.in_atomic_block and connection.connection is not None
+    if retry:
+        # The statement checks the connection itself: no health-check query first (CONN_HEALTH_CHECKS).
+        connection.health_check_done = True
+    try:
+        row = _execute_insert(sql, values)
+    except (InterfaceError, OperationalError):
+        if not retry:
+            raise
+        # The kept-alive connection was dead (a database restart). Once more on a new one: if the
+        # first INSERT did land, this one finds the email known and the caller answers the same.
+        connection.close()
+        row = _execute_insert(sql, values)
     if row is None:
         return False
     pledge.pk = row[0]

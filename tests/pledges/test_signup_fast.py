@@ -59,3 +59,28 @@ def test_anything_not_plain_gets_the_serializers_400(client, api_payload, change
     assert response.status_code == 400
     assert response.json()["errors"]
     assert not Pledge.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_up_survives_a_kept_alive_database_connection_that_died(client, api_payload):
+    from django.db import connection
+
+    from tests.conftest import uses_postgres
+
+    if not uses_postgres():
+        pytest.skip("needs PostgreSQL to terminate a backend")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:  # as a restart of the database would, from outside
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    import psycopg2
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    killer = psycopg2.connect(**params)
+    killer.autocommit = True
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    killer.close()
+    assert _post(client, api_payload).status_code == 202
+    assert Pledge.objects.filter(email=api_payload["email"]).count() == 1
