@@ -746,6 +746,9 @@ def big_mode(cfg: Config, rows_out: list) -> None:
             }
         )
         try:
+            # Warm the servers themselves (imports, connections), not measured: "cold" is about the caches.
+            for path in (BARE_PATH, READS["stats"][0], READS["map"][0]):
+                wrk(cfg, meter, path=path, seconds=2, connections=16)
             res = {}
             for name in ("stats", "map"):
                 path = READS[name][0]
