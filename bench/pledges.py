@@ -222,7 +222,7 @@ class Servers:
                 [PY, str(ROOT / "bench" / "smtp_sink.py"), str(cfg.smtp_port), cfg.sink_log]
             )
             self.procs["worker"] = self._start(
-                [PY, "-m", "celery", "-A", "heforshe", "worker", "-B", "-c", "1", "-Q", env.get("BENCH_QUEUE", "default"),
+                [PY, "-m", "celery", "-A", "heforshe", "worker", "-B", "-c", "1", "-Q", "default",
                  "-l", "warning", "--without-gossip", "--without-mingle",
                  "-n", f"bench{cfg.suffix}-{cfg.port}-{os.getpid()}@localhost",
                  "-s", f"/tmp/hfs_bench_beat{cfg.suffix}_{cfg.port}_{os.getpid()}"]
@@ -740,7 +740,7 @@ def big_mode(cfg: Config, rows_out: list) -> None:
         size_cfg.smtp_port = cfg.smtp_port + 1 + n
         size_cfg.sink_log = f"{cfg.sink_log}.{total}"
         prefix = f"hfsbig{total}"
-        env = {**size_cfg.env(db, prefix), "BENCH_QUEUE": f"bench{total}"}
+        env = size_cfg.env(db, prefix)
         clear_cache_prefix(cfg, prefix)
         stacks.append((label, db, prefix, size_cfg, env))
     running = []

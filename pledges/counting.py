@@ -102,25 +102,37 @@ _TRUTH_CELL = """
 
 
 ACTIONS = "actions"
-_TRUTH_ACTIONS = """
-    SELECT COUNT(*) FROM pledges_recordedaction ra JOIN pledges_pledge p ON p.id = ra.pledge_id
-    WHERE p.status = 'confirmed'
-"""
 
 
-def add_actions(delta: int) -> None:
-    """Move the recorded-actions total, inside the caller's transaction (recording, erasing, invalidating)."""
-    if not delta:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO pledges_counttotal (name, n) VALUES (%s, %s) "
-            "ON CONFLICT (name) DO UPDATE SET n = pledges_counttotal.n + excluded.n",
-            [ACTIONS, delta],
-        )
+def count_actions() -> int:
+    """Actions of confirmed pledgers: catalogue ones per pledger, own words once per wording across everyone.
+
+    One pledger (or many accounts) repeating a text cannot inflate the count.
+    Exact, and seconds long at millions of rows: run by a task, never by a request.
+    """
+    from django.db.models import Count, Q
+
+    from pledges.models import RecordedAction
+
+    counts = RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).aggregate(
+        catalogue=Count("id", filter=Q(action__isnull=False)),
+        custom=Count("custom_key", distinct=True, filter=Q(action__isnull=True) & ~Q(custom_key="")),
+    )
+    return counts["catalogue"] + counts["custom"]
+
+
+def recount_actions() -> bool:
+    """Store the exact actions total where the public stats read it; True when it changed."""
+    total = count_actions()
+    changed = CountTotal.objects.filter(name=ACTIONS).exclude(n=total).update(n=total)
+    if not changed:
+        _row, created = CountTotal.objects.get_or_create(name=ACTIONS, defaults={"n": total})
+        return created and total != 0
+    return True
 
 
 def actions_total() -> int:
+    """The actions total as last counted (by the recount task or the reconcile)."""
     return CountTotal.objects.filter(name=ACTIONS).values_list("n", flat=True).first() or 0
 
 
@@ -129,17 +141,12 @@ def reconcile_counts() -> int:
 
     Each truth query is one statement, hence one snapshot of pledges and of
     the events not folded yet; the advisory lock keeps folds out meanwhile.
-    The actions total's row is locked before it is recounted, so an action
-    recorded meanwhile either is in the count or adds itself after it.
+    The actions total is recounted too.
     """
+    actions_fixed = int(recount_actions())
     with transaction.atomic():
         _lock(wait=True)
-        CountTotal.objects.get_or_create(name=ACTIONS)
-        list(CountTotal.objects.select_for_update().filter(name=ACTIONS))
         with connection.cursor() as cursor:
-            cursor.execute(_TRUTH_ACTIONS)
-            truth_actions = int(cursor.fetchone()[0])
-            actions_fixed = CountTotal.objects.filter(name=ACTIONS).exclude(n=truth_actions).update(n=truth_actions)
             cursor.execute(_TRUTH_COUNTRY)
             truth_country = Counter({c: int(n) for c, n in cursor.fetchall()})
             cursor.execute(_TRUTH_CELL)

@@ -14,30 +14,59 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled, UnsupportedMediaType, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from heforshe.lib.api import NoQuery, query_params
 from heforshe.lib.net import client_ip
 from heforshe.lib.ratelimit import Limit, ScopedThrottle, hit
 from pledges import services
 from pledges.abuse import RateLimited, signup_limits
-from pledges.api.serializers import AcceptedSerializer, MapQuerySerializer, PledgeCreateSerializer, StatsSerializer
+from pledges.api.serializers import (
+    MAP_FEATURE_COLLECTION,
+    AcceptedSerializer,
+    MapQuerySerializer,
+    PledgeCreateSerializer,
+    StatsSerializer,
+)
+from pledges.geo import country_codes
 from pledges.models import Pledge
-from pledges.selectors import map_document, stats_document
+from pledges.selectors import MAX_ZOOM, map_document, stats_document
 
 ACCEPTED = _("Thank you. If this address can take the pledge, a confirmation link is on its way: check your inbox.")
 
+# Documented on the 200 and 304 answers of the stats and the map.
+CACHE_HEADERS = [
+    OpenApiParameter(
+        "ETag",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=True,
+        description="Send it back in If-None-Match to get 304 while nothing changed.",
+    ),
+    OpenApiParameter(
+        "Cache-Control",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=True,
+        description="public, max-age=N",
+    ),
+]
 
-def _document_response(request, document: tuple[bytes, str]) -> HttpResponse:
-    """Pre-rendered JSON bytes; a conditional GET with the same ETag answers 304 without a body."""
+
+def _document_response(request, document: tuple[bytes, str], content_type: str = "application/json") -> HttpResponse:
+    """Pre-rendered bytes; a conditional GET with the same ETag answers 304 without a body (nor a content type)."""
     body, etag = document
     quoted = f'"{etag}"'
     if quoted in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = quoted
     response["Cache-Control"] = f"public, max-age={settings.PLEDGE_COUNT_CACHE_SECONDS}"
     return response
@@ -70,6 +99,8 @@ class PublicDocumentView(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
 
+    content_type = "application/json"
+
     def fast_document(self, request) -> tuple[bytes, str] | None:
         raise NotImplementedError
 
@@ -80,7 +111,7 @@ class PublicDocumentView(APIView):
             request.rate_limit_counted = True
             document = self.fast_document(request)
             if document is not None:
-                return _document_response(request, document)
+                return _document_response(request, document, content_type=self.content_type)
         return super().dispatch(request, *args, **kwargs)
 
     def check_throttles(self, request):
@@ -96,9 +127,9 @@ _accepted_bodies: dict[str, bytes] = {}
 
 
 def _plain_text(value, max_length: int) -> str | None:
-    if not isinstance(value, str):
+    """A printable string with no surrounding whitespace (anything else is the serializer's to judge)."""
+    if not isinstance(value, str) or value != value.strip():
         return None
-    value = value.strip()
     return value if 0 < len(value) <= max_length and value.isprintable() else None
 
 
@@ -110,15 +141,15 @@ def _fast_signup_fields(data) -> dict | None:
     email = _plain_text(data["email"], 254)
     country = data["country"]
     language = data.get("language")
-    if first_name is None or email is None or not (isinstance(country, str) and len(country) == 2):
+    if first_name is None or email is None or not isinstance(country, str) or country not in country_codes():
         return None
-    if not (country.isascii() and country.isalpha()) or (language is not None and language not in _LANGUAGES):
+    if language is not None and language not in _LANGUAGES:
         return None
     try:
         validate_email(email)
     except DjangoValidationError:
         return None
-    return {"first_name": first_name, "email": email, "country": country.upper(), "language": language}
+    return {"first_name": first_name, "email": email, "country": country, "language": language}
 
 
 def _accepted_response() -> HttpResponse:
@@ -134,12 +165,25 @@ def _accepted_response() -> HttpResponse:
     return response
 
 
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"  # RFC 7946 section 12
+
+
+class GeoJSONNegotiation(BaseContentNegotiation):
+    """The map answers GeoJSON whatever the Accept header asks; its errors are plain JSON (finalize_response)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
     throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
-    parser_classes = [JSONParser]
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and request.content_type == "application/json":
@@ -158,7 +202,7 @@ class PledgeCreateView(APIView):
         """
         try:
             fields = _fast_signup_fields(json.loads(request.body))
-        except (ValueError, RequestDataTooBig):
+        except (ValueError, RecursionError, RequestDataTooBig):
             return None
         if fields is None:
             return None
@@ -215,7 +259,7 @@ class PledgeCreateView(APIView):
         request=PledgeCreateSerializer,
         responses={
             202: AcceptedSerializer,
-            400: OpenApiResponse(description="Invalid input; `errors` names each field."),
+            400: OpenApiResponse(description="Invalid input, or not JSON; `errors` names each field."),
             429: OpenApiResponse(description="Too many sign-ups from this network address."),
         },
         examples=[
@@ -282,12 +326,13 @@ class PledgeCreateView(APIView):
 
 class StatsView(PublicDocumentView):
     def fast_document(self, request) -> tuple[bytes, str] | None:
-        return stats_document()
+        return None if request.GET else stats_document()  # a parameter: the DRF path refuses it
 
     @extend_schema(
         operation_id="pledges_stats",
         summary="Confirmed pledges: total and per country",
         description="Counts lag real time by a few seconds at most. `per_million_men` estimates men as half the population.",
+        parameters=CACHE_HEADERS,
         responses={200: StatsSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
         examples=[
             OpenApiExample(
@@ -304,36 +349,47 @@ class StatsView(PublicDocumentView):
         tags=["pledges"],
     )
     def get(self, request):
+        query_params(request, NoQuery)
         return _document_response(request, stats_document())
 
 
 class MapView(PublicDocumentView):
+    renderer_classes = [GeoJSONRenderer]
+    content_negotiation_class = GeoJSONNegotiation
+    content_type = GeoJSONRenderer.media_type
+
     def fast_document(self, request) -> tuple[bytes, str] | None:
         params = request.GET
-        if set(params) - {"zoom"} or not params.get("zoom", "2").isdigit():
+        zoom_text = params.get("zoom", "2")
+        if set(params) - {"zoom"} or len(params.getlist("zoom")) > 1:
+            return None
+        if not (zoom_text.isascii() and zoom_text.isdigit() and len(zoom_text) <= 2):
             return None  # a bbox or anything unusual: validated by the serializer on the DRF path
-        zoom = int(params.get("zoom", "2"))
-        return map_document(zoom=zoom) if zoom <= 18 else None
+        zoom = int(zoom_text)
+        return map_document(zoom=zoom) if zoom <= MAX_ZOOM else None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            # An error is not GeoJSON: the API's {detail, errors} body, as application/json.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
         operation_id="pledges_map",
         summary="Aggregated pledge cells as GeoJSON",
         description=(
-            "Cells grow with lower zoom. A cell with fewer than 5 pledges is never shown: it is added to "
-            "`properties.folded_into_country` instead."
+            "Cells are a fixed grid per zoom, larger at lower zoom; the bbox picks which whole cells to return. "
+            "No cell with fewer than 5 pledges is ever shown, and none whose showing would let its neighbours' "
+            "figures reveal an area with fewer than 5: those pledges count in "
+            "`meta.folded_into_country`, given for the whole country whatever the bbox."
         ),
-        parameters=[
-            OpenApiParameter("zoom", int, description="Map zoom 0-18 (default 2)."),
-            OpenApiParameter(
-                "bbox",
-                str,
-                description="west,south,east,north in degrees.",
-                examples=[OpenApiExample("Europe", value="-25,34,45,72")],
-            ),
-        ],
+        parameters=[MapQuerySerializer, *CACHE_HEADERS],
         responses={
-            200: OpenApiResponse(description="GeoJSON FeatureCollection"),
-            400: OpenApiResponse(description="Bad zoom or bbox"),
+            (200, "application/geo+json"): OpenApiResponse(MAP_FEATURE_COLLECTION, description="GeoJSON"),
+            304: OpenApiResponse(description="Not modified (If-None-Match)."),
+            400: OpenApiResponse(description="Bad zoom or bbox, or an unknown parameter."),
         },
         examples=[
             OpenApiExample(
@@ -347,15 +403,15 @@ class MapView(PublicDocumentView):
                             "properties": {"count": 57, "country": "KE", "cell_degrees": 0.5},
                         }
                     ],
-                    "properties": {"zoom": 6, "cell_degrees": 0.5, "folded_into_country": {"KE": 3}},
+                    "meta": {"zoom": 6, "cell_degrees": 0.5, "min_count": 5, "folded_into_country": {"KE": 3}},
                 },
                 response_only=True,
+                status_codes=["200"],
             )
         ],
         tags=["pledges"],
     )
     def get(self, request):
-        query = MapQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        document = map_document(zoom=query.validated_data["zoom"], bbox=query.validated_data.get("bbox"))
-        return _document_response(request, document)
+        query = query_params(request, MapQuerySerializer)
+        document = map_document(zoom=query["zoom"], bbox=query.get("bbox"))
+        return _document_response(request, document, content_type=self.content_type)

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0002_impact_programme'),
-        ('pledges', '0004_count_total'),
+        ('pledges', '0005_count_total'),
     ]
 
     operations = [
