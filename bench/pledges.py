@@ -711,8 +711,9 @@ def seed_big(cfg: Config, db: str, total: int, actions: int, places: int) -> Non
         # One action for every (total / actions)-th pledge, in its own words (no catalogue uniqueness involved).
         step = max(1, total // actions)
         cur.execute(
-            "INSERT INTO pledges_recordedaction (pledge_id, action_id, pillar, level, custom_text, created_at) "
-            "SELECT id, NULL, 'economic', 'awareness', 'Seeded action', now() FROM pledges_pledge "
+            "INSERT INTO pledges_recordedaction (pledge_id, action_id, pillar, level, custom_text, custom_key, created_at) "
+            "SELECT id, NULL, 'economic', 'awareness', 'Seeded action ' || id, 'seeded action ' || id, now() "
+            "FROM pledges_pledge "
             "WHERE id %% %s = 0 ORDER BY id LIMIT %s",
             [step, actions],
         )
