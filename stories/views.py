@@ -26,9 +26,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django_countries import countries
 
-from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.lib import sniff
 from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
+from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.middleware import OWN_GUARD, body_limit
 from partners.selectors import membership_for_user
 from stories import selectors, services
