@@ -435,6 +435,7 @@ STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["stories-publish-due"] = {"task": "stories.tasks.publish_due_task", "schedule": 60.0}
 
 # --- partners ---
 # Days after a quarter ends that its progress report is due.

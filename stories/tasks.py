@@ -73,3 +73,22 @@ def notify_submitter_task(self, story_id: int, to_state: str, comment: str = "")
         return story_notify_submitter(story_id=story_id, to_state=to_state, comment=comment)
     except OSError as exc:  # SMTP down: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(
+    bind=True, name="stories.tasks.notify_curators_task", max_retries=5, default_retry_delay=60, ignore_result=True
+)
+def notify_curators_task(self, story_id: int) -> int:
+    from stories.services import story_notify_curators
+
+    try:
+        return story_notify_curators(story_id=story_id)
+    except OSError as exc:  # SMTP down: try again later
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="stories.tasks.publish_due_task", ignore_result=True)
+def publish_due_task() -> int:
+    from stories.services import stories_publish_due
+
+    return stories_publish_due()
