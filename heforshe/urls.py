@@ -10,6 +10,8 @@ from heforshe import views
 admin.site.site_header = _("HeForShe administration")
 admin.site.site_title = _("HeForShe admin")
 admin.site.index_title = _("Campaign administration")
+# The sidebar takes a quarter of a 1280 px screen from every list; the index and breadcrumbs navigate instead.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -200,8 +200,6 @@ class StoryAdmin(admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "title_link",
-        "partner",
-        "country",
         "state",
         "media_state",
         "submitted_at",
@@ -309,9 +307,11 @@ class StoryAdmin(admin.ModelAdmin):
         if obj.has_minor:
             flags.append(str(_("minor")))
         return format_html(
-            '<bdi dir="auto">{}</bdi>{}',
+            '<bdi dir="auto">{}</bdi>{}<div class="hfs-meta"><bdi dir="auto">{}</bdi>{}</div>',
             obj,
             format_html_join("", ' <span class="hfs-flag">{}</span>', ((f,) for f in flags)),
+            obj.partner.name,
+            f" · {obj.country.name}" if obj.country else "",
         )
 
     @admin.display(description=_("review"))
@@ -459,7 +459,9 @@ class StoryAdmin(admin.ModelAdmin):
             except services.StoryError as exc:
                 self.message_user(request, f"{story}: {' '.join(exc.messages)}", messages.WARNING)
         if done:
-            self.message_user(request, _("%(n)s stories are now “%(state)s”.") % {"n": done, "state": StoryState.PUBLISHED.label})
+            self.message_user(
+                request, _("%(n)s stories are now “%(state)s”.") % {"n": done, "state": StoryState.PUBLISHED.label}
+            )
 
     @admin.action(description=_("Feature the selected stories"), permissions=["moderate"])
     def feature(self, request, queryset):

@@ -406,7 +406,9 @@ class StoryAuditEntry(models.Model):
         if self.action in ("media_added", "media_removed"):
             code, _sep, name = comment.partition(" ")
             kind = dict(MediaKind.choices).get(code, code)
-            template = _("%(kind)s added: %(name)s") if self.action == "media_added" else _("%(kind)s removed: %(name)s")
+            template = (
+                _("%(kind)s added: %(name)s") if self.action == "media_added" else _("%(kind)s removed: %(name)s")
+            )
             return template % {"kind": kind, "name": name}
         if self.action == "edited":
             names = []

@@ -131,7 +131,9 @@ def queue_counts() -> dict[str, int]:
     return counts
 
 
-def stories_queue(*, state: str = "waiting", assigned: str = "", user=None, q: str = "", pillar: str = "", country: str = ""):
+def stories_queue(
+    *, state: str = "waiting", assigned: str = "", user=None, q: str = "", pillar: str = "", country: str = ""
+):
     """The queue: oldest submission first, so nothing waits for ever."""
     from django.db.models import Count, F, Q
 

@@ -328,9 +328,7 @@ def story_decide(*, story: Story, user, decision: str, comment: str = "", publis
         raise StoryError(_("Unknown decision."))
     path = _TO_PUBLISHED.get(story.state)
     if path is None:
-        raise StoryError(
-            _("A story cannot be published from “%(state)s”.") % {"state": StoryState(story.state).label}
-        )
+        raise StoryError(_("A story cannot be published from “%(state)s”.") % {"state": StoryState(story.state).label})
     if decision == Decision.SCHEDULE:
         if publish_at is None or publish_at <= timezone.now():
             raise StoryError(_("Choose a moment in the future to publish the story."))
