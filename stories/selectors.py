@@ -22,7 +22,7 @@ def _live_consents() -> Prefetch:
     return Prefetch("consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True))
 
 
-def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]:
+def stories_published(*, country: str = "", pillar: str = "", q: str = "") -> QuerySet[Story]:
     """Published stories, featured first then newest: the gallery, the feed and the API."""
     qs = (
         Story.objects.filter(state=StoryState.PUBLISHED, consents__kind="publish", consents__withdrawn_at__isnull=True)
@@ -41,6 +41,18 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
         qs = qs.filter(country=country)
     if pillar:
         qs = qs.filter(pillar=pillar)
+    if q:
+        from django.db.models import Q
+
+        # Every word must appear somewhere a visitor can read (never the follow-up contact).
+        for word in q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(heroes__icontains=word)
+                | Q(city__icontains=word)
+                | Q(actions__icontains=word)
+                | Q(partner__name__icontains=word)
+            )
     return qs
 
 

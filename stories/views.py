@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -46,11 +47,12 @@ def index(request: HttpRequest) -> HttpResponse:
         pillar = ""
     if country not in countries:
         country = ""
-    page = Paginator(selectors.stories_published(country=country, pillar=pillar), PAGE_SIZE).get_page(
+    q = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
+    page = Paginator(selectors.stories_published(country=country, pillar=pillar, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     cards = [{"story": s, "media": selectors.story_public_media(s)} for s in page.object_list]
-    query = "&".join(f"{k}={v}" for k, v in (("country", country), ("pillar", pillar)) if v)
+    query = urlencode([(k, v) for k, v in (("q", q), ("country", country), ("pillar", pillar)) if v])
     return render(
         request,
         "stories/index.html",
@@ -59,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "country": country,
             "pillar": pillar,
+            "q": q,
             "pillars": Pillar.choices,
             "countries": [(code, countries.name(code)) for code in selectors.published_countries()],
             "query": query,
