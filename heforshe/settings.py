@@ -270,6 +270,8 @@ LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Number formats where Django's locale data and the browser disagree (see heforshe/formats/).
+FORMAT_MODULE_PATH = ["heforshe.formats"]
 TIME_ZONE = "UTC"
 
 # --- Static, media, storage ---------------------------------------------------

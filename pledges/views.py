@@ -101,7 +101,8 @@ def pledge(request):
 
 @require_GET
 def pledge_thanks(request):
-    return render(request, "pledges/thanks.html")
+    minutes = max(1, round(settings.PLEDGE_RESEND_INTERVAL.total_seconds() / 60))
+    return render(request, "pledges/thanks.html", {"resend_minutes": minutes})
 
 
 def _sign_in(request, pledge_id: int) -> None:
@@ -118,6 +119,9 @@ def pledge_confirm_page(request, token: str):
     """GET only shows a button (mail scanners follow links); the POST confirms."""
     pledge_id = tokens.read(tokens.CONFIRM, token)
     pledge = Pledge.objects.filter(pk=pledge_id).first() if pledge_id else None
+    if pledge is not None and pledge.erased_at is not None:
+        # The pledger asked for erasure: there is no pledge behind this link any more, nor a page to open.
+        return render(request, "pledges/confirm.html", {"erased": True}, status=410)
     if pledge is None or pledge.status in (Pledge.Status.INVALIDATED, Pledge.Status.EXPIRED):
         return render(request, "pledges/confirm.html", {"invalid": True}, status=404 if pledge_id is None else 410)
     if request.method == "POST":
