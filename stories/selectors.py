@@ -218,3 +218,23 @@ def queue_countries() -> list[str]:
     return sorted(
         set(Story.objects.exclude(state=StoryState.DRAFT).exclude(country="").values_list("country", flat=True))
     )
+
+
+def media_progress(media: MediaFile) -> int | None:
+    """How far processing has come, in percent, from what exists already (None: nothing to show yet).
+
+    A video is done rendition by rendition (1080p, 720p, then the poster); a
+    photo's renditions take a second, so it is all or nothing.
+    """
+    if media.status == MediaStatus.READY:
+        return 100
+    if media.status != MediaStatus.PROCESSING:
+        return 0 if media.status == MediaStatus.PENDING else None
+    if media.kind != "video" or not media.height:
+        return 5
+    from stories.media import VIDEO_HEIGHTS
+
+    expected = len([h for h in VIDEO_HEIGHTS if h <= media.height]) or 1
+    done = sum(1 for r in media.renditions.all() if r.mime_type.startswith("video/"))
+    # The probe (height known) is the first step; the poster the last.
+    return min(95, 10 + round(85 * done / expected))

@@ -451,7 +451,8 @@ def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile
         _audit(story=story, actor=user, action="media_added", comment=f"{media.kind} {media.original_name}")
         from stories.tasks import process_media_task
 
-        dispatch_on_commit(process_media_task, media_id=media.pk)
+        # Never in the upload's request, even on the embedded defaults (no broker).
+        dispatch_on_commit(process_media_task, media_id=media.pk, background=True)
     return media
 
 

@@ -193,8 +193,9 @@ def media_states(request: HttpRequest, pk: int) -> JsonResponse:
                     "status": m.status,
                     "label": str(m.get_status_display()),
                     "failure": str(m.get_failure_display()),
+                    "progress": selectors.media_progress(m),
                 }
-                for m in story.media.all()
+                for m in story.media.prefetch_related("renditions")
             ]
         }
     )
