@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -99,17 +98,3 @@ class LogEntryAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-class EmailAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's sign-in asks for what it takes: the email address (allauth's backend matches it)."""
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        field = self.fields["username"]
-        field.label = _("Email")
-        field.widget.input_type = "email"
-        field.widget.attrs.update({"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"})
-
-
-admin.site.login_form = EmailAdminAuthenticationForm
