@@ -80,6 +80,7 @@ def world(db):
             "invitation": invitation.pk,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
+            "public_story_pk": public_story.pk,
             "open_kit": open_kit.slug,
             "closed_kit": closed_kit.slug,
         },
@@ -198,6 +199,15 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
     ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
     ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
+    ("GET", "/admin/stories/story/queue/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
+    ("GET", "/admin/stories/story/{public_story_pk}/review/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/stories/story/{public_story_pk}/review/",
+        {"decision": "feature"},
+        (302, 302, 302, 302, 302, 403, 403, 302),
+    ),
+    ("GET", "/admin/stories/story/{public_story_pk}/preview/ar/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
     ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
     ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
     ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 200)),
@@ -239,7 +249,19 @@ def test_the_matrix_covers_every_url_pattern():
             elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
                 yield prefix + str(p.pattern)
 
-    dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
+    dummy = {
+        key: "1"
+        for key in (
+            "story",
+            "media",
+            "draft_media",
+            "commitment",
+            "report",
+            "evidence",
+            "invitation",
+            "public_story_pk",
+        )
+    }
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)
