@@ -104,3 +104,16 @@ def publish_due_task() -> int:
     from stories.services import stories_publish_due
 
     return stories_publish_due()
+
+
+@shared_task(
+    name="stories.tasks.publish_story_media_task",
+    queue=MEDIA_QUEUE,
+    acks_late=True,
+    ignore_result=True,
+    **RETRY_ON_TRANSIENT,
+)
+def publish_story_media_task(story_id: int) -> int:
+    from stories.services import story_media_publish
+
+    return story_media_publish(story_id=story_id)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0002_impact_programme'),
-        ('stories', '0002_media_folder_contact_limit'),
+        ('stories', '0003_public_copies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
