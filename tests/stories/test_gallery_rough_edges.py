@@ -44,7 +44,9 @@ def test_the_gallery_searches_the_text_of_stories(client):
 
 def test_a_video_story_carries_a_video_badge_in_the_gallery(client):
     story = published_story(title="With a clip")
-    story.media.create(kind="video", extension="mp4", original="v.mp4", status=MediaStatus.READY)
+    video = story.media.create(kind="video", extension="mp4", original="v.mp4", status=MediaStatus.READY)
+    video.public_folder = video.folder  # its copies are in the public storage, as on publication
+    video.save(update_fields=["public_folder"])
     published_story(title="Only words")
     html = client.get("/en/stories/").content.decode()
     assert html.count('<span class="badge badge-video">Video</span>') == 1
