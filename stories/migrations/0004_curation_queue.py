@@ -6,43 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0002_impact_programme'),
-        ('stories', '0003_public_copies'),
+        ("partners", "0002_impact_programme"),
+        ("stories", "0003_public_copies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CuratorSetting',
+            name="CuratorSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('ar', 'Arabic'), ('zh-hans', 'Chinese'), ('en', 'English'), ('fr', 'French'), ('ru', 'Russian'), ('es', 'Spanish')], default='en', max_length=10, verbose_name='email language')),
-                ('notify_new', models.BooleanField(default=True, verbose_name='email me when a story arrives')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ar", "Arabic"),
+                            ("zh-hans", "Chinese"),
+                            ("en", "English"),
+                            ("fr", "French"),
+                            ("ru", "Russian"),
+                            ("es", "Spanish"),
+                        ],
+                        default="en",
+                        max_length=10,
+                        verbose_name="email language",
+                    ),
+                ),
+                ("notify_new", models.BooleanField(default=True, verbose_name="email me when a story arrives")),
             ],
             options={
-                'verbose_name': 'curator setting',
-                'verbose_name_plural': 'curator settings',
+                "verbose_name": "curator setting",
+                "verbose_name_plural": "curator settings",
             },
         ),
         migrations.AddField(
-            model_name='story',
-            name='assigned_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stories_assigned', to=settings.AUTH_USER_MODEL, verbose_name='curator'),
+            model_name="story",
+            name="assigned_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="stories_assigned",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="curator",
+            ),
         ),
         migrations.AddField(
-            model_name='story',
-            name='publish_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='scheduled for'),
+            model_name="story",
+            name="publish_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="scheduled for"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('state', 'approved')), fields=['publish_at'], name='story_scheduled'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("state", "approved")), fields=["publish_at"], name="story_scheduled"
+            ),
         ),
         migrations.AddField(
-            model_name='curatorsetting',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='curator_setting', to=settings.AUTH_USER_MODEL),
+            model_name="curatorsetting",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="curator_setting", to=settings.AUTH_USER_MODEL
+            ),
         ),
     ]
