@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib.ratelimit import RateLimitExceeded, allauth_retry_after
 
@@ -14,8 +15,16 @@ class AdminLoginForm(AdminAuthenticationForm):
 
     One budget per account and per client network for both sign-in pages: a
     guess at /admin/login/ costs the same as one at /accounts/login/. A
-    successful sign-in gives its attempt back.
+    successful sign-in gives its attempt back. It asks for what it takes: the
+    email address (allauth's backend matches it), not a "username".
     """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.label = _("Email")
+        field.widget.input_type = "email"
+        field.widget.attrs.update({"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"})
 
     def clean(self):
         username = self.cleaned_data.get("username")

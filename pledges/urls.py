@@ -12,6 +12,8 @@ urlpatterns = [
     path("pledge/privacy/<str:token>/", views.privacy_manage, name="privacy_manage"),
     path("pledge/share.png", views.share_image, name="share_image"),
     path("map/", views.commitments_map, name="map"),
+    # The map's plural forms ("1 pledge", "2 pledges", Arabic's six forms...) for its script.
+    path("map/i18n.js", views.map_catalogue, name="map_i18n"),
     path("me/", views.me, name="me"),
     path("me/sign-in/<str:token>/", views.sign_in, name="sign_in"),
     path("me/export/", views.me_export, name="me_export"),

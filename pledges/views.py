@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from heforshe.lib.net import client_ip
 from heforshe.lib.ratelimit import retry_later
@@ -102,7 +104,8 @@ def pledge(request):
 
 @require_GET
 def pledge_thanks(request):
-    return render(request, "pledges/thanks.html")
+    minutes = max(1, round(settings.PLEDGE_RESEND_INTERVAL.total_seconds() / 60))
+    return render(request, "pledges/thanks.html", {"resend_minutes": minutes})
 
 
 def _sign_in(request, pledge_id: int) -> None:
@@ -119,6 +122,9 @@ def pledge_confirm_page(request, token: str):
     """GET only shows a button (mail scanners follow links); the POST confirms."""
     pledge_id = tokens.read(tokens.CONFIRM, token)
     pledge = Pledge.objects.filter(pk=pledge_id).first() if pledge_id else None
+    if pledge is not None and pledge.erased_at is not None:
+        # The pledger asked for erasure: there is no pledge behind this link any more, nor a page to open.
+        return render(request, "pledges/confirm.html", {"erased": True}, status=410)
     if pledge is None or pledge.status in (Pledge.Status.INVALIDATED, Pledge.Status.EXPIRED):
         return render(request, "pledges/confirm.html", {"invalid": True}, status=404 if pledge_id is None else 410)
     if request.method == "POST":
@@ -294,6 +300,33 @@ def privacy_manage(request, token: str):
             _sign_in(request, pledge.pk)
             return redirect("pledges:me")
     return render(request, "pledges/privacy_manage.html", {"pledge": pledge, "erase_form": form})
+
+
+# Strings the map's script needs in every plural form; served by map_catalogue.
+MAP_PLURALS = (
+    ngettext_lazy("%(count)s pledge", "%(count)s pledges", "count"),
+    ngettext_lazy("%(count)s pledge in this area", "%(count)s pledges in this area", "count"),
+)
+
+
+class MapCatalogue(JavaScriptCatalog):
+    domain = "django"
+    packages = ["pledges"]
+
+    def get_catalog(self):
+        # Only the map's own strings, from the pledges catalogue alone: Django's loop would
+        # also merge every fallback translation (half a megabyte), and stops on the catalogue-less
+        # translator django-countries chains onto the shared translations.
+        wanted = {"%(count)s pledge", "%(count)s pledge in this area"}  # the singulars of MAP_PLURALS
+        forms: dict = {}
+        for key, value in getattr(self.translation, "_catalog", {}).items():
+            if isinstance(key, tuple) and key[0] in wanted:
+                forms.setdefault(key[0], {})[key[1]] = value
+        return {msgid: [f.get(i, "") for i in range(self._num_plurals)] for msgid, f in forms.items()}
+
+
+# A few hundred bytes per language: the browser keeps it an hour, the server computes it each time.
+map_catalogue = require_GET(cache_control(max_age=3600, public=True)(MapCatalogue.as_view()))
 
 
 @require_GET

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,7 +17,7 @@ from django_countries.filters import CountryFilter
 
 from heforshe.lib.admin import HardenedAdminMixin
 from heforshe.lib.downloads import serve_upload
-from stories import services
+from stories import curation, selectors, services
 from stories.models import (
     TRANSITIONS,
     Call,
@@ -52,8 +53,12 @@ class MediaInline(admin.TabularInline):
     model = MediaFile
     extra = 0
     can_delete = False
-    fields = ["preview", "kind", "status", "failure", "warning_list", "size", "dimensions", "duration", "attempts"]
+    fields = ["preview", "kind", "status", "failure", "warning_list", "file_size", "dimensions", "duration", "attempts"]
     readonly_fields = fields
+
+    @admin.display(description=_("file size"))
+    def file_size(self, obj):
+        return filesizeformat(obj.size)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -86,24 +91,40 @@ class AuditInline(admin.TabularInline):
     model = StoryAuditEntry
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
+    fields = ["created_at", "actor", "what", "message"]
     readonly_fields = fields
+
+    @admin.display(description=_("what happened"))
+    def what(self, obj):
+        return obj.sentence()
+
+    @admin.display(description=_("message"))
+    def message(self, obj):
+        return obj.comment if obj.shows_comment else ""
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
-def _thumb(media: MediaFile | None):
+def _thumb(media: MediaFile | None, fallback: Story | None = None):
     if media is None:
+        # A new story with nothing ready yet: say so rather than show "-".
+        if fallback is not None:
+            waiting = getattr(fallback, "n_media", 0) - getattr(fallback, "n_ready", 0)
+            label = _("Processing") if waiting > 0 else _("No media")
+            return format_html('<span class="hfs-thumb hfs-thumb-empty">{}</span>', label)
         return "-"
     if media.status != MediaStatus.READY:
         return media.get_status_display()
     # Through the access-checked view: an unpublished story's files have no public URL.
     rendition = media.rendition("w400.jpg") if media.kind == "photo" else None
-    url = media.private_url(rendition.label) if rendition else (media.private_url("poster") if media.poster else "")
+    if rendition:
+        url = curation.media_url(media, rendition.label, rendition.file)
+    else:
+        url = curation.media_url(media, "poster", media.poster) if media.poster else ""
     if not url:
         return media.get_kind_display()
-    return format_html('<img src="{}" alt="" width="96" style="border-radius:4px">', url)
+    return format_html('<img class="hfs-thumb" src="{}" alt="" width="72" height="48">', url)
 
 
 class MediaWarningFilter(admin.SimpleListFilter):
@@ -178,19 +199,16 @@ class TransitionForm(forms.Form):
 @admin.register(Story)
 class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = StoryAdminForm
+    # Kept to what fits a 1280 px screen beside the filters: state and date stay visible.
     list_display = [
         "thumbnail",
-        "__str__",
-        "partner",
-        "country",
-        "pillar",
+        "title_link",
         "state",
         "media_state",
-        "flags",
-        "featured",
         "submitted_at",
+        "review_link",
     ]
-    list_display_links = ["thumbnail", "__str__"]
+    list_display_links = ["thumbnail", "title_link"]
     list_filter = ["state", "call", ("country", CountryFilter), "pillar", "partner", MediaWarningFilter, "featured"]
     search_fields = ["title", "heroes", "city", "actions", "quote", "partner__name", "slug"]
     list_select_related = ["partner", "cover"]
@@ -248,7 +266,7 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [MediaInline, ConsentInline, AuditInline]
-    actions = ["start_review", "approve", "publish", "feature", "unfeature"]
+    actions = ["approve_and_publish", "start_review", "approve", "publish", "feature", "unfeature"]
 
     def get_queryset(self, request):
         return (
@@ -260,7 +278,14 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
                 n_failed=Count("media", filter=Q(media__status=MediaStatus.FAILED), distinct=True),
                 n_warned=Count("media", filter=~Q(media__warnings=[]), distinct=True),
             )
-            .prefetch_related("cover__renditions")
+            .prefetch_related(
+                "cover__renditions",
+                Prefetch(
+                    "media",
+                    queryset=MediaFile.objects.filter(status=MediaStatus.READY).prefetch_related("renditions"),
+                    to_attr="ready_media",
+                ),
+            )
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -271,13 +296,44 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
-        return _thumb(obj.cover)
+        return _thumb(selectors.story_thumbnail(obj), fallback=obj)
+
+    @admin.display(description=_("headline"), ordering="title")
+    def title_link(self, obj):
+        flags = []
+        if obj.featured:
+            flags.append(str(_("featured")))
+        if obj.n_failed:
+            flags.append(str(_("failed files")))
+        if obj.n_warned:
+            flags.append(str(_("media warnings")))
+        if obj.has_minor:
+            flags.append(str(_("minor")))
+        return format_html(
+            '<bdi dir="auto">{}</bdi>{}<div class="hfs-meta"><bdi dir="auto">{}</bdi>{}</div>',
+            obj,
+            format_html_join("", ' <span class="hfs-flag">{}</span>', ((f,) for f in flags)),
+            obj.partner.name,
+            f" · {obj.country.name}" if obj.country else "",
+        )
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        if obj.state == StoryState.DRAFT:
+            return "-"
+        url = reverse("admin:stories_story_review", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Review"))
 
     @admin.display(description=_("media"))
     def media_state(self, obj):
         if not obj.n_media:
             return "-"
         return _("%(ready)s of %(total)s ready") % {"ready": obj.n_ready, "total": obj.n_media}
+
+    def view_on_site(self, obj):
+        if obj.state != StoryState.PUBLISHED:
+            return None
+        return reverse("stories:detail", args=[obj.slug])
 
     @admin.display(description=_("flags"))
     def flags(self, obj):
@@ -315,7 +371,19 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
             services.story_curate(story=obj, user=request.user, changed=list(form.changed_data))
 
     def get_urls(self):
+        site = self.admin_site
         return [
+            path("queue/", site.admin_view(lambda r: curation.queue_view(self, r)), name="stories_story_queue"),
+            path(
+                "<int:pk>/review/",
+                site.admin_view(lambda r, pk: curation.review_view(self, r, pk)),
+                name="stories_story_review",
+            ),
+            path(
+                "<int:pk>/preview/<str:language>/",
+                site.admin_view(lambda r, pk, language: curation.preview_view(self, r, pk, language)),
+                name="stories_story_preview",
+            ),
             path(
                 "<int:pk>/transition/",
                 self.admin_site.admin_view(self.transition_view),
@@ -381,6 +449,22 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Publish the selected stories"), permissions=["moderate"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, StoryState.PUBLISHED)
+
+    @admin.action(description=_("Approve and publish the selected stories"), permissions=["moderate"])
+    def approve_and_publish(self, request, queryset):
+        if not _may_moderate(request):
+            raise PermissionDenied
+        done = 0
+        for story in queryset:
+            try:
+                services.story_decide(story=story, user=request.user, decision=services.Decision.PUBLISH)
+                done += 1
+            except services.StoryError as exc:
+                self.message_user(request, f"{story}: {' '.join(exc.messages)}", messages.WARNING)
+        if done:
+            self.message_user(
+                request, _("%(n)s stories are now “%(state)s”.") % {"n": done, "state": StoryState.PUBLISHED.label}
+            )
 
     @admin.action(description=_("Feature the selected stories"), permissions=["moderate"])
     def feature(self, request, queryset):

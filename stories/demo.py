@@ -145,6 +145,100 @@ def demo_photo(title: str, colour: tuple[int, int, int], seed: int) -> bytes:
     return _jpeg(im)
 
 
+# Stories waiting in the curators' review queue: (partner slug, title, heroes, city, country, pillar, actions,
+# quote, with a video, days waiting).
+WAITING = [
+    (
+        "husband-schools",
+        "Football coaches who talk about consent",
+        "Ibrahim Sani",
+        "Maradi",
+        "NE",
+        Pillar.VIOLENCE,
+        "Ibrahim trains the under-16 team of Maradi and ends each session with ten minutes on respect and consent.",
+        "Boys listen to their coach. I use that to teach them respect.",
+        True,
+        3,
+    ),
+    (
+        "sonke",
+        "مقهى الآباء في الحي",
+        "أحمد خليل",
+        "Soweto",
+        "ZA",
+        Pillar.ECONOMIC,
+        "يجتمع الآباء كل أسبوع لتقاسم أعمال البيت ورعاية الأطفال حتى تتمكن الأمهات من العمل.",
+        "حين أطبخ لأطفالي، تستطيع زوجتي أن تكسب راتبها.",
+        False,
+        1,
+    ),
+]
+
+
+def _demo_video() -> bytes | None:
+    """A 3-second clip from ffmpeg's test source, or None when the binary is not there."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from stories.media import ffmpeg_exe
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "clip.mp4"
+        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"]
+        cmd += ["-i", "testsrc=size=1280x720:rate=25:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:duration=3"]
+        cmd += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-t", "3", str(out)]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=120)  # noqa: S603 - fixed arguments
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.read_bytes()
+
+
+def _seed_waiting(*, call: Call, log) -> int:
+    User = get_user_model()
+    created = 0
+    for index, row in enumerate(WAITING):
+        slug, title, heroes, city, country, pillar, actions, quote, with_video, days = row
+        partner = Partner.objects.filter(slug=slug).first()
+        if partner is None or Story.objects.filter(partner=partner, title=title).exists():
+            continue
+        user = User.objects.filter(email=f"{slug}@partners.example").first()
+        story = services.story_create_draft(call=call, partner=partner, user=user, language="ar" if index else "en")
+        services.story_update_draft(
+            story=story,
+            user=user,
+            data={
+                "title": title,
+                "heroes": heroes,
+                "ages": "35",
+                "city": city,
+                "country": country,
+                "pillar": pillar,
+                "actions": actions,
+                "quote": quote,
+                "started_on": date(2024, 3, 1),
+                "is_ongoing": True,
+            },
+        )
+        photo = SimpleUploadedFile("photo.jpg", demo_photo(title, (40, 90, 160), index + 7), content_type="image/jpeg")
+        media = services.media_add(story=story, user=user, fileobj=photo, name="photo.jpg", size=photo.size)
+        services.media_process(media_id=media.pk)
+        clip = _demo_video() if with_video else None
+        if clip:
+            video = SimpleUploadedFile("training.mp4", clip, content_type="video/mp4")
+            media = services.media_add(story=story, user=user, fileobj=video, name="training.mp4", size=video.size)
+            services.media_process(media_id=media.pk)
+        services.consents_record(
+            story=story, user=user, kinds={ConsentKind.PUBLISH, ConsentKind.QUOTE, ConsentKind.MEDIA}
+        )
+        story.refresh_from_db()
+        services.story_transition(story=story, to_state=StoryState.SUBMITTED, user=user)
+        Story.objects.filter(pk=story.pk).update(submitted_at=timezone.now() - timedelta(days=days))
+        created += 1
+    return created
+
+
 def _jpeg(im: Image.Image) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=88)
@@ -207,6 +301,9 @@ def seed(*, log) -> None:
         if featured and curator is not None:
             services.story_set_featured(story=story, featured=True, user=curator)
         created += 1
+    waiting = _seed_waiting(call=open_call, log=log)
     published = Story.objects.filter(state=StoryState.PUBLISHED).count()
     ready = Story.objects.filter(media__status=MediaStatus.READY).distinct().count()
-    log(f"2 calls for stories; {created} new stories, {published} published, {ready} with processed photos")
+    log(
+        f"2 calls for stories; {created} new stories, {waiting} new waiting for review, {published} published, {ready} with processed photos"
+    )

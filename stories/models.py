@@ -157,6 +157,17 @@ class Story(models.Model):
         verbose_name=_("cover image"),
     )
     follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+    # The curator who took the story in hand ("assign to me" in the review queue).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories_assigned",
+        verbose_name=_("curator"),
+    )
+    # An approved story waiting for this moment; the beat task publishes it then.
+    publish_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     # Made only for published stories, so kept in the public storage: the stable,
     # unsigned URL that og:image gives social networks.
     share_image = models.ImageField(_("share image"), upload_to="stories/share/", blank=True, storage=public_storage)
@@ -187,6 +198,7 @@ class Story(models.Model):
             models.Index(
                 fields=["-featured", "-published_at"], condition=Q(state="published"), name="story_public_order"
             ),
+            models.Index(fields=["publish_at"], condition=Q(state="approved"), name="story_scheduled"),
         ]
 
     def __str__(self) -> str:
@@ -415,9 +427,78 @@ class StoryAuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
+        return self.sentence()
+
+    def sentence(self) -> str:
+        """What happened, in plain words in the reader's language (the codes stay in the database)."""
+        comment = self.comment
         if self.action == "transition":
-            return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
-        return self.action
+            if self.from_state:
+                return _("State changed from “%(from)s” to “%(to)s”") % {
+                    "from": self.get_from_state_display(),
+                    "to": self.get_to_state_display(),
+                }
+            return _("State set to “%(to)s”") % {"to": self.get_to_state_display()}
+        if self.action in ("consent_granted", "consent_withdrawn"):
+            code, _sep, rest = comment.partition(" ")
+            kind = dict(ConsentKind.choices).get(code, code)
+            if self.action == "consent_granted":
+                return _("Consent given: %(consent)s") % {"consent": kind}
+            text = _("Consent withdrawn: %(consent)s") % {"consent": kind}
+            return f"{text} ({rest})" if rest else text
+        if self.action in ("media_added", "media_removed"):
+            code, _sep, name = comment.partition(" ")
+            kind = dict(MediaKind.choices).get(code, code)
+            template = (
+                _("%(kind)s added: %(name)s") if self.action == "media_added" else _("%(kind)s removed: %(name)s")
+            )
+            return template % {"kind": kind, "name": name}
+        if self.action == "edited":
+            names = []
+            for name in filter(None, (n.strip() for n in comment.split(","))):
+                try:
+                    names.append(str(Story._meta.get_field(name).verbose_name))
+                except Exception:  # noqa: BLE001 - a field removed since the edit: show its name
+                    names.append(name)
+            return _("Copy edited by a curator: %(fields)s") % {"fields": ", ".join(names)}
+        if self.action == "scheduled":
+            from django.utils.dateparse import parse_datetime
+            from django.utils.formats import date_format
+
+            moment = parse_datetime(comment)
+            when = date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else comment
+            return _("Scheduled for publication on %(when)s") % {"when": when}
+        labels = {
+            "created": _("Draft started"),
+            "featured": _("Featured on the stories page"),
+            "unfeatured": _("No longer featured"),
+            "assigned": _("Taken in hand by %(who)s"),
+            "unassigned": _("Released back to the queue"),
+        }
+        label = labels.get(self.action)
+        if label is None:
+            return self.action
+        return label % {"who": comment} if "%(who)s" in str(label) else str(label)
+
+    @property
+    def shows_comment(self) -> bool:
+        """Whether the comment is a message to show beside the sentence (not already part of it)."""
+        return self.action == "transition" and bool(self.comment)
+
+
+class CuratorSetting(models.Model):
+    """A curator's email preferences; the language is the one they last used the review queue in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="curator_setting")
+    language = models.CharField(_("email language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    notify_new = models.BooleanField(_("email me when a story arrives"), default=True)
+
+    class Meta:
+        verbose_name = _("curator setting")
+        verbose_name_plural = _("curator settings")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class UploadSession(models.Model):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
+from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryAuditEntry, StoryState
 
 GALLERY_VERSION_KEY = "stories:gallery:version"
 
@@ -52,7 +52,7 @@ def _live_consents() -> Prefetch:
     return Prefetch("consents", queryset=Consent.objects.filter(withdrawn_at__isnull=True))
 
 
-def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]:
+def stories_published(*, country: str = "", pillar: str = "", q: str = "") -> QuerySet[Story]:
     """Published stories, featured first then newest: the gallery, the feed and the API."""
     qs = (
         Story.objects.filter(state=StoryState.PUBLISHED, consents__kind="publish", consents__withdrawn_at__isnull=True)
@@ -66,6 +66,18 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
         qs = qs.filter(country=country)
     if pillar:
         qs = qs.filter(pillar=pillar)
+    if q:
+        from django.db.models import Q
+
+        # Every word must appear somewhere a visitor can read (never the follow-up contact).
+        for word in q.split()[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(heroes__icontains=word)
+                | Q(city__icontains=word)
+                | Q(actions__icontains=word)
+                | Q(partner__name__icontains=word)
+            )
     return qs
 
 
@@ -162,3 +174,126 @@ def story_public_media(story: Story) -> dict:
     videos = [m for m in media if m.kind == "video"]
     cover = next((m for m in photos if m.pk == story.cover_id), None)
     return {"photos": photos, "videos": videos, "cover": cover or (photos[0] if photos else None)}
+
+
+# --- the curators' review queue ----------------------------------------------------------
+
+# What "waiting" means in the queue: a curator has something to do.
+WAITING_STATES = (StoryState.SUBMITTED, StoryState.IN_REVIEW)
+QUEUE_STATES = (
+    StoryState.SUBMITTED,
+    StoryState.IN_REVIEW,
+    StoryState.CHANGES_REQUESTED,
+    StoryState.APPROVED,
+    StoryState.PUBLISHED,
+    StoryState.REJECTED,
+    StoryState.WITHDRAWN,
+)
+
+
+def queue_counts() -> dict[str, int]:
+    """How many stories are in each state (drafts are the partners' business), in one query."""
+    from django.db.models import Count
+
+    rows = Story.objects.exclude(state=StoryState.DRAFT).values("state").annotate(n=Count("pk"))
+    counts = {state: 0 for state in QUEUE_STATES}
+    counts.update({row["state"]: row["n"] for row in rows})
+    counts["waiting"] = sum(counts[s] for s in WAITING_STATES)
+    return counts
+
+
+def stories_queue(
+    *, state: str = "waiting", assigned: str = "", user=None, q: str = "", pillar: str = "", country: str = ""
+):
+    """The queue: oldest submission first, so nothing waits for ever."""
+    from django.db.models import Count, F, Q
+
+    qs = Story.objects.exclude(state=StoryState.DRAFT)
+    if state == "waiting":
+        qs = qs.filter(state__in=WAITING_STATES)
+    elif state in QUEUE_STATES:
+        qs = qs.filter(state=state)
+    if assigned == "me" and user is not None:
+        qs = qs.filter(assigned_to=user)
+    elif assigned == "nobody":
+        qs = qs.filter(assigned_to__isnull=True)
+    if pillar:
+        qs = qs.filter(pillar=pillar)
+    if country:
+        qs = qs.filter(country=country)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(heroes__icontains=q) | Q(partner__name__icontains=q) | Q(city__icontains=q)
+        )
+    return (
+        qs.select_related("partner", "assigned_to")
+        .annotate(
+            n_photos=Count("media", filter=Q(media__kind="photo"), distinct=True),
+            n_videos=Count("media", filter=Q(media__kind="video"), distinct=True),
+            n_unready=Count("media", filter=~Q(media__status=MediaStatus.READY), distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "media",
+                queryset=MediaFile.objects.filter(status=MediaStatus.READY).prefetch_related("renditions"),
+                to_attr="ready_media",
+            )
+        )
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+
+
+def story_for_review(*, pk: int) -> Story | None:
+    """Everything a curator needs to decide on one story."""
+    return (
+        Story.objects.filter(pk=pk)
+        .select_related("partner", "call", "created_by", "assigned_to", "cover")
+        .prefetch_related(
+            Prefetch(
+                "media",
+                queryset=MediaFile.objects.prefetch_related(
+                    Prefetch("renditions", queryset=Rendition.objects.order_by("-height", "label"))
+                ).order_by("created_at"),
+            ),
+            Prefetch("consents", queryset=Consent.objects.select_related("granted_by", "withdrawn_by")),
+            Prefetch("audit_entries", queryset=StoryAuditEntry.objects.select_related("actor")),
+        )
+        .first()
+    )
+
+
+def story_thumbnail(story: Story) -> MediaFile | None:
+    """The cover, else the first ready photo or video (a new story has no cover yet)."""
+    if story.cover_id and story.cover and story.cover.status == MediaStatus.READY:
+        return story.cover
+    media = getattr(story, "ready_media", None)
+    if media is None:
+        media = list(story.media.filter(status=MediaStatus.READY).prefetch_related("renditions"))
+    photos = [m for m in media if m.kind == "photo"]
+    return (photos or media or [None])[0]
+
+
+def queue_countries() -> list[str]:
+    return sorted(
+        set(Story.objects.exclude(state=StoryState.DRAFT).exclude(country="").values_list("country", flat=True))
+    )
+
+
+def media_progress(media: MediaFile) -> int | None:
+    """How far processing has come, in percent, from what exists already (None: nothing to show yet).
+
+    A video is done rendition by rendition (1080p, 720p, then the poster); a
+    photo's renditions take a second, so it is all or nothing.
+    """
+    if media.status == MediaStatus.READY:
+        return 100
+    if media.status != MediaStatus.PROCESSING:
+        return 0 if media.status == MediaStatus.PENDING else None
+    if media.kind != "video" or not media.height:
+        return 5
+    from stories.media import VIDEO_HEIGHTS
+
+    expected = len([h for h in VIDEO_HEIGHTS if h <= media.height]) or 1
+    done = sum(1 for r in media.renditions.all() if r.mime_type.startswith("video/"))
+    # The probe (height known) is the first step; the poster the last.
+    return min(95, 10 + round(85 * done / expected))

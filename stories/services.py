@@ -224,12 +224,16 @@ def submission_problems(story: Story) -> list[str]:
 
 
 @transaction.atomic
-def story_transition(*, story: Story, to_state: str, user, comment: str = "", system: bool = False) -> Story:
+def story_transition(
+    *, story: Story, to_state: str, user, comment: str = "", system: bool = False, notify: bool = True
+) -> Story:
     """Move a story to `to_state` if allowed, with an audit entry in the same transaction.
 
     Partners (members of the story's organisation) may submit and withdraw;
     every other move needs the moderate_story permission. `system=True` is
-    for moves the platform makes itself (a withdrawn consent).
+    for moves the platform makes itself (a withdrawn consent, a scheduled
+    publication). `notify=False` skips the submitter's email for a step that
+    a later one in the same decision supersedes (approved, then published).
     """
     story = Story.objects.select_for_update().get(pk=story.pk)
     from_state = story.state
@@ -266,17 +270,24 @@ def story_transition(*, story: Story, to_state: str, user, comment: str = "", sy
             story.cover = story.media.filter(kind=MediaKind.PHOTO, status=MediaStatus.READY).first()
             fields.append("cover")
         fields.append("published_at")
+    if story.publish_at and to_state != StoryState.APPROVED:
+        story.publish_at = None
+        fields.append("publish_at")
     story.state = to_state
     story.save(update_fields=fields)
     _audit(story=story, actor=user, action="transition", from_state=from_state, to_state=to_state, comment=comment)
     log_action(story, f"stories.{to_state}", user=user, data={"from": from_state, "comment": comment})
-    if to_state in (StoryState.APPROVED, StoryState.REJECTED, StoryState.CHANGES_REQUESTED):
-        from stories.tasks import notify_submitter_task
+    from stories import tasks
 
-        dispatch_on_commit(notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
+    if notify and to_state in (StoryState.APPROVED, StoryState.REJECTED, StoryState.CHANGES_REQUESTED):
+        dispatch_on_commit(tasks.notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
+    if to_state == StoryState.SUBMITTED:
+        dispatch_on_commit(tasks.notify_curators_task, story_id=story.pk)
     if to_state == StoryState.PUBLISHED:
         _dispatch_media_publish(story)
         _dispatch_share_image(story)
+        if notify:
+            dispatch_on_commit(tasks.notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
     if from_state == StoryState.PUBLISHED:
         _dispatch_media_rekey(story)
     return story
@@ -298,6 +309,125 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value) if value is not None and not isinstance(value, (bool, int, str)) else value
+
+
+# The shortest way through TRANSITIONS to publication, from each state a curator decides in.
+_TO_PUBLISHED = {
+    StoryState.SUBMITTED: (StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.PUBLISHED),
+    StoryState.IN_REVIEW: (StoryState.APPROVED, StoryState.PUBLISHED),
+    StoryState.APPROVED: (StoryState.PUBLISHED,),
+}
+
+
+class Decision:
+    PUBLISH = "publish"
+    SCHEDULE = "schedule"
+    CHANGES = "changes"
+    REJECT = "reject"
+    FEATURE = "feature"
+    UNFEATURE = "unfeature"
+    ALL = (PUBLISH, SCHEDULE, CHANGES, REJECT, FEATURE, UNFEATURE)
+
+
+def decisions_allowed(story: Story) -> list[str]:
+    """The decisions the review page offers for a story in its current state."""
+    allowed = []
+    if story.state in _TO_PUBLISHED:
+        allowed.append(Decision.PUBLISH)
+        if story.state != StoryState.APPROVED or story.publish_at is None:
+            allowed.append(Decision.SCHEDULE)
+    if story.state in (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.PUBLISHED):
+        allowed += [Decision.CHANGES, Decision.REJECT]
+    if story.state not in (StoryState.REJECTED, StoryState.WITHDRAWN):
+        allowed.append(Decision.UNFEATURE if story.featured else Decision.FEATURE)
+    return allowed
+
+
+@transaction.atomic
+def story_decide(*, story: Story, user, decision: str, comment: str = "", publish_at=None) -> Story:
+    """One curator decision, made of as many `story_transition` steps as it takes, all or nothing.
+
+    publish: approve and publish now; schedule: approve, published by the
+    beat task at `publish_at`; changes / reject: need a message for the
+    submitter; feature / unfeature. Each step is audited by the transition.
+    """
+    if not _is_curator(user):
+        raise PermissionDenied(_("Only curators can moderate stories."))
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if decision in (Decision.FEATURE, Decision.UNFEATURE):
+        story_set_featured(story=story, featured=decision == Decision.FEATURE, user=user)
+        return Story.objects.get(pk=story.pk)
+    if decision in (Decision.CHANGES, Decision.REJECT):
+        to_state = StoryState.CHANGES_REQUESTED if decision == Decision.CHANGES else StoryState.REJECTED
+        # An approved or published story goes back into review first, as TRANSITIONS require.
+        steps = (to_state,) if to_state in TRANSITIONS.get(story.state, ()) else (StoryState.IN_REVIEW, to_state)
+        if not comment.strip():
+            raise StoryError(_("Please give the submitter a reason."))
+        for step in steps:
+            story = story_transition(story=story, to_state=step, user=user, comment=comment if step == to_state else "")
+        return story
+    if decision not in (Decision.PUBLISH, Decision.SCHEDULE):
+        raise StoryError(_("Unknown decision."))
+    path = _TO_PUBLISHED.get(story.state)
+    if path is None:
+        raise StoryError(_("A story cannot be published from “%(state)s”.") % {"state": StoryState(story.state).label})
+    if decision == Decision.SCHEDULE:
+        if publish_at is None or publish_at <= timezone.now():
+            raise StoryError(_("Choose a moment in the future to publish the story."))
+        path = tuple(s for s in path if s != StoryState.PUBLISHED)
+    if ConsentKind.PUBLISH not in {c.kind for c in story.consents.filter(withdrawn_at__isnull=True)}:
+        raise StoryError(_("The story cannot be published without consent to publish it."))
+    for step in path:
+        # Only the last step emails the submitter: one decision, one message.
+        story = story_transition(
+            story=story, to_state=step, user=user, comment=comment if step == path[-1] else "", notify=step == path[-1]
+        )
+    if decision == Decision.SCHEDULE:
+        Story.objects.filter(pk=story.pk).update(publish_at=publish_at)
+        _audit(story=story, actor=user, action="scheduled", comment=publish_at.isoformat())
+        story.publish_at = publish_at
+    return story
+
+
+def story_assign(*, story: Story, user, assignee) -> None:
+    """Take a story in hand (assignee=user) or let it go (assignee=None)."""
+    if not _is_curator(user):
+        raise PermissionDenied(_("Only curators can moderate stories."))
+    with transaction.atomic():
+        if Story.objects.filter(pk=story.pk).exclude(assigned_to=assignee).update(assigned_to=assignee):
+            _audit(
+                story=story,
+                actor=user,
+                action="assigned" if assignee else "unassigned",
+                comment=str(assignee.get_username()) if assignee else "",
+            )
+
+
+def stories_publish_due(*, now=None) -> int:
+    """Publish approved stories whose scheduled moment has come (the beat task)."""
+    now = now or timezone.now()
+    done = 0
+    for pk in Story.objects.filter(state=StoryState.APPROVED, publish_at__lte=now).values_list("pk", flat=True):
+        try:
+            story_transition(story=Story(pk=pk), to_state=StoryState.PUBLISHED, user=None, system=True)
+            done += 1
+        except StoryError:
+            logger.warning("scheduled story %s could not be published", pk, exc_info=True)
+    return done
+
+
+def curator_setting_touch(*, user, language: str) -> None:
+    """Remember the language a curator works in, for the emails the queue sends them."""
+    from stories.models import CuratorSetting
+
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    CuratorSetting.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def curator_setting_set_notify(*, user, notify: bool) -> None:
+    from stories.models import CuratorSetting
+
+    CuratorSetting.objects.update_or_create(user=user, defaults={"notify_new": notify})
 
 
 @transaction.atomic
@@ -401,7 +531,8 @@ def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile
         _audit(story=story, actor=user, action="media_added", comment=f"{media.kind} {media.original_name}")
         from stories.tasks import process_media_task
 
-        dispatch_on_commit(process_media_task, media_id=media.pk)
+        # Never in the upload's request, even on the embedded defaults (no broker).
+        dispatch_on_commit(process_media_task, media_id=media.pk, background=True)
     return media
 
 
@@ -898,6 +1029,17 @@ def story_notify_submitter(*, story_id: int, to_state: str, comment: str = "") -
     language = story.language or settings.LANGUAGE_CODE
     with translation.override(language):
         url = settings.SITE_URL + reverse("stories:mine", args=[story.pk])
+        public_url = settings.SITE_URL + reverse("stories:detail", args=[story.slug])
+    if to_state == StoryState.PUBLISHED:
+        if story.state != StoryState.PUBLISHED:  # taken down again before the email went out
+            return False
+        send_templated(
+            to=[story.created_by.email],
+            template="stories/emails/published",
+            language=language,
+            context={"story": story, "public_url": public_url, "url": url},
+        )
+        return True
     send_templated(
         to=[story.created_by.email],
         template="stories/emails/decision",
@@ -911,3 +1053,42 @@ def story_notify_submitter(*, story_id: int, to_state: str, comment: str = "") -
         },
     )
     return True
+
+
+def story_notify_curators(*, story_id: int) -> int:
+    """Email every curator who wants it that a story arrived, each in the language they work in."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils import translation
+
+    from stories.models import CuratorSetting
+
+    story = Story.objects.select_related("partner").filter(pk=story_id).first()
+    if story is None or story.state != StoryState.SUBMITTED:
+        return 0
+    perm = Permission.objects.get(content_type__app_label="stories", codename="moderate_story")
+    curators = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions=perm) | Q(groups__permissions=perm))
+        .exclude(email="")
+        .distinct()
+    )
+    prefs = {c.user_id: c for c in CuratorSetting.objects.filter(user__in=curators)}
+    sent = 0
+    for curator in curators:
+        pref = prefs.get(curator.pk)
+        if pref is not None and not pref.notify_new:
+            continue
+        language = pref.language if pref else settings.LANGUAGE_CODE
+        with translation.override(language):
+            url = settings.SITE_URL + reverse("admin:stories_story_review", args=[story.pk])
+        sent += send_templated(
+            to=[curator.email],
+            template="stories/emails/arrived",
+            language=language,
+            context={"story": story, "url": url, "partner": story.partner},
+        )
+    return sent

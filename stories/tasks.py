@@ -92,6 +92,20 @@ def notify_submitter_task(story_id: int, to_state: str, comment: str = "") -> bo
     return story_notify_submitter(story_id=story_id, to_state=to_state, comment=comment)
 
 
+@shared_task(name="stories.tasks.notify_curators_task", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def notify_curators_task(story_id: int) -> int:
+    from stories.services import story_notify_curators
+
+    return story_notify_curators(story_id=story_id)
+
+
+@shared_task(name="stories.tasks.publish_due_task", queue=DEFAULT_QUEUE, ignore_result=True)
+def publish_due_task() -> int:
+    from stories.services import stories_publish_due
+
+    return stories_publish_due()
+
+
 @shared_task(
     name="stories.tasks.publish_story_media_task",
     queue=MEDIA_QUEUE,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, quote_etag, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -69,11 +69,12 @@ def index(request: HttpRequest) -> HttpResponse:
         pillar = ""
     if country not in countries:
         country = ""
-    page = Paginator(selectors.stories_published(country=country, pillar=pillar), PAGE_SIZE).get_page(
+    q = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
+    page = Paginator(selectors.stories_published(country=country, pillar=pillar, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     cards = [{"story": s, "media": selectors.story_public_media(s)} for s in page.object_list]
-    query = "&".join(f"{k}={v}" for k, v in (("country", country), ("pillar", pillar)) if v)
+    query = urlencode([(k, v) for k, v in (("q", q), ("country", country), ("pillar", pillar)) if v])
     return render(
         request,
         "stories/index.html",
@@ -82,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "country": country,
             "pillar": pillar,
+            "q": q,
             "pillars": Pillar.choices,
             "countries": [(code, countries.name(code)) for code in selectors.published_countries()],
             "query": query,
@@ -249,8 +251,9 @@ def media_states(request: HttpRequest, pk: int) -> JsonResponse:
                     "status": m.status,
                     "label": str(m.get_status_display()),
                     "failure": str(m.get_failure_display()),
+                    "progress": selectors.media_progress(m),
                 }
-                for m in story.media.all()
+                for m in story.media.prefetch_related("renditions")
             ]
         }
     )

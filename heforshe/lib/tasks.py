@@ -12,15 +12,35 @@ database.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
 
-def send_task_now(task, **kwargs: Any) -> bool:
-    """Send a task immediately; return False (and log) when the broker refused it."""
+def _run_in_thread(task, kwargs: dict[str, Any]) -> None:
+    def run() -> None:
+        try:
+            task.apply(kwargs=kwargs)
+        finally:
+            connections.close_all()  # the thread's own connection, never left open
+
+    threading.Thread(target=run, name=f"eager-{task.name}", daemon=True).start()
+
+
+def send_task_now(task, *, background: bool = False, **kwargs: Any) -> bool:
+    """Send a task immediately; return False (and log) when the broker refused it.
+
+    `background=True` is for slow work (a transcode): without a broker, where
+    tasks run eagerly inside the request, it runs in a thread instead, so the
+    request that queued it answers at once, as it does with a worker.
+    """
+    if background and task.app.conf.task_always_eager and getattr(settings, "TASKS_EAGER_IN_BACKGROUND", False):
+        _run_in_thread(task, kwargs)
+        return True
     try:
         task.apply_async(kwargs=kwargs, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure must not lose the caller's write
@@ -29,9 +49,9 @@ def send_task_now(task, **kwargs: Any) -> bool:
     return True
 
 
-def dispatch_on_commit(task, **kwargs: Any) -> None:
+def dispatch_on_commit(task, *, background: bool = False, **kwargs: Any) -> None:
     """Send `task` with keyword arguments (primary keys, never instances) after commit."""
-    transaction.on_commit(lambda: send_task_now(task, **kwargs))
+    transaction.on_commit(lambda: send_task_now(task, background=background, **kwargs))
 
 
 def run_inline_without_broker(task, *, after_commit: bool = True, **kwargs: Any) -> None:

@@ -44,3 +44,11 @@ STATE_BADGES = {
 @register.filter
 def state_badge(state: str) -> str:
     return STATE_BADGES.get(state, "")
+
+
+@register.simple_tag
+def admin_thumb(media):
+    """A small thumbnail of a ready photo or a video's poster, for the curators' lists."""
+    from stories.admin import _thumb
+
+    return _thumb(media)

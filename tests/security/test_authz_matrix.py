@@ -82,6 +82,7 @@ def world(db):
             "invitation": invitation.pk,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
+            "public_story_pk": public_story.pk,
             "open_kit": open_kit.slug,
             "closed_kit": closed_kit.slug,
             **gift,
@@ -166,6 +167,7 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/map/i18n.js", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302, 302)),
@@ -251,6 +253,15 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
     ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
     ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
+    ("GET", "/admin/stories/story/queue/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
+    ("GET", "/admin/stories/story/{public_story_pk}/review/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/stories/story/{public_story_pk}/review/",
+        {"decision": "feature"},
+        (302, 302, 302, 302, 302, 403, 403, 403, 302),
+    ),
+    ("GET", "/admin/stories/story/{public_story_pk}/preview/ar/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
     ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
     ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
     ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 403, 200)),
@@ -321,7 +332,19 @@ def test_the_matrix_covers_every_url_pattern():
             elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
                 yield prefix + str(p.pattern)
 
-    dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
+    dummy = {
+        key: "1"
+        for key in (
+            "story",
+            "media",
+            "draft_media",
+            "commitment",
+            "report",
+            "evidence",
+            "invitation",
+            "public_story_pk",
+        )
+    }
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
     dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
     dummy |= {"subscription": "1", "customer": "cus_1"}

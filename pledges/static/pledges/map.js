@@ -33,11 +33,18 @@
   function style(feature) {
     return { fillColor: colour(value(feature.properties.code)), weight: 0.6, color: "#ffffff", fillOpacity: 0.9 };
   }
+  // "1 pledge", "3 pledges", and every plural form of the page's language, from the
+  // server's catalogue (map/i18n.js); the old "n pledges" wording if it did not load.
+  function plural(one, many, n, fallback) {
+    if (!window.ngettext || !window.interpolate) return fmt.format(n) + " " + fallback;
+    return window.interpolate(window.ngettext(one, many, n), { count: fmt.format(n) }, true);
+  }
+  function pledges(n) { return plural("%(count)s pledge", "%(count)s pledges", n, d.labelPledges); }
   function label(feature) {
     var c = stats[feature.properties.code];
     var name = (c && c.name) || feature.properties.name;
     if (!c) return name + ": " + d.labelNone;
-    var text = name + ": " + fmt.format(c.count) + " " + d.labelPledges;
+    var text = name + ": " + pledges(c.count);
     if (c.per_million_men !== null) text += " · " + fmt1.format(c.per_million_men) + " " + d.labelPerMillion;
     return text;
   }
@@ -45,6 +52,65 @@
     maxValue = 1;
     Object.keys(stats).forEach(function (k) { maxValue = Math.max(maxValue, value(k)); });
     if (countriesLayer) countriesLayer.setStyle(style);
+    drawLegend();
+  }
+
+  // The legend follows the colouring in use: the value each shade starts at, on the same
+  // logarithmic scale as colour(), then "no pledges" and, zoomed in, the area circles.
+  var legend = document.querySelector("[data-map-legend]");
+  function drawLegend() {
+    if (!legend) return;
+    var f = mode === "count" ? fmt : fmt1;
+    var items = [];
+    for (var i = 1; i < ramp.length; i += 1) {
+      var from = Math.expm1(((i - 0.5) / (ramp.length - 1)) * Math.log(1 + maxValue));
+      items.push([ramp[i], "≥ " + f.format(mode === "count" ? Math.max(1, Math.ceil(from)) : from)]);
+    }
+    var box = document.createDocumentFragment();
+    var title = document.createElement("p");
+    title.className = "map-legend-title";
+    title.textContent = mode === "count" ? d.labelLegendCount : d.labelLegendPerMillion;
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    items.unshift(["#efedf3", d.labelNoPledges]);
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var sw = document.createElement("span");
+      sw.className = "map-swatch";
+      sw.style.background = item[0];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(item[1]));
+      list.appendChild(li);
+    });
+    var cells = document.createElement("li");
+    var dot = document.createElement("span");
+    dot.className = "map-swatch map-swatch-cell";
+    cells.appendChild(dot);
+    cells.appendChild(document.createTextNode(d.labelAreas));
+    list.appendChild(cells);
+    box.appendChild(list);
+    legend.replaceChildren(box);
+    legend.hidden = false;
+  }
+
+  // Place names when zoomed in: the countries in view get a permanent label.
+  var labelsLayer = L.layerGroup().addTo(map);
+  function drawLabels() {
+    labelsLayer.clearLayers();
+    if (!countriesLayer || map.getZoom() < 4) return;
+    var view = map.getBounds();
+    countriesLayer.eachLayer(function (layer) {
+      var b = layer.getBounds();
+      if (!view.intersects(b)) return;
+      var f = layer.feature;
+      var c = stats[f.properties.code];
+      var name = (c && c.name) || f.properties.name;
+      if (!name) return;
+      var centre = view.contains(b.getCenter()) ? b.getCenter() : null;
+      if (!centre) return;
+      L.tooltip({ permanent: true, direction: "center", className: "map-label", interactive: false })
+        .setLatLng(centre).setContent(name).addTo(labelsLayer);
+    });
   }
 
   function loadStats() {
@@ -112,7 +178,9 @@
           var shift = 360 * Math.round((centreLng - latlng.lng) / 360);
           return L.circleMarker(L.latLng(latlng.lat, latlng.lng + shift), { radius: 4 + Math.sqrt(f.properties.count) / 2, color: "#5c0a3c", weight: 1, fillColor: "#b5005b", fillOpacity: 0.55 });
         },
-        onEachFeature: function (f, layer) { layer.bindTooltip(fmt.format(f.properties.count) + " " + d.labelCell); }
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(plural("%(count)s pledge in this area", "%(count)s pledges in this area", f.properties.count, d.labelCell));
+        }
       }).addTo(map);
     }).catch(function () {});
   }
@@ -140,6 +208,7 @@
     }).addTo(map);
     countriesLayer.bringToBack();
     restyle();
+    drawLabels();
   });
 
   var toggle = document.querySelector("[data-map-toggle]");
@@ -148,6 +217,7 @@
     toggle.addEventListener("change", function (e) { mode = e.target.value === "per_million" ? "per_million" : "count"; restyle(); });
   }
   map.on("moveend", loadCells);
+  map.on("moveend", drawLabels);
   loadStats();
   var every = Math.max(3, parseInt(d.pollSeconds, 10) || 5) * 1000;
   setInterval(function () { if (!document.hidden) { loadStats(); loadCells(); } }, every);

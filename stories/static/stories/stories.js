@@ -38,6 +38,14 @@
       if (file.size > Number(form.dataset.maxSize)) { status.textContent = form.dataset.msgTooLarge; box.hidden = false; return; }
       box.hidden = false;
       status.textContent = form.dataset.msgUploading;
+      // A 4xx is the server's considered answer (wrong type, too large, not allowed):
+      // retrying cannot change it, so stop and show its reason. 409 (offset moved)
+      // and 423/429 (busy, slow down) are the exceptions tus itself resolves.
+      var isFinal = function (error) {
+        var res = error && error.originalResponse;
+        var code = res ? res.getStatus() : 0;
+        return code >= 400 && code < 500 && code !== 409 && code !== 423 && code !== 429;
+      };
       var upload = new window.tus.Upload(file, {
         endpoint: form.dataset.tusEndpoint,
         chunkSize: Number(form.dataset.chunkSize) || 5 * 1024 * 1024,
@@ -51,14 +59,35 @@
           bar.setAttribute("aria-valuenow", String(pct));
           status.textContent = form.dataset.msgUploading + " " + pct + "%";
         },
-        onShouldRetry: function () { status.textContent = form.dataset.msgPaused; return true; },
+        onShouldRetry: function (error) {
+          if (isFinal(error)) { return false; }
+          status.textContent = form.dataset.msgPaused;
+          return true;
+        },
         onError: function (error) {
-          var body = error && error.originalResponse ? error.originalResponse.getBody() : "";
+          var res = error && error.originalResponse;
+          var body = res ? (res.getBody() || "").trim() : "";
+          box.classList.add("is-error");
           status.textContent = body || form.dataset.msgError;
+          // The stored resume point is useless after a refusal: the same file would be refused again.
+          if (isFinal(error) && upload.url) { upload.abort(true).catch(function () {}); }
         },
         onSuccess: function () {
-          status.textContent = form.dataset.msgDone;
-          window.location.reload();
+          // The bytes are in; the server processes the file in the background. Show
+          // that state and its progress instead of a bar stuck at 100%.
+          box.classList.add("is-processing");
+          fill.style.width = "0%";
+          bar.setAttribute("aria-valuenow", "0");
+          status.textContent = form.dataset.msgProcessing;
+          watchProcessing(function (done, m) {
+            if (done) { window.location.reload(); return; }
+            var pct = m && m.progress != null ? m.progress : null;
+            if (pct != null) {
+              fill.style.width = pct + "%";
+              bar.setAttribute("aria-valuenow", String(pct));
+              status.textContent = form.dataset.msgProcessing + " " + pct + "%";
+            }
+          });
         }
       });
       // Resume a previous upload of the same file (stored by tus in localStorage).
@@ -67,6 +96,24 @@
         upload.start();
       });
     });
+  }
+
+  // After an upload: poll the story's media states until nothing is pending or processing.
+  function watchProcessing(report) {
+    var url = form && form.dataset.mediaStates;
+    if (!url) { report(true); return; }
+    var tick = function () {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var busy = data.media.filter(function (m) { return m.status === "pending" || m.status === "processing"; });
+          if (!busy.length) { report(true); return; }
+          report(false, busy[busy.length - 1]);
+          window.setTimeout(tick, 1500);
+        })
+        .catch(function () { window.setTimeout(tick, 5000); });
+    };
+    tick();
   }
 
   // Processing states: poll until every file is ready or failed.
