@@ -308,7 +308,7 @@ def preview_view(model_admin, request: HttpRequest, pk: int, language: str) -> H
             "stories/detail.html",
             {
                 "story": story,
-                "media": selectors.story_public_media(story),
+                "media": selectors.story_preview_media(story),
                 "consents": story.active_consent_kinds(),
                 "preview": True,
                 "review_url": reverse("admin:stories_story_review", args=[story.pk]),

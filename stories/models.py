@@ -363,10 +363,16 @@ class MediaFile(models.Model):
     def is_public(self) -> bool:
         return bool(self.public_folder) and self.public_folder == self.folder
 
+    # Set on the instances a curator's preview renders: their files are not public yet, so the
+    # page points at the access-checked view instead of the public copies (see story_preview_media).
+    show_private = False
+
     @property
     def public_poster_url(self) -> str:
         """The poster's stable, unsigned URL in the public storage (published stories only)."""
-        return public_storage().url(self.poster.name) if self.poster else ""
+        if not self.poster:
+            return ""
+        return self.private_url("poster") if self.show_private else public_storage().url(self.poster.name)
 
     def srcset(self, mime_type: str) -> str:
         """For public pages: the public copies of the renditions of one type, with their widths."""
@@ -407,6 +413,11 @@ class Rendition(models.Model):
     @property
     def public_url(self) -> str:
         """The stable, unsigned URL of this rendition's copy in the public storage (published stories only)."""
+        # Only a media row already loaded with this rendition can ask for private URLs (a preview);
+        # reading the foreign key here would cost every public page a query per rendition.
+        media = self._state.fields_cache.get("media")
+        if media is not None and media.show_private:
+            return media.private_url(self.label)
         return public_storage().url(self.file.name)
 
 

@@ -176,6 +176,19 @@ def story_public_media(story: Story) -> dict:
     return {"photos": photos, "videos": videos, "cover": cover or (photos[0] if photos else None)}
 
 
+def story_preview_media(story: Story) -> dict:
+    """What the public will see of a story's media once it is published, for a curator's preview.
+
+    Every ready file the consents allow, public copy or not, each pointing at the
+    access-checked view: before publication nothing is in the public storage yet.
+    """
+    media = list(MediaFile.objects.filter(story=story, status=MediaStatus.READY).prefetch_related("renditions"))
+    for item in media:
+        item.show_private = True
+    story.ready_media = media
+    return story_public_media(story)
+
+
 # --- the curators' review queue ----------------------------------------------------------
 
 # What "waiting" means in the queue: a curator has something to do.

@@ -212,3 +212,20 @@ def test_a_new_story_in_the_list_says_it_has_no_media_rather_than_a_dash(curator
     html = curator_client.get("/admin/stories/story/").content.decode()
     assert "hfs-thumb-empty" in html
     assert 'class="field-state"' in html and 'class="field-submitted_at' in html
+
+
+def test_the_preview_of_an_unpublished_story_shows_its_photo_through_the_private_view(curator_client):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from stories.models import Rendition
+    from tests.stories.factories import jpeg_bytes
+
+    story = _submitted(title="Preview with a photo")
+    media = story.media.get()
+    name = default_storage.save(f"{media.storage_folder()}/w1200.jpg", ContentFile(jpeg_bytes(1200, 800)))
+    Rendition.objects.create(media=media, label="w1200.jpg", file=name, width=1200, height=800, mime_type="image/jpeg")
+    html = curator_client.get(f"/admin/stories/story/{story.pk}/preview/en/").content.decode()
+    private = media.private_url("w1200.jpg")
+    assert f'src="{private}"' in html
+    assert curator_client.get(private)["Content-Type"] == "image/jpeg"
