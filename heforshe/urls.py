@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("stories/", include("stories.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("solutions/", include("solutions.urls")),
     prefix_default_language=True,
 )
 

@@ -25,6 +25,8 @@ from pledges.counting import fold_events
 from pledges.geo import country_facts, men_estimate
 from pledges.models import Action, CellCount, CountryCount, Pledge, RecordedAction
 
+# Where a pledger signed in through the magic link is remembered in the session.
+PLEDGER_SESSION_KEY = "pledges_pledge_id"
 COUNTS_KEY = "pledges:counts:v1"
 MAP_VERSION_KEY = "pledges:map:version"
 
@@ -213,6 +215,11 @@ def pledge_for_user(*, user) -> Pledge | None:
     return Pledge.objects.filter(
         email_canonical__in=emails, status=Pledge.Status.CONFIRMED, erased_at__isnull=True
     ).first()
+
+
+def pledge_for_session(*, session, user) -> Pledge | None:
+    """The confirmed pledge of the visitor: through the magic-link session, or his account's verified email."""
+    return pledge_for_ladder(pledge_id=session.get(PLEDGER_SESSION_KEY)) or pledge_for_user(user=user)
 
 
 def action_catalogue() -> list[Action]:

@@ -420,3 +420,20 @@ def action_record(
     except IntegrityError:
         return RecordedAction.objects.get(pledge=pledge, action_id=action_id)
     return recorded
+
+
+def advocacy_record(*, pledge_id: int, text: str, pillar: str) -> RecordedAction | None:
+    """Record an Advocacy step another app saw the pledger take (proposing, supporting, commenting).
+
+    The same words are recorded once, so supporting, withdrawing and supporting again is one step.
+    Returns None when the pledge is not a confirmed, unerased one.
+    """
+    from pledges.models import Level
+
+    if not Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).exists():
+        return None
+    text = text.strip()[:280]
+    existing = RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_text=text).first()
+    if existing:
+        return existing
+    return RecordedAction.objects.create(pledge_id=pledge_id, custom_text=text, pillar=pillar, level=Level.ADVOCACY)
