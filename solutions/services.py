@@ -61,6 +61,10 @@ class SolutionsError(ValidationError):
     """A refusal the participant can act on, already translated."""
 
 
+class AlreadyDone(SolutionsError):
+    """A second support or a second report of the same post by the same person."""
+
+
 class RateLimited(RateLimitExceeded):
     pass
 
@@ -455,7 +459,7 @@ def support_add(*, solution: Solution, participant: Participant, ip: str = "") -
                 text = gettext("Supported a solution: %(title)s") % {"title": solution.title}
                 _advocacy(participant, text, solution.challenge.pillar)
     except IntegrityError:
-        raise SolutionsError(_("You already support this solution.")) from None
+        raise AlreadyDone(_("You already support this solution.")) from None
     return support
 
 
@@ -585,7 +589,7 @@ def report_add(*, reason: str, detail: str = "", solution=None, comment=None, pa
             if hidden:
                 log_action(target, "solutions.hidden_by_reports", data={"reports": challenge.hide_after_reports})
     except IntegrityError:
-        raise SolutionsError(_("You have already reported this. Moderators will look at it.")) from None
+        raise AlreadyDone(_("You have already reported this. Moderators will look at it.")) from None
     return bool(hidden)
 
 

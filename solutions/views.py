@@ -402,7 +402,7 @@ def support(request, pk: int):
             retry_after=exc.retry_after,
         )
     except ValidationError as exc:
-        status = 409 if "already" in " ".join(exc.messages) else 400
+        status = 409 if isinstance(exc, services.AlreadyDone) else 400
         return _error_page(request, " ".join(exc.messages), status=status, back=back)
     return redirect(back)
 
@@ -465,7 +465,8 @@ def _report(request, *, solution=None, comment=None, back: str):
             retry_after=exc.retry_after,
         )
     except ValidationError as exc:
-        return _error_page(request, " ".join(exc.messages), status=409, back=back)
+        status = 409 if isinstance(exc, services.AlreadyDone) else 400
+        return _error_page(request, " ".join(exc.messages), status=status, back=back)
     messages.success(request, _("Thank you: moderators will review your report."))
     return redirect(back)
 
