@@ -36,17 +36,31 @@ CHALLENGES = [
         "languages": ["fr", "ar", "en"],
         "question": "How can husbands in Zinder share the care of the home and end violence in it?",
         "translations": {
-            "fr": {"question": "Comment les maris de Zinder peuvent-ils partager les soins du foyer et y mettre fin à la violence ?"},
+            "fr": {
+                "question": "Comment les maris de Zinder peuvent-ils partager les soins du foyer et y mettre fin à la violence ?"
+            },
             "ar": {"question": "كيف يمكن للأزواج في زيندر أن يتقاسموا رعاية البيت وأن ينهوا العنف فيه؟"},
         },
         "threshold": 5,
         "solutions": [
-            (0, "fr", "Une école des maris dans chaque quartier",
-             "Des **maris volontaires** se réunissent chaque semaine pour parler de santé, de respect et du partage des tâches.\n\n- un animateur formé\n- un thé offert\n- des visites aux familles"),
-            (1, "ar", "حلقات استماع للأزواج في المسجد",
-             "يجتمع الأزواج بعد صلاة الجمعة للحديث عن **الاحترام** وتقاسم أعمال البيت، بمساعدة إمام متطوع."),
-            (2, "fr", "Un carnet partagé des corvées",
-             "Chaque foyer tient un carnet simple où l'on note qui va chercher l'eau et qui garde les enfants."),
+            (
+                0,
+                "fr",
+                "Une école des maris dans chaque quartier",
+                "Des **maris volontaires** se réunissent chaque semaine pour parler de santé, de respect et du partage des tâches.\n\n- un animateur formé\n- un thé offert\n- des visites aux familles",
+            ),
+            (
+                1,
+                "ar",
+                "حلقات استماع للأزواج في المسجد",
+                "يجتمع الأزواج بعد صلاة الجمعة للحديث عن **الاحترام** وتقاسم أعمال البيت، بمساعدة إمام متطوع.",
+            ),
+            (
+                2,
+                "fr",
+                "Un carnet partagé des corvées",
+                "Chaque foyer tient un carnet simple où l'on note qui va chercher l'eau et qui garde les enfants.",
+            ),
         ],
     },
     {
@@ -56,15 +70,31 @@ CHALLENGES = [
         "pillar": "economic",
         "languages": ["es", "en"],
         "question": "How can fathers in Mexico City take on half the care at home so that mothers can work?",
-        "translations": {"es": {"question": "¿Cómo pueden los padres en la Ciudad de México asumir la mitad de los cuidados en casa para que las madres puedan trabajar?"}},
+        "translations": {
+            "es": {
+                "question": "¿Cómo pueden los padres en la Ciudad de México asumir la mitad de los cuidados en casa para que las madres puedan trabajar?"
+            }
+        },
         "threshold": 3,
         "solutions": [
-            (3, "es", "Talleres de paternidad en los centros de salud",
-             "Talleres **gratuitos** los sábados para padres primerizos: bañar, alimentar y calmar al bebé."),
-            (4, "es", "Licencia de paternidad de cuatro semanas en las empresas",
-             "Proponemos que las empresas socias den cuatro semanas pagadas y que los jefes den el ejemplo."),
-            (5, "en", "A fathers' WhatsApp group per school",
-             "Fathers organise school runs and homework help together, one group per school."),
+            (
+                3,
+                "es",
+                "Talleres de paternidad en los centros de salud",
+                "Talleres **gratuitos** los sábados para padres primerizos: bañar, alimentar y calmar al bebé.",
+            ),
+            (
+                4,
+                "es",
+                "Licencia de paternidad de cuatro semanas en las empresas",
+                "Proponemos que las empresas socias den cuatro semanas pagadas y que los jefes den el ejemplo.",
+            ),
+            (
+                5,
+                "en",
+                "A fathers' WhatsApp group per school",
+                "Fathers organise school runs and homework help together, one group per school.",
+            ),
         ],
     },
     {
@@ -74,15 +104,31 @@ CHALLENGES = [
         "pillar": "leadership",
         "languages": ["en", "fr"],
         "question": "How can young men in Kigali help more young women lead in their universities?",
-        "translations": {"fr": {"question": "Comment les jeunes hommes de Kigali peuvent-ils aider davantage de jeunes femmes à diriger dans leurs universités ?"}},
+        "translations": {
+            "fr": {
+                "question": "Comment les jeunes hommes de Kigali peuvent-ils aider davantage de jeunes femmes à diriger dans leurs universités ?"
+            }
+        },
         "threshold": None,
         "solutions": [
-            (6, "fr", "Un parrainage croisé des candidates",
-             "Chaque candidate aux élections étudiantes est soutenue par un binôme qui l'aide à faire campagne."),
-            (7, "en", "Mentoring circles with women leaders",
-             "Monthly circles where women ministers and CEOs meet students; young men organise and listen."),
-            (8, "en", "Speak-up rule in every student meeting",
-             "Chairs make sure that women speak first at least half of the time."),
+            (
+                6,
+                "fr",
+                "Un parrainage croisé des candidates",
+                "Chaque candidate aux élections étudiantes est soutenue par un binôme qui l'aide à faire campagne.",
+            ),
+            (
+                7,
+                "en",
+                "Mentoring circles with women leaders",
+                "Monthly circles where women ministers and CEOs meet students; young men organise and listen.",
+            ),
+            (
+                8,
+                "en",
+                "Speak-up rule in every student meeting",
+                "Chairs make sure that women speak first at least half of the time.",
+            ),
         ],
     },
 ]

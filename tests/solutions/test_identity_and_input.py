@@ -67,8 +67,17 @@ def test_the_honeypot_and_the_minimum_fill_time_stop_robots(settings):
 
 
 def _propose(client, challenge, **fields):
-    data = {"title": "Night buses", "body": "Safe buses", "language": "en", "country": "KE", "town": "Nairobi",
-            "pseudonym": "", "website": "", "started": _started(), **fields}
+    data = {
+        "title": "Night buses",
+        "body": "Safe buses",
+        "language": "en",
+        "country": "KE",
+        "town": "Nairobi",
+        "pseudonym": "",
+        "website": "",
+        "started": _started(),
+        **fields,
+    }
     return client.post(f"/en/solutions/c/{challenge.slug}/propose/", data)
 
 

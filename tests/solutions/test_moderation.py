@@ -84,13 +84,21 @@ def test_a_moderator_edit_keeps_the_original_text():
     solution = SolutionFactory(title="Call 0700 123 456", body="Phone me at 0700 123 456")
     moderator = staff_user(MODERATORS)
     services.solution_moderate(
-        solution=solution, user=moderator, decision="edit", reason="A phone number is personal data.",
-        title="Call the helpline", body="Phone the helpline.",
+        solution=solution,
+        user=moderator,
+        decision="edit",
+        reason="A phone number is personal data.",
+        title="Call the helpline",
+        body="Phone the helpline.",
     )
     solution.refresh_from_db()
     assert (solution.title, solution.body) == ("Call the helpline", "Phone the helpline.")
     original = SolutionRevision.objects.get(solution=solution)
-    assert (original.title, original.body, original.edited_by) == ("Call 0700 123 456", "Phone me at 0700 123 456", moderator)
+    assert (original.title, original.body, original.edited_by) == (
+        "Call 0700 123 456",
+        "Phone me at 0700 123 456",
+        moderator,
+    )
 
 
 def test_hiding_needs_a_reason_and_the_moderation_permission():
@@ -110,7 +118,8 @@ def test_the_moderation_queue_in_the_admin_is_for_moderators_only():
     page = client.get(f"/admin/solutions/solution/{solution.pk}/moderate/")
     assert page.status_code == 200
     response = client.post(
-        f"/admin/solutions/solution/{solution.pk}/moderate/", {"decision": "hide", "reason": "Insults.", "title": "", "body": ""}
+        f"/admin/solutions/solution/{solution.pk}/moderate/",
+        {"decision": "hide", "reason": "Insults.", "title": "", "body": ""},
     )
     assert response.status_code == 302
     assert Solution.objects.get(pk=solution.pk).state == SolutionState.HIDDEN

@@ -24,9 +24,12 @@ def test_each_state_is_recorded_with_a_dated_update_and_shown_beside_the_solutio
     solution = SolutionFactory(challenge=ChallengeFactory(partner=partner))
     staff = staff_user(PARTNERSHIPS)
     services.outcome_record(solution=solution, user=staff, outcome=Outcome.SELECTED, happened_on=dt.date(2026, 11, 2))
-    services.outcome_record(solution=solution, user=staff, outcome=Outcome.PILOTED, note="Three estates.",
-                            happened_on=dt.date(2026, 11, 20))
-    services.outcome_record(solution=solution, user=staff, outcome=Outcome.IMPLEMENTED, happened_on=dt.date(2026, 12, 1))
+    services.outcome_record(
+        solution=solution, user=staff, outcome=Outcome.PILOTED, note="Three estates.", happened_on=dt.date(2026, 11, 20)
+    )
+    services.outcome_record(
+        solution=solution, user=staff, outcome=Outcome.IMPLEMENTED, happened_on=dt.date(2026, 12, 1)
+    )
     solution.refresh_from_db()
     assert solution.outcome == Outcome.IMPLEMENTED
     history = list(OutcomeUpdate.objects.filter(solution=solution).values_list("outcome", "happened_on"))
@@ -80,8 +83,9 @@ def test_marking_implemented_tells_the_author_and_followers_in_their_language_on
     follower = ParticipantFactory(language="en")
     solution = SolutionFactory(author=author, title="Des crèches de quartier")
     Follow.objects.create(participant=follower, solution=solution)
-    services.outcome_record(solution=solution, user=staff_user(PARTNERSHIPS), outcome=Outcome.IMPLEMENTED,
-                            note="Open since Monday.")
+    services.outcome_record(
+        solution=solution, user=staff_user(PARTNERSHIPS), outcome=Outcome.IMPLEMENTED, note="Open since Monday."
+    )
     sent = wait_for(lambda: len(mail.outbox()) >= 2 and mail.outbox())
     by_to = {m["to"][0]: m for m in sent}
     assert set(by_to) == {author.email, follower.email}
@@ -109,7 +113,9 @@ def test_the_daily_digest_reaches_followers_once_on_a_real_worker(mail_worker):
     assert [m["to"] for m in sent] == [[follower.email]]
     assert "Shared school runs" in sent[0]["body"]
     send_digests_task.delay()
-    wait_for(lambda: ParticipantFactory._meta.model.objects.filter(pk=follower.pk, digest_sent_at__isnull=False).exists())
+    wait_for(
+        lambda: ParticipantFactory._meta.model.objects.filter(pk=follower.pk, digest_sent_at__isnull=False).exists()
+    )
     import time
 
     time.sleep(2)

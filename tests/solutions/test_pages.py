@@ -36,8 +36,9 @@ def test_the_default_order_is_random_stable_for_a_visitor_and_differs_between_vi
 
 def test_the_other_sorts():
     challenge = ChallengeFactory()
-    old = SolutionFactory(challenge=challenge, support_count=9, comment_count=0,
-                          created_at=timezone.now() - dt.timedelta(days=3))
+    old = SolutionFactory(
+        challenge=challenge, support_count=9, comment_count=0, created_at=timezone.now() - dt.timedelta(days=3)
+    )
     new = SolutionFactory(challenge=challenge, support_count=1, comment_count=5)
     client = Client()
     assert ids(client, challenge, sort="supported") == [old.pk, new.pk]
@@ -94,7 +95,9 @@ def test_a_solution_page_has_open_graph_tags_and_share_links(settings):
 def test_the_author_may_edit_within_the_window_and_not_after(settings):
     solution = SolutionFactory(title="First title")
     client = signed_in(solution.author)
-    assert client.post(f"/en/solutions/{solution.pk}/edit/", {"title": "Better title", "body": "More"}).status_code == 302
+    assert (
+        client.post(f"/en/solutions/{solution.pk}/edit/", {"title": "Better title", "body": "More"}).status_code == 302
+    )
     solution.refresh_from_db()
     assert solution.title == "Better title"
     assert solution.revisions.get().title == "First title"

@@ -12,7 +12,7 @@ from pledges import services as pledge_services
 from solutions import services
 from solutions.models import Comment, Participant, Solution, SolutionState, Support
 from tests.pledges.factories import ConfirmedPledgeFactory
-from tests.solutions.factories import ChallengeFactory, ParticipantFactory, SolutionFactory
+from tests.solutions.factories import ChallengeFactory, SolutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +73,12 @@ def test_the_api_lists_published_solutions_without_personal_data():
 
 def test_the_openapi_schema_documents_the_endpoints_with_examples():
     schema = Client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    for path in ("/api/v1/solutions/", "/api/v1/solutions/{id}/", "/api/v1/solutions/challenges/",
-                 "/api/v1/solutions/challenges/{slug}/"):
+    for path in (
+        "/api/v1/solutions/",
+        "/api/v1/solutions/{id}/",
+        "/api/v1/solutions/challenges/",
+        "/api/v1/solutions/challenges/{slug}/",
+    ):
         assert path in schema["paths"], path
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         assert content.get("examples"), path
@@ -89,8 +93,14 @@ def test_a_partner_admin_opens_a_challenge_for_his_country_only():
 
     partner = PartnerFactory(slug="uon-2", name="UoN", sector="university", country="KE")
     admin = MembershipFactory(partner=partner, role="admin").user
-    data = services.ChallengeInput(question="How can men at UoN mentor women?", pillar="leadership", scope="country",
-                                   country="KE", languages=["en"], closes_at=timezone.now() + dt.timedelta(days=9))
+    data = services.ChallengeInput(
+        question="How can men at UoN mentor women?",
+        pillar="leadership",
+        scope="country",
+        country="KE",
+        languages=["en"],
+        closes_at=timezone.now() + dt.timedelta(days=9),
+    )
     challenge = services.challenge_create(user=admin, data=data)
     assert challenge.partner == partner
     with pytest.raises(services.SolutionsError):

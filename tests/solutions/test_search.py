@@ -26,7 +26,8 @@ def corpus():
     ]
     for lang, title, body in texts:
         services.solution_propose(
-            challenge=challenge, participant=person,
+            challenge=challenge,
+            participant=person,
             data=services.SolutionInput(title=title, body=body, language=lang, country="KE"),
         )
     return challenge

@@ -120,7 +120,9 @@ def test_the_page_counts_a_support_before_the_fold():
 
 
 @pytest.mark.django_db
-def test_reaching_the_threshold_sets_a_response_deadline_shown_on_the_page(mailoutbox, django_capture_on_commit_callbacks):
+def test_reaching_the_threshold_sets_a_response_deadline_shown_on_the_page(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     challenge = ChallengeFactory(support_threshold=2, response_days=14)
     solution = SolutionFactory(challenge=challenge)
     for person in ParticipantFactory.create_batch(2):
