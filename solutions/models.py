@@ -201,6 +201,10 @@ class Solution(models.Model):
             models.Index(fields=["challenge", "state", "-created_at", "-id"], name="solution_newest"),
             models.Index(fields=["challenge", "state", "-comment_count", "-id"], name="solution_discussed"),
             models.Index(fields=["state", "country"], name="solution_state_country"),
+            # Filters of a challenge's list: the planner can bitmap-scan a rare country, language or outcome.
+            models.Index(fields=["challenge", "country", "state"], name="solution_in_country"),
+            models.Index(fields=["challenge", "language", "state"], name="solution_in_language"),
+            models.Index(fields=["challenge", "outcome", "state"], name="solution_with_outcome"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(support_count__gte=0), name="solution_supports_positive"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -52,6 +52,10 @@ class Page:
     number: int
     pages: int
     filters: Filters = field(default_factory=Filters)
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
     @property
     def has_next(self) -> bool:
@@ -153,34 +157,55 @@ LIST_FIELDS = (
 )
 
 
+COUNT_CAP = 10_000  # "10,000+ solutions": counting further costs time and tells a reader nothing more
+
+
+def _count(qs: QuerySet[Solution], cap: int, *, searching: bool = False) -> int:
+    """COUNT(*) of at most `cap` + 1 rows, so that the cost is bounded whatever the size of the challenge.
+
+    A search counts without the LIMIT: with one the planner scans the table hoping to stop early,
+    without it the count is a bitmap scan of the GIN index's matches.
+    """
+    if searching:
+        return qs.order_by().count()
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+# Below this many matches a search is sorted after the GIN lookup; above it, walking the order
+# index and filtering on the text finds a page of matches sooner.
+SORT_MATCHES_BELOW = 2000
+
+
 def solutions_page(*, challenge: Challenge | None, filters: Filters, seed: int = 0, page: int = 1) -> Page:
-    """One page of published solutions in the chosen order, with a constant number of queries."""
+    """One page of published solutions in the chosen order, with a constant number of queries.
+
+    Counts stop at COUNT_CAP (the page shows "10,000+") and pages stop there too.
+    """
     base = _filtered(challenge, filters)
-    page = max(1, page)
+    page = max(1, min(page, COUNT_CAP // PER_PAGE))
     offset = (page - 1) * PER_PAGE
     rows = base.select_related("author", "outcome_partner").only(
         *LIST_FIELDS, "author__first_name", "author__country", "outcome_partner__name", "outcome_partner__slug"
     )
+    # For a search with few matches, "+ 0" keeps the planner from walking a whole order index while
+    # filtering on the text (slow for a rare word): the matches come from the GIN index, then are sorted.
     sort = filters.sort if filters.sort in SORTS else "random"
+    total = _count(base, COUNT_CAP, searching=bool(filters.q))
+    few = bool(filters.q) and total < SORT_MATCHES_BELOW
     if sort == "random":
-        counts = base.aggregate(total=Count("id"), ahead=Count("id", filter=Q(random_key__gte=seed)))
-        total, ahead = counts["total"], counts["ahead"]
+        # Where the visitor's circle of keys wraps: how many rows lie at or after his seed (bounded).
+        ahead = _count(base.filter(random_key__gte=seed), offset + PER_PAGE, searching=few)
         first_start = min(offset, ahead)
-        first = list(
-            rows.filter(random_key__gte=seed).order_by("random_key", "id")[first_start : first_start + PER_PAGE]
-        )
+        key = F("random_key") + 0 if few else F("random_key")
+        first = list(rows.filter(random_key__gte=seed).order_by(key, "id")[first_start : first_start + PER_PAGE])
         rest_start = max(0, offset - ahead)
-        rest = list(rows.filter(random_key__lt=seed).order_by("random_key", "id")[rest_start : rest_start + PER_PAGE])
+        rest = list(rows.filter(random_key__lt=seed).order_by(key, "id")[rest_start : rest_start + PER_PAGE])
         solutions = (first + rest)[:PER_PAGE]
     else:
-        total = base.count()
-        order = {
-            "supported": ("-support_count", "-id"),
-            "newest": ("-created_at", "-id"),
-            "discussed": ("-comment_count", "-id"),
-        }[sort]
-        solutions = list(rows.order_by(*order)[offset : offset + PER_PAGE])
-    pages = max(1, -(-total // PER_PAGE))
+        column = {"supported": "support_count", "newest": "created_at", "discussed": "comment_count"}[sort]
+        key = F(column) + 0 if few and sort != "newest" else F(column)
+        solutions = list(rows.order_by(key.desc(), "-id")[offset : offset + PER_PAGE])
+    pages = max(1, -(-min(total, COUNT_CAP) // PER_PAGE))
     return Page(solutions=solutions, total=total, number=page, pages=pages, filters=filters)
 
 
