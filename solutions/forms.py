@@ -36,11 +36,12 @@ class JoinForm(_Guarded):
 
 
 class SolutionForm(_Guarded):
-    title = forms.CharField(label=_("Title"), max_length=140)
+    # dir="auto": a title typed in Arabic on an English page (or the reverse) runs the right way.
+    title = forms.CharField(label=_("Title"), max_length=140, widget=forms.TextInput(attrs={"dir": "auto"}))
     body = forms.CharField(
         label=_("Your solution"),
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
         help_text=_("Plain text, with **bold**, *italics*, lists and links. No images or HTML."),
     )
     language = forms.ChoiceField(label=_("Language of your text"), choices=[])
@@ -73,7 +74,9 @@ class EditForm(_Form):
 
 
 class CommentForm(_Guarded):
-    body = forms.CharField(label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

@@ -32,9 +32,7 @@ def _sign_in(context, live_server, user) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_journey_propose_support_comment_report_moderate_and_implement(
-    page, browser, live_server, mailoutbox, lang
-):
+def test_journey_propose_support_comment_report_moderate_and_implement(page, browser, live_server, mailoutbox, lang):
     from heforshe.roles import MODERATORS
     from solutions.forms import CommentForm, JoinForm, SolutionForm
     from solutions.models import Outcome, Solution, SolutionState
