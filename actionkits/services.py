@@ -33,6 +33,7 @@ from actionkits.models import (
 )
 from actionkits.validators import validate_kit_file
 from heforshe.lib import pillars as pillar_lib
+from heforshe.lib.audit import log_action
 from heforshe.lib.ratelimit import Limit, RateLimitExceeded, hit
 from heforshe.lib.tasks import dispatch_on_commit
 
@@ -242,6 +243,7 @@ def _translation_write(
     translation.full_clean(exclude=["file", "preview"])
     translation.save()
     _snapshot(translation, user=user)
+    log_action(translation, "actionkits.translation_saved", user=user, data={"version": translation.version})
     _dispatch_preview(translation)
     return translation
 
@@ -266,6 +268,12 @@ def translation_restore(*, version_id: int, user=None) -> KitTranslation:
         _queue_preview(translation)
     translation.save()
     _snapshot(translation, user=user)
+    log_action(
+        translation,
+        "actionkits.translation_restored",
+        user=user,
+        data={"version": translation.version, "restored": old.version},
+    )
     _dispatch_preview(translation)
     return translation
 

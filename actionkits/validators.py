@@ -89,10 +89,5 @@ def validate_kit_file(uploaded) -> tuple[FileFormat, int]:
         try:
             sniff.verify_pdf(uploaded)
         except sniff.FileCheckError as exc:
-            raise ValidationError(
-                _(
-                    "This PDF cannot be read (it is damaged, password-protected or not a PDF); save it again and upload it."
-                ),
-                code="bad_pdf",
-            ) from exc
+            raise ValidationError(exc.message, code="bad_pdf") from exc
     return expected, size

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.admin import HardenedAdminMixin
 from heforshe.lib.audit import action_choices, action_label
 from heforshe.models import LogEntry
 
@@ -45,7 +46,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["timestamp", "action_words", "object_link", "user"]
     list_filter = [ActionFilter, "timestamp"]
     search_fields = ["=object_id", "object_repr", "user__email", "action"]
@@ -60,7 +61,7 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("object"))
     def object_link(self, obj: LogEntry) -> str:
-        label = obj.object_repr or str(obj.content_type)
+        label = obj.object_repr or f"{obj.content_type} {obj.object_id}".strip()
         if not obj.object_id:
             return label
         try:

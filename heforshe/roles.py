@@ -42,9 +42,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "actionkits": ("view", "add", "change", "delete"),
         "partners.partner": ("view",),
     },
-    # Pledges: view and invalidate (a custom permission on Pledge); the catalogue of actions.
+    # Pledges: view, invalidate and export (custom permissions on Pledge); the catalogue of actions.
+    # Exporting personal data is its own permission: Partnerships view pledges but never export them.
     PLEDGE_MODERATORS: {
-        "pledges.pledge": ("view", "change"),
+        "pledges.pledge": ("view", "change", "invalidate", "export"),
         "pledges.action": ("view", "add", "change"),
         "pledges.recordedaction": ("view",),
     },

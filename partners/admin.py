@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from heforshe.lib.admin import HardenedAdminMixin
 from partners import services
-from partners.forms import AdminInvitationForm
+from partners.forms import AdminInvitationForm, PartnerAdminForm
 from partners.models import (
     Commitment,
     Partner,
@@ -47,7 +48,8 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(HardenedAdminMixin, admin.ModelAdmin):
+    form = PartnerAdminForm
     list_display = ["name", "sector", "country", "is_impact_champion", "signup_target", "is_active"]
     list_filter = ["sector", "is_impact_champion", "is_active", "country"]
     search_fields = ["name", "slug", "referral_code"]
@@ -72,7 +74,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerMembership)
-class PartnerMembershipAdmin(admin.ModelAdmin):
+class PartnerMembershipAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "partner", "role", "language", "created_at"]
     list_filter = ["role", "partner__sector"]
     search_fields = ["user__email", "partner__name"]
@@ -81,7 +83,7 @@ class PartnerMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerInvitation)
-class PartnerInvitationAdmin(admin.ModelAdmin):
+class PartnerInvitationAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Staff invite here: saving the form calls the invitation service (email on commit)."""
 
     form = AdminInvitationForm
@@ -131,7 +133,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "partner", "pillar", "status", "current_value", "target_value", "due_date"]
     list_filter = ["status", "pillar", "partner__sector"]
     search_fields = ["title", "framework_code", "partner__name"]
@@ -167,7 +169,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(HardenedAdminMixin, admin.ModelAdmin):
     """Read-only here: decisions are taken on the review page, through the workflow service."""
 
     list_display = ["partner", "period_start", "due_date", "status", "overdue_since", "review_link"]
@@ -191,7 +193,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportReminder)
-class ReportReminderAdmin(admin.ModelAdmin):
+class ReportReminderAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["report", "kind", "recipient", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind"]
     list_select_related = ["report__partner", "recipient"]

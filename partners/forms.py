@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partners import services
-from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport
+from partners.models import Commitment, Partner, PartnerInvitation, PartnerMembership, ProgressReport
 from partners.periods import Quarter, recent_quarters
 
 
@@ -25,7 +25,7 @@ class DescribedErrorsMixin:
                 if field.help_text:
                     # Setting the attribute ourselves turns off Django's own help-text link: keep it.
                     ids.append(f"{self[name].auto_id}_helptext")
-                ids.append(f"{self[name].auto_id}_errors")
+                ids.append(f"{self[name].auto_id}_error")
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
                 field.widget.attrs["aria-invalid"] = "true"
 
@@ -205,6 +205,43 @@ class AcceptNewAccountForm(DescribedErrorsMixin, forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class LogoField(forms.ImageField):
+    """A logo upload, checked by the service: its size before anything is read, then its content."""
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        services.logo_check_size(data)  # before ImageField has Pillow read it
+        return services.logo_validate(super().to_python(data))
+
+
+class PartnerAdminForm(forms.ModelForm):
+    logo = LogoField(label=_("logo"), required=False, widget=forms.ClearableFileInput)
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "slug",
+            "sector",
+            "country",
+            "logo",
+            "description",
+            "website",
+            "is_impact_champion",
+            "referral_code",
+            "signup_target",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].help_text = _("PNG or JPEG, up to %(kb)s KB and %(side)s pixels on its longest side.") % {
+            "kb": settings.PARTNERS_LOGO_MAX_BYTES // 1024,
+            "side": settings.PARTNERS_LOGO_MAX_SIDE,
+        }
 
 
 class AdminInvitationForm(forms.ModelForm):

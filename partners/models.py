@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heforshe.lib import sniff
 from heforshe.lib.pillars import Pillar
 
 
@@ -293,7 +294,8 @@ class ReportValue(models.Model):
 
 def evidence_upload_to(instance: ReportEvidence, filename: str) -> str:
     # The stored name is random: the original name is kept in a field, never trusted as a path.
-    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(instance.content_type, "bin")
+    known = sniff.BY_MIME.get(instance.content_type)
+    ext = known.extension if known else "bin"
     return f"partners/evidence/{instance.report.partner_id}/{secrets.token_hex(12)}.{ext}"
 
 

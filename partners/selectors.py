@@ -84,17 +84,16 @@ def partner_signups(*, partner_id: int, fresh: bool = False) -> int:
 
 
 def partner_signups_many(*, partner_ids: list[int]) -> dict[int, int]:
-    """Sign-up totals for many partners with one cache round trip; misses ask the pledges selector."""
-    from pledges.selectors import partner_signup_total
+    """Sign-up totals for many partners: one cache round trip, and one query for all the misses."""
+    from pledges.selectors import partner_signup_totals
 
     found = cache.get_many([_signups_key(pk) for pk in partner_ids])
     totals = {pk: found[_signups_key(pk)] for pk in partner_ids if _signups_key(pk) in found}
-    missing = {}
-    for pk in partner_ids:
-        if pk not in totals:
-            totals[pk] = missing[_signups_key(pk)] = partner_signup_total(partner_id=pk)
+    missing = [pk for pk in partner_ids if pk not in totals]
     if missing:
-        cache.set_many(missing, SIGNUPS_CACHE_SECONDS)
+        fresh = partner_signup_totals(partner_ids=missing)
+        totals.update(fresh)
+        cache.set_many({_signups_key(pk): n for pk, n in fresh.items()}, SIGNUPS_CACHE_SECONDS)
     return totals
 
 

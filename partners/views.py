@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heforshe.lib.csv import csv_response
+from heforshe.lib.downloads import serve_upload
 from heforshe.lib.links import sign_in_url
 from partners import selectors, services
 from partners.forms import (
@@ -334,14 +335,7 @@ def evidence_download(request, evidence_id: int):
     allowed = (partner and partner.pk == evidence.report.partner_id) or services.can_review_reports(request.user)
     if not allowed:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=True,
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(evidence.file, name=evidence.original_name, default_stem=f"evidence-{evidence.pk}")
 
 
 @require_POST

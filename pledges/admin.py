@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.admin import HardenedAdminMixin
+from heforshe.lib.csv import csv_response
 from pledges import services
 from pledges.models import Action, Pledge, RecordedAction
 from pledges.selectors import trending
-
-CSV_FIELDS = ["id", "first_name", "email", "country", "city", "status", "language", "source", "partner_id"]
-CSV_FIELDS += ["created_at", "confirmed_at", "email_domain", "ip_hash", "location_source"]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def can_invalidate(user) -> bool:
     # Both: Partnerships may view pledges (and so inherit the custom permission) but not change them.
     return user.has_perm("pledges.change_pledge") and user.has_perm("pledges.invalidate_pledge")
+
+
+class TrendingForm(forms.Form):
+    hours = forms.IntegerField(label=_("Hours back"), min_value=1, max_value=24 * 7, required=False)
 
 
 class InvalidationForm(forms.Form):
@@ -43,7 +38,7 @@ class InvalidationForm(forms.Form):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["first_name", "email", "country", "city", "status", "partner", "created_at", "confirmed_at"]
     # A plain partner filter lists the (few) partners; RelatedOnlyFieldListFilter would scan millions of pledges.
     list_filter = ["status", "source", "created_at", "confirmed_at", "location_source", "partner", "country"]
@@ -61,19 +56,17 @@ class PledgeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # invalidate or erase instead: both keep the counts true
 
-    @admin.action(description=_("Export selected pledges as CSV"))
+    def has_export_permission(self, request) -> bool:
+        # Personal data leaves the site: its own permission, not "view" (Partnerships may view pledges).
+        return request.user.has_perm("pledges.export_pledge")
+
+    @admin.action(description=_("Export selected pledges as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
-        writer = csv.writer(_Echo())
-        rows = queryset.order_by("pk").values_list(*CSV_FIELDS).iterator(chunk_size=2000)
-
-        def stream():
-            yield writer.writerow(CSV_FIELDS)
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="pledges.csv"'
-        return response
+        filters = {key: value for key, value in request.GET.items() if key not in ("o", "p")}
+        header, rows = services.pledges_export_for_staff(
+            queryset=queryset, user=request.user, filters={**filters, "all": request.POST.get("select_across") == "1"}
+        )
+        return csv_response("pledges.csv", header, rows)
 
     @admin.action(description=_("Invalidate selected pledges (they leave the counts)"))
     def invalidate_selected(self, request, queryset):
@@ -92,16 +85,20 @@ class PledgeAdmin(admin.ModelAdmin):
     def trending_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        hours = min(max(int(request.GET.get("hours", 24) or 24), 1), 24 * 7)
+        form = TrendingForm(request.GET)
+        # A bad value gets its error and the default period, not a 500.
+        valid = form.is_valid()
+        hours = (form.cleaned_data.get("hours") if valid else None) or 24
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Trending sign-up sources"),
             "trending": trending(hours=hours),
             "hours": hours,
+            "form": form,
             "can_invalidate": can_invalidate(request.user),
         }
-        return TemplateResponse(request, "admin/pledges/trending.html", context)
+        return TemplateResponse(request, "admin/pledges/trending.html", context, status=200 if valid else 400)
 
     def invalidate_view(self, request):
         if not can_invalidate(request.user):
@@ -134,7 +131,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "pillar", "level", "position", "is_active"]
     list_filter = ["pillar", "level", "is_active"]
     list_editable = ["position", "is_active"]
@@ -143,7 +140,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordedAction)
-class RecordedActionAdmin(admin.ModelAdmin):
+class RecordedActionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "pillar", "level", "pledge", "created_at"]
     list_filter = ["pillar", "level", "created_at"]
     list_select_related = ["action", "pledge"]

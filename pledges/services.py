@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import privacy
+from heforshe.lib.audit import log_action, log_action_many
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
 from pledges.geo import country_codes, geocoder, locate_ip, to_cell
 from pledges.identity import canonical_email, email_domain, ip_hash, is_disposable
-from pledges.models import Action, Pledge, RecordedAction
+from pledges.models import Action, Pledge, RecordedAction, custom_action_key
 
 logger = logging.getLogger(__name__)
 
@@ -300,8 +302,28 @@ def pledges_invalidate(*, actor=None, **criteria) -> int:
             return 0
         Pledge.objects.filter(pk__in=[r[0] for r in rows]).update(status=Pledge.Status.INVALIDATED)
         counting.emit([(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED], delta=-1)
+        # The selected ids are the rows themselves; the other criteria say why they were chosen.
+        reason = {k: v for k, v in criteria.items() if k != "pledge_ids"} or {"selected": True}
+        log_action_many(Pledge, [r[0] for r in rows], "pledges.invalidated", user=actor, data=reason)
     logger.info("%s invalidated %d pledges (%r)", getattr(actor, "pk", None), len(rows), criteria)
     return len(rows)
+
+
+STAFF_EXPORT_FIELDS = ["id", "first_name", "email", "country", "city", "status", "language", "source", "partner_id"]
+STAFF_EXPORT_FIELDS += ["created_at", "confirmed_at", "email_domain", "ip_hash", "location_source"]
+
+
+def pledges_export_for_staff(*, queryset, user, filters: dict) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of a staff export of pledges, audited before the first row leaves.
+
+    Personal data: anyone without `pledges.export_pledge` is refused. The
+    entry says who exported how many rows with which changelist filters.
+    """
+    if not user.has_perm("pledges.export_pledge"):
+        raise PermissionDenied
+    log_action(Pledge, "pledges.exported", user=user, data={"rows": queryset.count(), "filters": filters})
+    rows = queryset.order_by("pk").values_list(*STAFF_EXPORT_FIELDS).iterator(chunk_size=2000)
+    return STAFF_EXPORT_FIELDS, rows
 
 
 def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
@@ -397,22 +419,25 @@ def pledge_erase(*, pledge_id: int) -> bool:
 def action_record(
     *, pledge_id: int, action_id: int | None = None, custom_text: str = "", pillar: str = "", level: str = ""
 ) -> RecordedAction:
-    """Record an action for a confirmed pledger: a catalogue entry (once) or their own words."""
+    """Record an action for a confirmed pledger: a catalogue entry (once) or their own words.
+
+    Own words are recorded once per pledger and wording (`custom_action_key`),
+    and at most PLEDGE_CUSTOM_ACTIONS_PER_DAY in any 24 hours and
+    PLEDGE_CUSTOM_ACTIONS_MAX in all: the pledge row is locked while they are
+    counted, so two requests at once cannot both pass the limit.
+    """
+    if not action_id:
+        return _custom_action_record(pledge_id=pledge_id, text=custom_text.strip(), pillar=pillar, level=level)
     pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
     if pledge is None:
         raise ValidationError(_("Only a confirmed pledge can record actions."))
-    if action_id:
-        action = Action.objects.filter(pk=action_id, is_active=True).first()
-        if action is None:
-            raise ValidationError({"action": _("This action is not in the catalogue.")})
-        existing = RecordedAction.objects.filter(pledge=pledge, action=action).first()
-        if existing:
-            return existing
-        recorded = RecordedAction(pledge=pledge, action=action, pillar=action.pillar, level=action.level)
-    else:
-        recorded = RecordedAction(pledge=pledge, custom_text=custom_text.strip(), pillar=pillar, level=level)
-        if not recorded.custom_text:
-            raise ValidationError({"custom_text": _("Describe what you did.")})
+    action = Action.objects.filter(pk=action_id, is_active=True).first()
+    if action is None:
+        raise ValidationError({"action": _("This action is not in the catalogue.")})
+    existing = RecordedAction.objects.filter(pledge=pledge, action=action).first()
+    if existing:
+        return existing
+    recorded = RecordedAction(pledge=pledge, action=action, pillar=action.pillar, level=action.level)
     recorded.full_clean(exclude=["pledge", "action"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -422,18 +447,60 @@ def action_record(
     return recorded
 
 
+@transaction.atomic
+def _custom_action_record(*, pledge_id: int, text: str, pillar: str, level: str) -> RecordedAction:
+    pledge = (
+        Pledge.objects.select_for_update()
+        .filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True)
+        .first()
+    )
+    if pledge is None:
+        raise ValidationError(_("Only a confirmed pledge can record actions."))
+    key = custom_action_key(text)
+    if not key:
+        raise ValidationError({"custom_text": _("Describe what you did.")})
+    recorded = RecordedAction(pledge=pledge, custom_text=text, custom_key=key, pillar=pillar, level=level)
+    recorded.full_clean(exclude=["pledge", "action"], validate_constraints=False)
+    existing = RecordedAction.objects.filter(pledge=pledge, action__isnull=True, custom_key=key).first()
+    if existing:
+        return existing
+    mine = RecordedAction.objects.filter(pledge=pledge, action__isnull=True).aggregate(
+        total=Count("id"), today=Count("id", filter=Q(created_at__gte=timezone.now() - dt.timedelta(days=1)))
+    )
+    if mine["total"] >= settings.PLEDGE_CUSTOM_ACTIONS_MAX:
+        raise ValidationError(
+            _("You have recorded %(n)d actions in your own words, as many as we keep for one pledge.")
+            % {"n": settings.PLEDGE_CUSTOM_ACTIONS_MAX}
+        )
+    if mine["today"] >= settings.PLEDGE_CUSTOM_ACTIONS_PER_DAY:
+        raise ValidationError(
+            _("You have recorded %(n)d actions in your own words today. Please come back tomorrow to add more.")
+            % {"n": settings.PLEDGE_CUSTOM_ACTIONS_PER_DAY}
+        )
+    recorded.save()
+    return recorded
+
+
 def advocacy_record(*, pledge_id: int, text: str, pillar: str) -> RecordedAction | None:
     """Record an Advocacy step another app saw the pledger take (proposing, supporting, commenting).
 
-    The same words are recorded once, so supporting, withdrawing and supporting again is one step.
-    Returns None when the pledge is not a confirmed, unerased one.
+    The same words are recorded once (the one-per-key constraint), so supporting, withdrawing and
+    supporting again is one step; the limits on a pledger's own words do not apply to steps the
+    platform saw him take. Returns None when the pledge is not a confirmed, unerased one.
     """
-    from pledges.models import Level
+    from pledges.models import Level, custom_action_key
 
     if not Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).exists():
         return None
     text = text.strip()[:280]
-    existing = RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_text=text).first()
+    key = custom_action_key(text)
+    existing = RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_key=key).first()
     if existing:
         return existing
-    return RecordedAction.objects.create(pledge_id=pledge_id, custom_text=text, pillar=pillar, level=Level.ADVOCACY)
+    try:
+        with transaction.atomic():
+            return RecordedAction.objects.create(
+                pledge_id=pledge_id, custom_text=text, custom_key=key, pillar=pillar, level=Level.ADVOCACY
+            )
+    except IntegrityError:
+        return RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_key=key).first()

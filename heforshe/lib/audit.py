@@ -94,6 +94,31 @@ def log_action(obj, action: str, *, user=None, data: dict | None = None) -> LogE
     return entry
 
 
+def log_action_many(model: type[models.Model], object_ids, action: str, *, user=None, data: dict | None = None) -> int:
+    """Record the same action on many rows of `model` at once (a bulk invalidation), one entry per row.
+
+    The entries name the rows by primary key only (no `object_repr`): a bulk
+    action is typically on personal data, which the log must not keep a copy
+    of after the rows are erased. Returns the number of entries written.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from heforshe.models import LogEntry  # noqa: F811
+
+    if action not in _labels:
+        raise ValueError(f"unregistered audit action {action!r}: register its label in the app's ready()")
+    content_type = ContentType.objects.get_for_model(model)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    entries = [
+        LogEntry(content_type=content_type, object_id=str(pk), action=action, user=user, data=data or {})
+        for pk in object_ids
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=2000)
+    logger.info("audit %s on %d %s by %s", action, len(entries), content_type.model, getattr(user, "pk", None))
+    return len(entries)
+
+
 def entries_for(obj) -> models.QuerySet:
     """The audit entries of one object, newest first."""
     from django.contrib.contenttypes.models import ContentType

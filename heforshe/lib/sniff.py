@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
+
 PHOTO = "photo"
 VIDEO = "video"
 DOCUMENT = "document"
@@ -123,10 +125,25 @@ class FileCheckError(Exception):
     EMPTY = "empty"
     TOO_MANY_PIXELS = "too_many_pixels"
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", *, kind: str = DOCUMENT, limit: int = 0) -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+        self.kind = kind
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        """What to tell the person who sent the file, translated."""
+        if self.kind == PHOTO:
+            if self.code == self.TOO_MANY_PIXELS:
+                return _("This image is too large to open: it has more than %(limit)s megapixels.") % {
+                    "limit": self.limit // 1_000_000
+                }
+            return _("This image is damaged or incomplete and cannot be read.")
+        return _(
+            "This PDF cannot be read (it is damaged, password-protected or not a PDF); save it again and upload it."
+        )
 
 
 def _read_all(fileobj: IO[bytes]) -> bytes:
@@ -185,14 +202,14 @@ def verify_image(fileobj: IO[bytes], *, max_pixels: int = 50_000_000) -> tuple[i
         with Image.open(fileobj) as im:
             width, height = im.size
             if width * height > max_pixels:
-                raise FileCheckError(FileCheckError.TOO_MANY_PIXELS, f"{width}x{height}")
+                raise FileCheckError(FileCheckError.TOO_MANY_PIXELS, f"{width}x{height}", kind=PHOTO, limit=max_pixels)
             if im.format == "JPEG":
                 im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
     except Image.DecompressionBombError as exc:
-        raise FileCheckError(FileCheckError.TOO_MANY_PIXELS, str(exc)) from exc
+        raise FileCheckError(FileCheckError.TOO_MANY_PIXELS, str(exc), kind=PHOTO, limit=max_pixels) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise FileCheckError(FileCheckError.CORRUPT, str(exc)) from exc
+        raise FileCheckError(FileCheckError.CORRUPT, str(exc), kind=PHOTO) from exc
     finally:
         fileobj.seek(0)
     return width, height

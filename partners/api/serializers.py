@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from partners.models import Commitment, Partner
+from heforshe.lib.api import PageQuery, StrictChoiceField
+from partners.models import IMPACT_SECTORS, Commitment, Partner, Sector
+
+
+class PartnerQuerySerializer(PageQuery):
+    """The list's filter: an unknown sector is an error, not a silently wider answer."""
+
+    sector = StrictChoiceField(
+        choices=[(s.value, s.label) for s in Sector if s in IMPACT_SECTORS], required=False, allow_blank=True
+    )
 
 
 class CommitmentOutSerializer(serializers.ModelSerializer):

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
+from heforshe.lib.api import NoQuery, query_params
 from heforshe.lib.ratelimit import ScopedThrottle
 from partners import selectors
-from partners.api.serializers import PartnerOutSerializer
-from partners.models import IMPACT_SECTORS
+from partners.api.serializers import PartnerOutSerializer, PartnerQuerySerializer
 
 EXAMPLE = {
     "slug": "waterloo",
@@ -46,9 +46,9 @@ class PartnerListView(generics.ListAPIView):
     serializer_class = PartnerOutSerializer
 
     def get_queryset(self):
+        query = query_params(self.request, PartnerQuerySerializer)
         qs = selectors.partners_api_queryset()
-        sector = self.request.query_params.get("sector")
-        if sector in IMPACT_SECTORS:
+        if sector := query.get("sector"):
             qs = qs.filter(sector=sector)
         return qs
 
@@ -62,11 +62,17 @@ class PartnerListView(generics.ListAPIView):
         return page
 
     @extend_schema(
-        parameters=[OpenApiParameter("sector", enum=list(IMPACT_SECTORS), required=False)],
+        parameters=[PartnerQuerySerializer],
+        responses={
+            200: PartnerOutSerializer(many=True),
+            400: OpenApiResponse(description="A sector that is not one of the listed values."),
+            404: OpenApiResponse(description="A page number past the last page."),
+            429: OpenApiResponse(description="Too many requests from this client; see Retry-After."),
+        },
         examples=[
             OpenApiExample(
                 "A university champion",
-                value={"count": 1, "next": None, "previous": None, "results": [EXAMPLE]},
+                value=EXAMPLE,  # drf-spectacular wraps it in the page
                 response_only=True,
             )
         ],
@@ -86,10 +92,18 @@ class PartnerDetailView(generics.RetrieveAPIView):
         return selectors.partners_api_queryset()
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         partner = super().get_object()
         partner.signups = selectors.partner_signups(partner_id=partner.pk)
         return partner
 
-    @extend_schema(examples=[OpenApiExample("A university champion", value=EXAMPLE, response_only=True)])
+    @extend_schema(
+        responses={
+            200: PartnerOutSerializer,
+            404: OpenApiResponse(description="No active champion with this slug."),
+            429: OpenApiResponse(description="Too many requests from this client; see Retry-After."),
+        },
+        examples=[OpenApiExample("A university champion", value=EXAMPLE, response_only=True)],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -23,11 +23,10 @@ from partners.services.commitments import (
     derive_commitment_status,
 )
 from partners.services.evidence import (
-    EVIDENCE_SIGNATURES,
+    EVIDENCE_TYPES,
     MAX_EVIDENCE_FILES,
     report_add_evidence,
     report_remove_evidence,
-    sniff_evidence_type,
     validate_evidence,
 )
 from partners.services.memberships import (
@@ -48,7 +47,7 @@ from partners.services.memberships import (
     is_partner_admin,
     membership_set,
 )
-from partners.services.organisations import partner_set_signup_target
+from partners.services.organisations import LOGO_TYPES, logo_check_size, logo_validate, partner_set_signup_target
 from partners.services.reminders import (
     REMINDER_CLAIM_TTL,
     REMINDER_MAX_ATTEMPTS,
@@ -76,8 +75,9 @@ from partners.services.reports import (
 __all__ = [
     "COMMITMENT_FIELDS",
     "DUPLICATE_PERIOD_MESSAGE",
-    "EVIDENCE_SIGNATURES",
+    "EVIDENCE_TYPES",
     "INVITATION_SALT",
+    "LOGO_TYPES",
     "MAX_EVIDENCE_FILES",
     "REMINDER_CLAIM_TTL",
     "REMINDER_MAX_ATTEMPTS",
@@ -105,6 +105,8 @@ __all__ = [
     "invitation_token",
     "invitation_url",
     "is_partner_admin",
+    "logo_check_size",
+    "logo_validate",
     "membership_set",
     "partner_set_signup_target",
     "reminder_send",
@@ -120,6 +122,5 @@ __all__ = [
     "reports_open_due_periods",
     "reports_sweep",
     "review_check",
-    "sniff_evidence_type",
     "validate_evidence",
 ]

@@ -8,35 +8,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import sniff
 from partners.models import (
     ReportEvent,
     ReportEvidence,
 )
 from partners.services.reports import _audit, _lock_open_report
 
-# Magic bytes of the evidence formats we accept: the browser's content type and
-# the file name are not trusted.
-EVIDENCE_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-
-
+# What evidence may be: the browser's content type and the file name are not trusted, and
+# the whole file must parse as the type its first bytes claim.
+EVIDENCE_TYPES = (sniff.PDF, sniff.PNG, sniff.JPEG)
 MAX_EVIDENCE_FILES = 10
 
 
-def sniff_evidence_type(upload: UploadedFile) -> str | None:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in EVIDENCE_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def validate_evidence(upload: UploadedFile) -> str:
+def validate_evidence(upload: UploadedFile) -> sniff.Sniffed:
+    """The evidence's true type, checked to its last byte; ValidationError with a reason otherwise."""
     limit = settings.PARTNERS_EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -44,26 +30,34 @@ def validate_evidence(upload: UploadedFile) -> str:
             params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
             code="too_large",
         )
-    content_type = sniff_evidence_type(upload)
-    if content_type is None:
+    found = sniff.sniff(upload)
+    if found not in EVIDENCE_TYPES:
         raise ValidationError(_("Evidence must be a PDF, PNG or JPEG file."), code="bad_type")
-    return content_type
+    try:
+        if found is sniff.PDF:
+            sniff.verify_pdf(upload)
+        else:
+            sniff.verify_image(upload)
+    except sniff.FileCheckError as exc:
+        raise ValidationError(exc.message, code="unreadable") from exc
+    return found
 
 
 @transaction.atomic
 def report_add_evidence(*, report_id: int, actor, upload: UploadedFile) -> ReportEvidence:
     report = _lock_open_report(report_id, actor)
-    content_type = validate_evidence(upload)
+    found = validate_evidence(upload)
     if report.evidence.count() >= MAX_EVIDENCE_FILES:
         raise ValidationError(_("A report can carry at most %(n)s files."), params={"n": MAX_EVIDENCE_FILES})
     evidence = ReportEvidence(
         report=report,
         original_name=(upload.name or "evidence")[-200:],
-        content_type=content_type,
+        content_type=found.mime,
         size=upload.size,
         uploaded_by=actor,
     )
-    evidence.file.save("upload", upload, save=False)
+    # Stored under a random name with the true extension (see evidence_upload_to), never the sender's.
+    evidence.file.save(f"evidence.{found.extension}", upload, save=False)
     evidence.save()
     _audit(report=report, action=ReportEvent.Action.EVIDENCE_ADDED, actor=actor, comment=evidence.original_name)
     return evidence

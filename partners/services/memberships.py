@@ -12,14 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from partners.models import (
     Partner,
@@ -146,14 +144,9 @@ def invitation_send(*, invitation_id: int) -> bool:
             "role": invitation.get_role_display(),
             "days": settings.PARTNERS_INVITATION_MAX_AGE_DAYS,
         }
-        subject = gettext("You are invited to act for %(partner)s on HeForShe") % {"partner": invitation.partner.name}
-        body = render_to_string("partners/emails/invitation.txt", context)
-        html = render_to_string("partners/emails/invitation.html", context)
-    message = EmailMultiAlternatives(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]
+    send_templated(
+        to=[invitation.email], template="partners/emails/invitation", language=invitation.language, context=context
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
     PartnerInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
     return True
 

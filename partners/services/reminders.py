@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import send_task_now
 from partners.models import (
     IMPACT_SECTORS,
@@ -153,19 +151,15 @@ def reminder_send(*, reminder_id: int) -> bool:
             "kind": reminder.kind,
             "period": report.period_label,
         }
-        if reminder.kind == ReportReminder.Kind.OVERDUE:
-            subject = gettext("Your HeForShe progress report for %(period)s is overdue")
-        else:
-            subject = gettext("Your HeForShe progress report for %(period)s is due soon")
-        subject = subject % {"period": report.period_label}
-        body = render_to_string("partners/emails/reminder.txt", context)
     try:
-        EmailMultiAlternatives(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [reminder.recipient.email],
-        ).send()
+        # Reminders go out by the batch on a schedule: bulk, so auto-responders stay quiet.
+        send_templated(
+            to=[reminder.recipient.email],
+            template="partners/emails/reminder",
+            language=language,
+            context=context,
+            bulk=True,
+        )
     except Exception as exc:  # noqa: BLE001 - any mail failure: keep the row, release it, retry
         ReportReminder.objects.filter(pk=reminder_id).update(claimed_at=None, last_error=repr(exc)[:500])
         raise ReminderSendError(str(exc)) from exc

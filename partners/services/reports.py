@@ -6,14 +6,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.audit import log_action
+from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from partners.models import (
     Partner,
@@ -161,6 +160,7 @@ def report_transition(*, report_id: int, action: str, actor, comment: str = "") 
         fields += ["reviewed_at", "reviewed_by", "review_comment"]
     report.save(update_fields=fields)
     _audit(report=report, action=event, actor=actor, from_status=from_status, to_status=to_status, comment=comment)
+    log_action(report, f"partners.report_{event}", user=actor, data={"from": from_status, "comment": comment})
     if action == Transition.APPROVE:
         apply_approved_report(report)
     from partners.tasks import send_report_status_task
@@ -204,12 +204,9 @@ def report_status_notify(*, report_id: int, action: str) -> None:
                 "action": action,
                 "period": report.period_label,
             }
-            if action == Transition.APPROVE:
-                subject = gettext("Your progress report for %(period)s was approved")
-            else:
-                subject = gettext("Your progress report for %(period)s was returned with comments")
-            subject = subject % {"period": report.period_label}
-            body = render_to_string("partners/emails/report_status.txt", context)
-        EmailMultiAlternatives(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]
-        ).send()
+        send_templated(
+            to=[membership.user.email],
+            template="partners/emails/report_status",
+            language=membership.language,
+            context=context,
+        )

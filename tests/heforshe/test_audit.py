@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from heforshe.lib.audit import action_label, entries_for, log_action, register_actions
+from heforshe.lib.audit import action_label, entries_for, log_action, log_action_many, register_actions
 from heforshe.models import LogEntry
 from heforshe.roles import CURATORS, KIT_EDITORS
 from partners.models import Partner
@@ -154,3 +154,24 @@ def test_the_admin_searches_the_object_name(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get("/admin/heforshe/logentry/", {"q": "needle"})
     assert [e.object_repr for e in response.context["cl"].result_list] == ["Needle organisation"]
+
+
+def test_log_action_many_writes_one_entry_per_row_without_names():
+    partners = PartnerFactory.create_batch(3)
+    n = log_action_many(Partner, [p.pk for p in partners], "tests.thing_checked", data={"by": "domain"})
+    rows = LogEntry.objects.order_by("object_id").values_list("object_id", "object_repr", "data")
+    assert (n, list(rows)) == (
+        3,
+        [(str(p.pk), "", {"by": "domain"}) for p in sorted(partners, key=lambda p: str(p.pk))],
+    )
+
+
+def test_apps_register_their_codes_in_plain_translated_words():
+    with translation.override("fr"):
+        assert action_label("pledges.invalidated") == "Engagement invalidé"
+
+
+def test_a_year_out_of_range_gets_the_admins_error_page_not_a_500(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/heforshe/logentry/", {"timestamp__year": "99999"})
+    assert (response.status_code, response.url) == (302, "/admin/heforshe/logentry/?e=1")

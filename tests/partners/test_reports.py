@@ -19,11 +19,12 @@ from partners.services import (
     report_update,
 )
 from tests.partners.factories import commitment, draft_report, last_quarter, partner_admin, partner_member, university
+from tests.stories.factories import jpeg_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = png_bytes(16, 16)
+JPEG = jpeg_bytes(16, 16)
 
 
 @pytest.fixture
@@ -71,8 +72,8 @@ def test_values_of_the_wrong_type_get_a_clear_error_and_nothing_is_lost(client, 
     assert response.status_code == 400
     html = response.content.decode()
     assert "Enter a number" in html
-    assert f'aria-describedby="commitment-{c.pk} id_value_{c.pk}_errors"' in html
-    assert f'id="commitment-{c.pk}"' in html and f'id="id_value_{c.pk}_errors"' in html
+    assert f'aria-describedby="commitment-{c.pk} id_value_{c.pk}_error"' in html
+    assert f'id="commitment-{c.pk}"' in html and f'id="id_value_{c.pk}_error"' in html
     report.refresh_from_db()
     assert report.status == "draft" and report.narrative == "First draft"
     assert report.values.get().value == 12
@@ -98,7 +99,7 @@ def test_evidence_is_checked_by_content_and_size(client, setup, settings, name, 
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert 'aria-describedby="id_file_helptext id_file_errors"' in html
+    assert 'aria-describedby="id_file_helptext id_file_error"' in html
     assert report.evidence.count() == 0
 
 
@@ -187,3 +188,18 @@ def test_a_reduction_target_is_achieved_by_going_down(setup):
     c = commitment(partner, baseline=40, target_value=10, title="Cut the pay gap")
     on = c.created_at.date()
     assert derive_commitment_status(commitment=c, value=Decimal(9), on=on) == CommitmentStatus.ACHIEVED
+
+
+def test_each_report_transition_also_writes_the_audit_log(setup, partnerships_user):
+    from heforshe.lib.audit import entries_for
+
+    partner, admin, c = setup
+    report = draft_report(partner, actor=admin)
+    report_update(report_id=report.pk, actor=admin, narrative="Done", values={c.pk: (Decimal(10), "")})
+    report_transition(report_id=report.pk, action=Transition.SUBMIT, actor=admin)
+    report_transition(report_id=report.pk, action=Transition.RETURN, actor=partnerships_user, comment="More detail")
+    entries = [(e.action, e.user, e.data) for e in reversed(entries_for(report))]
+    assert entries == [
+        ("partners.report_submitted", admin, {"from": "draft", "comment": ""}),
+        ("partners.report_returned", partnerships_user, {"from": "submitted", "comment": "More detail"}),
+    ]

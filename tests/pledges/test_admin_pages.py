@@ -74,7 +74,7 @@ def test_csv_export_and_the_invalidate_action(client):
     client.force_login(staff_user(PLEDGE_MODERATORS))
     ids = [str(p.pk) for p in pledges]
     response = client.post("/admin/pledges/pledge/", {"action": "export_csv", "_selected_action": ids})
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("id,first_name,email")
     assert pledges[0].email in body
     client.post("/admin/pledges/pledge/", {"action": "invalidate_selected", "_selected_action": ids[:1]})

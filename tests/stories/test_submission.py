@@ -165,7 +165,7 @@ def test_an_upload_error_is_shown_on_the_field_and_earlier_files_are_kept(member
     member_client.post(f"/en/stories/submit/{story.pk}/media/", {"file": upload("ok.jpg", jpeg_bytes(500, 400))})
     r = member_client.post(f"/en/stories/submit/{story.pk}/media/", {"file": upload("evil.jpg", b"MZ" + b"\x00" * 300)})
     html = r.content.decode()
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "not a photo" in html and 'id="id_file_error"' in html
     assert story.media.count() == 1
 
