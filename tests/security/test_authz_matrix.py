@@ -17,12 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from heforshe.roles import CURATORS, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
+from solutions.services import comment_add
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
-from solutions.services import comment_add
 from tests.solutions.factories import ChallengeFactory, SolutionFactory
 from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
 
@@ -145,20 +145,30 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
-    ("POST", f"{A}/stories/submit/{{story}}/state/", {"action": "withdraw"}, (302, 302, 302, 404, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/state/",
+        {"action": "withdraw"},
+        (302, 302, 302, 404, 404, 404, 404, 404, 404),
+    ),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/consent/withdraw/",
         {"kind": "follow_up"},
         (302, 302, 302, 404, 404, 404, 404, 404, 404),
     ),
-    ("POST", f"{A}/stories/submit/{{story}}/media/{{media}}/delete/", {}, (302, 302, 404, 404, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/media/{{media}}/delete/",
+        {},
+        (302, 302, 404, 404, 404, 404, 404, 404, 404),
+    ),
     # A draft's files: its organisation and curators only; everyone else is told nothing exists.
     (
         "GET",
         f"{A}/stories/submit/{{story}}/media/{{draft_media}}/file/original",
         {},
-        (404, 404, 200, 404, 200, 404, 404, 200, 200),
+        (404, 404, 200, 404, 200, 404, 404, 200, 404),
     ),
     # tus answers an upload client without a session with 403, not a redirect to a sign-in page.
     ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (403, 403, 201, 404, 404, 404, 404, 404, 404)),
