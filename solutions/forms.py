@@ -93,7 +93,16 @@ class OutcomeForm(_Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    partner = forms.ModelChoiceField(
+        label=_("Piloted by (when piloted; the challenge's partner if left empty)"), queryset=None, required=False
+    )
     happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from partners.models import Partner
+
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(is_active=True).order_by("name")
 
 
 class ChallengeForm(_Form):

@@ -651,7 +651,12 @@ def manage_outcome(request, pk: int):
             d = form.cleaned_data
             try:
                 services.outcome_record(
-                    solution=sol, user=request.user, outcome=d["outcome"], note=d["note"], happened_on=d["happened_on"]
+                    solution=sol,
+                    user=request.user,
+                    outcome=d["outcome"],
+                    note=d["note"],
+                    partner=d["partner"],
+                    happened_on=d["happened_on"],
                 )
             except ValidationError as exc:
                 _apply(form, exc)
