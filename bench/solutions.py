@@ -168,7 +168,7 @@ def seed(n_solutions: int, n_supports: int) -> None:
     print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
+def measure(runs: int) -> list[tuple[str, float, float, float, int, int]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -193,19 +193,30 @@ def measure(runs: int) -> list[tuple[str, float, float, int, int]]:
         lang = params.pop("lang", "en")
         url = base.replace("/en/", f"/{lang}/")
         times = []
+        sql_times = []
         queries = 0
         for i in range(runs):
-            with CaptureQueriesContext(connection) as ctx:
+            spent = [0.0]
+
+            def timed(execute, sql, params_, many, context, spent=spent):
+                t0 = time.perf_counter()
+                try:
+                    return execute(sql, params_, many, context)
+                finally:
+                    spent[0] += time.perf_counter() - t0
+
+            with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed):
                 t = time.perf_counter()
                 response = client.get(url, params)
                 times.append((time.perf_counter() - t) * 1000)
+            sql_times.append(spent[0] * 1000)
             assert response.status_code == 200, (label, response.status_code)
             queries = len(ctx.captured_queries) if i == 0 else queries
         found = re.search(r'class="results-count">([\d,\s\u202f\xa0]+)', response.content.decode())
         total = int(re.sub(r"\D", "", found.group(1))) if found else 10_001  # "More than 10,000"
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        rows.append((label, statistics.median(times), p95, queries, total))
+        rows.append((label, statistics.median(times), p95, statistics.median(sql_times), queries, total))
     return rows
 
 
@@ -243,10 +254,12 @@ def main() -> None:
         f"\n{Solution.objects.count():,} solutions, "
         f"{int(psql('SELECT count(*) FROM solutions_support', DB_NAME)):,} supports; {args.runs} runs per page\n"
     )
-    print(f"{'page':42} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'matches':>9}")
-    for label, median, p95, queries, total in rows:
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} on {os.cpu_count()} cores (figures grow with the load of the machine)\n")
+    print(f"{'page':42} {'median ms':>10} {'p95 ms':>8} {'SQL ms':>7} {'queries':>8} {'matches':>9}")
+    for label, median, p95, sql_ms, queries, total in rows:
         flag = "" if p95 < 100 else "  <-- over 100 ms"
-        print(f"{label:42} {median:10.1f} {p95:8.1f} {queries:8d} {total:9,}{flag}")
+        print(f"{label:42} {median:10.1f} {p95:8.1f} {sql_ms:7.1f} {queries:8d} {total:9,}{flag}")
 
 
 if __name__ == "__main__":
