@@ -229,6 +229,11 @@ class Solution(models.Model):
             return self.pseudonym
         return f"{self.author.first_name}, {self.country.name}"
 
+    @property
+    def answer_overdue(self) -> bool:
+        """It reached the threshold, the challenge's time to answer has passed, and no outcome is recorded."""
+        return bool(self.response_due_at and not self.outcome and self.response_due_at < timezone.now())
+
     def editable_until(self):
         return self.created_at + settings.SOLUTIONS_EDIT_WINDOW
 

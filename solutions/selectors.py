@@ -310,3 +310,17 @@ def manageable_challenges(*, user) -> QuerySet[Challenge]:
     if partner is None:
         return Challenge.objects.none()
     return Challenge.objects.filter(partner=partner).select_related("partner")
+
+
+def answers_overdue(*, challenges: QuerySet[Challenge]) -> list[Solution]:
+    """Solutions of these challenges that reached the threshold and were not answered in time."""
+    return list(
+        Solution.objects.filter(
+            challenge__in=challenges,
+            state=SolutionState.PUBLISHED,
+            outcome="",
+            response_due_at__lt=timezone.now(),
+        )
+        .select_related("outcome_partner")
+        .order_by("response_due_at")[:50]
+    )

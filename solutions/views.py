@@ -593,7 +593,8 @@ def manage(request):
     partner = services.user_partner(request.user)
     if not challenges.exists() and partner is None and not request.user.has_perm("solutions.add_outcomeupdate"):
         raise PermissionDenied
-    return render(request, "solutions/manage.html", {"challenges": challenges, "partner": partner})
+    overdue = selectors.answers_overdue(challenges=challenges)
+    return render(request, "solutions/manage.html", {"challenges": challenges, "partner": partner, "overdue": overdue})
 
 
 @login_required

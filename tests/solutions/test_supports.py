@@ -153,3 +153,22 @@ def test_a_pledger_is_a_participant_through_his_session_and_supporting_is_an_adv
     step = RecordedAction.objects.get(pledge=pledge)
     assert step.level == "advocacy"
     assert step.custom_text == f"Supported a solution: {solution.title}"
+
+
+@pytest.mark.django_db
+def test_an_answer_past_its_deadline_is_shown_as_overdue_to_the_public_and_the_partner():
+    from tests.factories import MembershipFactory
+    from tests.partners.factories import university
+
+    partner = university(slug="late", name="Late University")
+    solution = SolutionFactory(
+        challenge=ChallengeFactory(partner=partner),
+        threshold_reached_at=timezone.now() - dt.timedelta(days=40),
+        response_due_at=timezone.now() - dt.timedelta(days=10),
+    )
+    page = Client().get(f"/en/solutions/{solution.pk}/").content.decode()
+    assert "is overdue" in page
+    client = Client()
+    client.force_login(MembershipFactory(partner=partner).user)
+    manage = client.get("/en/solutions/manage/")
+    assert [s.pk for s in manage.context["overdue"]] == [solution.pk]
