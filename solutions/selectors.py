@@ -111,6 +111,11 @@ def _filtered(challenge: Challenge | None, filters: Filters) -> QuerySet[Solutio
     return qs
 
 
+def solutions_filtered(*, challenge: Challenge | None, filters: Filters) -> QuerySet[Solution]:
+    """Published solutions matching the filters and search, unordered (the API orders and pages them)."""
+    return _filtered(challenge, filters)
+
+
 def search(qs: QuerySet[Solution], q: str) -> QuerySet[Solution]:
     """Full-text search in the visitor's language (stemmed) and word for word in any language.
 

@@ -10,7 +10,7 @@ from solutions.models import Challenge, Solution
 class ChallengeOut(serializers.ModelSerializer):
     question = serializers.CharField(source="local_question")
     country = serializers.CharField(source="country.code", allow_blank=True)
-    partner = serializers.CharField(source="partner.name", default=None)
+    partner = serializers.CharField(source="partner.name", default=None, allow_null=True)
     url = serializers.SerializerMethodField()
     is_open = serializers.SerializerMethodField()
 
@@ -46,7 +46,7 @@ class SolutionOut(serializers.ModelSerializer):
     author = serializers.CharField(source="author_label")
     country = serializers.CharField(source="country.code")
     body_html = serializers.CharField()
-    outcome_partner = serializers.CharField(source="outcome_partner.name", default=None)
+    outcome_partner = serializers.CharField(source="outcome_partner.name", default=None, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
+from heforshe.lib.api import CountryCodeField, NoQuery, PageQuery, StrictCharField, StrictChoiceField, query_params
 from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import ScopedThrottle
 from solutions import selectors
@@ -49,6 +50,27 @@ SOLUTION = {
 }
 
 
+class ChallengeListQuery(PageQuery):
+    pillar = StrictChoiceField(required=False, choices=Pillar.choices)
+
+
+SORTS = [("supported", "supported"), ("newest", "newest"), ("discussed", "discussed")]
+ORDER = {
+    "supported": ("-support_count", "-id"),
+    "newest": ("-created_at", "-id"),
+    "discussed": ("-comment_count", "-id"),
+}
+
+
+class SolutionListQuery(PageQuery):
+    challenge = StrictCharField(required=False, max_length=80, help_text="A challenge's slug")
+    sort = StrictChoiceField(required=False, choices=SORTS, help_text="Most supported first when not given")
+    q = StrictCharField(required=False, max_length=200, help_text="Full-text search")
+    country = CountryCodeField(required=False, help_text="ISO 3166-1 alpha-2 code, e.g. KE")
+    language = StrictChoiceField(required=False, choices=settings.LANGUAGES)
+    status = StrictChoiceField(required=False, choices=[("open", "No answer yet"), *Outcome.choices])
+
+
 class Public:
     permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
@@ -62,7 +84,7 @@ class Pages(PageNumberPagination):
 @extend_schema(
     tags=["solutions"],
     summary="Published challenges",
-    parameters=[OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values)],
+    parameters=[ChallengeListQuery],
     examples=[
         OpenApiExample(
             "Challenges", value={"count": 1, "next": None, "previous": None, "results": [CHALLENGE]}, response_only=True
@@ -74,8 +96,8 @@ class ChallengeListApi(Public, ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        pillar = self.request.query_params.get("pillar", "")
-        return selectors.challenges_public(pillar=pillar if pillar in Pillar.values else "")
+        query = query_params(self.request, ChallengeListQuery)
+        return selectors.challenges_public(pillar=query.get("pillar", ""))
 
 
 @extend_schema(
@@ -87,6 +109,7 @@ class ChallengeDetailApi(Public, RetrieveAPIView):
     serializer_class = ChallengeOut
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         challenge = selectors.challenge_public(slug=self.kwargs["slug"])
         if challenge is None:
             raise Http404
@@ -98,14 +121,7 @@ class ChallengeDetailApi(Public, RetrieveAPIView):
     summary="Published solutions",
     description="Published solutions of published challenges; no personal data beyond the public author label. "
     "Sorted by `sort` (most supported by default, as the API has no visitor to randomise for).",
-    parameters=[
-        OpenApiParameter("challenge", OpenApiTypes.STR, description="A challenge's slug"),
-        OpenApiParameter("sort", OpenApiTypes.STR, enum=["supported", "newest", "discussed"]),
-        OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search"),
-        OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2"),
-        OpenApiParameter("language", OpenApiTypes.STR),
-        OpenApiParameter("status", OpenApiTypes.STR, enum=["open", *Outcome.values]),
-    ],
+    parameters=[SolutionListQuery],
     examples=[
         OpenApiExample(
             "Solutions", value={"count": 1, "next": None, "previous": None, "results": [SOLUTION]}, response_only=True
@@ -117,30 +133,23 @@ class SolutionListApi(Public, ListAPIView):
     pagination_class = Pages
 
     def get_queryset(self):
-        p = self.request.query_params
+        p = query_params(self.request, SolutionListQuery)
         challenge = None
         if p.get("challenge"):
-            challenge = selectors.challenge_public(slug=p["challenge"][:80])
+            challenge = selectors.challenge_public(slug=p["challenge"])
             if challenge is None:
                 return Solution.objects.none()
-        sort = p.get("sort", "supported")
-        status = p.get("status", "")
         filters = selectors.Filters(
-            sort=sort if sort in ("supported", "newest", "discussed") else "supported",
-            q=p.get("q", "")[:200],
-            country=p.get("country", "").upper()[:2],
-            language=p.get("language", "")[:10],
-            status=status if status in ("open", *Outcome.values) else "",
+            sort=p.get("sort") or "supported",
+            q=p.get("q", ""),
+            country=p.get("country", ""),
+            language=p.get("language", ""),
+            status=p.get("status", ""),
         )
-        order = {
-            "supported": ("-support_count", "-id"),
-            "newest": ("-created_at", "-id"),
-            "discussed": ("-comment_count", "-id"),
-        }[filters.sort]
         return (
-            selectors._filtered(challenge, filters)
+            selectors.solutions_filtered(challenge=challenge, filters=filters)
             .select_related("challenge", "author", "outcome_partner")
-            .order_by(*order)
+            .order_by(*ORDER[filters.sort])
         )
 
 
@@ -153,6 +162,7 @@ class SolutionDetailApi(Public, RetrieveAPIView):
     serializer_class = SolutionOut
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         sol = selectors.solution_visible(pk=self.kwargs["pk"])
         if sol is None or sol.state != SolutionState.PUBLISHED:
             raise Http404
