@@ -57,6 +57,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "solutions.comment": ("view", "change"),
         "solutions.report": ("view",),
         "solutions.challenge": ("view",),
+    },
     # Finance: donations, refunds (a custom permission) and sponsor statements; donor data is
     # theirs alone. Gifts and events are never edited by hand (the provider's webhooks are
     # the truth), only viewed; campaigns, rates, agreements and offers are kept by them.

@@ -17,12 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from heforshe.roles import CURATORS, FINANCE, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
+from solutions.services import comment_add
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
-from solutions.services import comment_add
 from tests.solutions.factories import ChallengeFactory, SolutionFactory
 from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
 
