@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("stories.api.urls")),
     path("", include("partners.api.urls")),
     path("", include("actionkits.api.urls")),
+    path("", include("solutions.api.urls")),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 
-from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS, sync_roles
+from heforshe.roles import CURATORS, KIT_EDITORS, MODERATORS, PARTNERSHIPS, sync_roles
 
 DEMO_PASSWORD = "heforshe-demo-2026"
 
@@ -19,6 +19,7 @@ STAFF = [
     ("curator@heforshe.example", CURATORS, False),
     ("partnerships@heforshe.example", PARTNERSHIPS, False),
     ("kits@heforshe.example", KIT_EDITORS, False),
+    ("moderator@heforshe.example", MODERATORS, False),
 ]
 
 

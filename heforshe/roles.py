@@ -13,6 +13,7 @@ CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
+MODERATORS = "Moderators"
 FINANCE = "Finance"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -33,6 +34,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.reportevent": ("view",),
         "partners.reportreminder": ("view",),
         "pledges.pledge": ("view",),
+        # Open challenges and answer solutions (the accountability loop); not moderation.
+        "solutions.challenge": ("view", "add", "change"),
+        "solutions.outcomeupdate": ("view", "add"),
+        "solutions.solution": ("view",),
     },
     KIT_EDITORS: {
         "actionkits": ("view", "add", "change", "delete"),
@@ -44,6 +49,14 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "pledges.pledge": ("view", "change", "invalidate", "export"),
         "pledges.action": ("view", "add", "change"),
         "pledges.recordedaction": ("view",),
+    },
+    # Solutions: review reports, hide, restore and edit posts (moderate_solution comes with "change");
+    # reports are read-only evidence and nothing is ever deleted.
+    MODERATORS: {
+        "solutions.solution": ("view", "change"),
+        "solutions.comment": ("view", "change"),
+        "solutions.report": ("view",),
+        "solutions.challenge": ("view",),
     },
     # Finance: donations, refunds (a custom permission) and sponsor statements; donor data is
     # theirs alone. Gifts and events are never edited by hand (the provider's webhooks are

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search fields; inert on SQLite
     "django.contrib.sites",
     "django.contrib.humanize",
     "allauth",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "pledges",
     "stories",
     "actionkits",
+    "solutions",
     "giving",
 ]
 
@@ -600,6 +602,23 @@ CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.recon
 CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}
 
+# --- solutions ---
+# How long after posting an author may still change a solution's title and text.
+SOLUTIONS_EDIT_WINDOW = _dt.timedelta(hours=env_int("SOLUTIONS_EDIT_WINDOW_HOURS", 24))
+# (name, requests, window seconds) per client address for each kind of write.
+SOLUTIONS_RATE_LIMITS = {
+    "join": [("burst", env_int("SOLUTIONS_JOIN_BURST", 10), 600)],
+    "propose": [("burst", env_int("SOLUTIONS_PROPOSE_BURST", 10), 3600)],
+    "comment": [("burst", env_int("SOLUTIONS_COMMENT_BURST", 30), 600)],
+    "support": [("burst", env_int("SOLUTIONS_SUPPORT_BURST", 120), 600)],
+    "report": [("burst", env_int("SOLUTIONS_REPORT_BURST", 10), 3600)],
+}
+# Seconds a person needs at least to fill a form (faster is a robot).
+SOLUTIONS_MIN_FILL_SECONDS = env_int("SOLUTIONS_MIN_FILL_SECONDS", 3)
+# Fold new supports into the counts; send the followers' digest once a day.
+CELERY_BEAT_SCHEDULE["solutions-fold-supports"] = {"task": "solutions.tasks.fold_supports_task", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["solutions-digests"] = {"task": "solutions.tasks.send_digests_task", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["solutions-sweep"] = {"task": "solutions.tasks.sweep_task", "schedule": 600.0}
 # --- giving ---
 # "dev": the offline simulated checkout on the site itself (the default, for make run);
 # "stripe": Stripe Checkout with the keys below.

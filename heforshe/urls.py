@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("stories/", include("stories.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("solutions/", include("solutions.urls")),
     path("give/", include("giving.urls")),
     prefix_default_language=True,
 )

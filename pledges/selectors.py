@@ -33,6 +33,8 @@ from pledges.counting import actions_total, fold_events
 from pledges.geo import country_facts, men_estimate
 from pledges.models import Action, CountryCount, Pledge, RecordedAction
 
+# Where a pledger signed in through the magic link is remembered in the session.
+PLEDGER_SESSION_KEY = "pledges_pledge_id"
 SNAPSHOT_KEY = "pledges:snapshot:v2"
 SNAPSHOT_LOCK_KEY = "pledges:snapshot:lock"
 MAP_VERSION_KEY = "pledges:map:version"
@@ -415,6 +417,11 @@ def pledge_for_user(*, user) -> Pledge | None:
     return Pledge.objects.filter(
         email_canonical__in=emails, status=Pledge.Status.CONFIRMED, erased_at__isnull=True
     ).first()
+
+
+def pledge_for_session(*, session, user) -> Pledge | None:
+    """The confirmed pledge of the visitor: through the magic-link session, or his account's verified email."""
+    return pledge_for_ladder(pledge_id=session.get(PLEDGER_SESSION_KEY)) or pledge_for_user(user=user)
 
 
 def action_catalogue() -> list[Action]:

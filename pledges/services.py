@@ -609,6 +609,31 @@ def _custom_action_record(*, pledge_id: int, text: str, pillar: str, level: str)
     return recorded
 
 
+def advocacy_record(*, pledge_id: int, text: str, pillar: str) -> RecordedAction | None:
+    """Record an Advocacy step another app saw the pledger take (proposing, supporting, commenting).
+
+    The same words are recorded once (the one-per-key constraint), so supporting, withdrawing and
+    supporting again is one step; the limits on a pledger's own words do not apply to steps the
+    platform saw him take. Returns None when the pledge is not a confirmed, unerased one.
+    """
+    from pledges.models import Level, custom_action_key
+
+    if not Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).exists():
+        return None
+    text = text.strip()[:280]
+    key = custom_action_key(text)
+    existing = RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_key=key).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return RecordedAction.objects.create(
+                pledge_id=pledge_id, custom_text=text, custom_key=key, pillar=pillar, level=Level.ADVOCACY
+            )
+    except IntegrityError:
+        return RecordedAction.objects.filter(pledge_id=pledge_id, action__isnull=True, custom_key=key).first()
+
+
 def _actions_changed() -> None:
     """The public actions total is recounted by the beat's task; without a broker, at once."""
     from pledges.tasks import recount_actions_task

@@ -1,11 +1,10 @@
-"""Signed, expiring links sent by email. Nothing to store, nothing to burn:
-each link only opens a page whose button does the work with a POST."""
+"""The pledge's emailed links, on the shared signed-token helper (heforshe.lib.signed)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core import signing
+from heforshe.lib import signed
 
 CONFIRM = "pledges.confirm"
 SIGN_IN = "pledges.sign-in"
@@ -19,13 +18,9 @@ MAX_AGE = {
 
 
 def make(purpose: str, pledge_id: int) -> str:
-    return signing.dumps(pledge_id, salt=purpose, compress=False)
+    return signed.make(purpose, pledge_id)
 
 
 def read(purpose: str, token: str) -> int | None:
     """The pledge id the token was made for, or None when it is forged, altered or too old."""
-    try:
-        value = signing.loads(token, salt=purpose, max_age=MAX_AGE[purpose])
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
+    return signed.read(purpose, token, max_age=MAX_AGE[purpose])

@@ -25,6 +25,7 @@ from pledges.abuse import RateLimited, filled_too_fast, form_started_token
 from pledges.forms import ActionForm, EraseForm, PledgeForm, PrivacyRequestForm
 from pledges.models import Level, Pillar, Pledge
 from pledges.selectors import (
+    PLEDGER_SESSION_KEY,
     action_catalogue,
     country_numeric_codes,
     ladder_for,
@@ -33,7 +34,7 @@ from pledges.selectors import (
     pledge_stats,
 )
 
-SESSION_KEY = "pledges_pledge_id"
+SESSION_KEY = PLEDGER_SESSION_KEY
 
 
 def _apply_errors(form, exc: ValidationError) -> None:

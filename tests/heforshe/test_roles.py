@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
+from heforshe.roles import CURATORS, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from tests.factories import PartnerFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +50,21 @@ def test_roles_only_grant_their_own_apps():
 
     for name, allowed in {
         CURATORS: {"stories", "partners"},
-        PARTNERSHIPS: {"partners", "pledges"},
+        # Partnerships open challenges and answer solutions; they do not moderate them.
+        PARTNERSHIPS: {"partners", "pledges", "solutions"},
         KIT_EDITORS: {"actionkits", "partners"},
+        MODERATORS: {"solutions"},
     }.items():
         apps = set(Group.objects.get(name=name).permissions.values_list("content_type__app_label", flat=True))
         assert apps <= allowed, (name, apps)
+
+
+def test_moderators_may_moderate_solutions_and_nothing_else():
+    from django.contrib.auth.models import Group
+
+    perms = set(Group.objects.get(name=MODERATORS).permissions.values_list("codename", flat=True))
+    assert "moderate_solution" in perms
+    assert not any(p.startswith("delete_") for p in perms)
+    assert "add_outcomeupdate" not in perms and "add_challenge" not in perms
+    partnerships = set(Group.objects.get(name=PARTNERSHIPS).permissions.values_list("codename", flat=True))
+    assert "moderate_solution" not in partnerships

@@ -110,7 +110,15 @@ def populated(db, settings):
     for pledge in PledgeFactory.create_batch(6, lat10=-13, lng10=368):
         pledge_confirm(pledge_id=pledge.pk)
     fold_events()
-    return {"/api/v1/stories/{slug}/": {"slug": story.slug}, "/api/v1/partners/{slug}/": {"slug": partner.slug}}
+    from tests.solutions.factories import SolutionFactory
+
+    solution = SolutionFactory(challenge__partner=partner, outcome="selected")
+    return {
+        "/api/v1/stories/{slug}/": {"slug": story.slug},
+        "/api/v1/partners/{slug}/": {"slug": partner.slug},
+        "/api/v1/solutions/challenges/{slug}/": {"slug": solution.challenge.slug},
+        "/api/v1/solutions/{id}/": {"id": solution.pk},
+    }
 
 
 OPERATIONS = [
@@ -122,6 +130,10 @@ OPERATIONS = [
     ("GET", "/api/v1/pledges/stats/", 200),
     ("GET", "/api/v1/pledges/map/", 200),
     ("POST", "/api/v1/pledges/", 202),
+    ("GET", "/api/v1/solutions/challenges/", 200),
+    ("GET", "/api/v1/solutions/challenges/{slug}/", 200),
+    ("GET", "/api/v1/solutions/", 200),
+    ("GET", "/api/v1/solutions/{id}/", 200),
 ]
 
 

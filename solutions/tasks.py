@@ -1,0 +1,87 @@
+"""Thin, idempotent adapters over solutions.services; they take primary keys."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from heforshe.lib.tasks import send_task_now
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=10)
+def send_join_link_task(self, participant_id: int) -> None:
+    from solutions.services import participant_send_join_link
+
+    participant_send_join_link(participant_id=participant_id)
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+def process_photo_task(self, solution_id: int) -> str:
+    from solutions.services import photo_process
+
+    return photo_process(solution_id=solution_id)
+
+
+@shared_task
+def fold_supports_task() -> int:
+    from solutions.services import supports_fold
+
+    return supports_fold()
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def notify_outcome_task(self, update_id: int) -> int:
+    from solutions.services import outcome_notify
+
+    return outcome_notify(update_id=update_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def notify_threshold_task(self, solution_id: int) -> int:
+    from solutions.services import threshold_notify
+
+    return threshold_notify(solution_id=solution_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def notify_moderation_task(self, kind: str, object_id: int, decision: str) -> bool:
+    from solutions.services import moderation_notify
+
+    return moderation_notify(kind=kind, object_id=object_id, decision=decision)
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+def send_digest_task(self, participant_id: int) -> bool:
+    from solutions.services import digest_send
+
+    return digest_send(participant_id=participant_id)
+
+
+@shared_task
+def send_digests_task() -> int:
+    """Once a day: one digest task per follower (each claims its period, so a rerun sends nothing twice)."""
+    from solutions.services import digest_recipients
+
+    ids = digest_recipients()
+    for pk in ids:
+        send_task_now(send_digest_task, participant_id=pk)
+    return len(ids)
+
+
+@shared_task
+def sweep_task() -> int:
+    """Outcome notices whose task was lost (broker down), and the support counts' exact reconcile."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from solutions import counting
+    from solutions.models import OutcomeUpdate
+
+    stale = timezone.now() - dt.timedelta(minutes=5)
+    ids = list(
+        OutcomeUpdate.objects.filter(notified_at__isnull=True, created_at__lt=stale).values_list("pk", flat=True)[:200]
+    )
+    for pk in ids:
+        send_task_now(notify_outcome_task, update_id=pk)
+    counting.reconcile()
+    return len(ids)
