@@ -13,6 +13,7 @@ CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
+COMMUNICATIONS = "Communications"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CURATORS: {
@@ -43,6 +44,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "pledges.pledge": ("view", "change", "invalidate", "export"),
         "pledges.action": ("view", "add", "change"),
         "pledges.recordedaction": ("view",),
+    },
+    # Newsletters: write, preview, test, schedule and send (send_newsletter); see and lift suppressions.
+    # No pledge permission at all: recipients are chosen by segment, never browsed or exported.
+    COMMUNICATIONS: {
+        "newsletters.newsletter": ("view", "add", "change", "delete"),  # + send_newsletter (custom)
+        "newsletters.newslettertranslation": ("view", "add", "change", "delete"),
+        "newsletters.delivery": ("view",),
+        "newsletters.suppression": ("view", "delete"),
+        "newsletters.staffdigest": ("view",),
+        "partners.partner": ("view",),
     },
 }
 

@@ -92,7 +92,10 @@ INSTALLED_APPS = [
     "partners",
     "pledges",
     "stories",
+    # anymail has no models: it stays before the last app, whose post_migrate syncs the roles.
+    "anymail",
     "actionkits",
+    "newsletters",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +226,23 @@ _smtp_options = (
     else {}
 )
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _smtp_options}}
+# A provider instead of SMTP: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend (amazon_ses, mailgun,
+# postmark, sendgrid, brevo...) and its keys below. Their tracking webhooks post to /anymail/<esp>/tracking/,
+# authenticated by the shared basic-auth secret and, where the provider signs, its signature.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+        "MAILGUN_API_KEY": env_str("MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": env_str("MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY"),
+        "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN"),
+        "SENDGRID_API_KEY": env_str("SENDGRID_API_KEY"),
+        "BREVO_API_KEY": env_str("BREVO_API_KEY"),
+        "AMAZON_SES_CLIENT_PARAMS": {"region_name": env_str("AWS_SES_REGION")} if env_str("AWS_SES_REGION") else None,
+    }.items()
+    if value
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HeForShe <no-reply@heforshe.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", a) for a in env_list("ADMIN_EMAILS")]
@@ -471,3 +491,17 @@ CELERY_BEAT_SCHEDULE["pledges-fold-counts"] = {"task": "pledges.tasks.fold_count
 CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.reconcile_counts", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}
+
+# --- newsletters ---
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+# Messages handed to the mail server per second by one worker (0: as fast as it takes them).
+NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20)
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+# A row claimed longer ago than this belongs to a worker that died (a batch takes seconds).
+NEWSLETTER_CLAIM_LEASE_SECONDS = env_int("NEWSLETTER_CLAIM_LEASE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["newsletters-resume"] = {"task": "newsletters.tasks.resume", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["newsletters-staff-digest"] = {
+    "task": "newsletters.tasks.staff_digest",
+    "schedule": _crontab(hour=env_int("STAFF_DIGEST_HOUR", 7), minute=0),
+}

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Providers' tracking webhooks (bounces, complaints), authenticated by anymail.
+    path("anymail/", include("anymail.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("stories/", include("stories.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("newsletters/", include("newsletters.urls")),
     prefix_default_language=True,
 )
 

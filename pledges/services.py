@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import privacy
 from heforshe.lib.audit import log_action, log_action_many
-from heforshe.lib.mail import send_templated
+from heforshe.lib.mail import is_suppressed, send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
@@ -28,6 +28,10 @@ from pledges.models import Action, Pledge, RecordedAction
 logger = logging.getLogger(__name__)
 
 EXPIRE_AFTER = dt.timedelta(days=7)
+BOUNCED_MESSAGE = _(
+    "Our emails to this address were not delivered: the mail server refused them or they were reported as "
+    "unwanted. Check the address for a typing mistake, or use another one."
+)
 LIVE_STATUSES = (Pledge.Status.PENDING, Pledge.Status.CONFIRMED)
 
 
@@ -42,10 +46,27 @@ class PledgeInput:
     age_range: str = ""
     identity: str = ""
     newsletter: bool = False
+    # The version of the opt-in wording he saw (pledges.forms.NEWSLETTER_WORDING_VERSION).
+    newsletter_wording: str = ""
     partner_code: str = ""
     source: str = Pledge.Source.WEB
     # Already rounded by the browser; rounded again here whatever it sent.
     browser_position: tuple[float, float] | None = None
+
+
+def _wording_version() -> str:
+    from pledges.forms import NEWSLETTER_WORDING_VERSION
+
+    return NEWSLETTER_WORDING_VERSION
+
+
+def pledge_newsletter_consent(*, pledge_id: int, subscribed: bool, wording: str = "") -> bool:
+    """Give or withdraw the newsletter opt-in; the pledge itself is never touched otherwise."""
+    fields = {"newsletter": subscribed}
+    if subscribed:
+        fields |= {"newsletter_opt_in_at": timezone.now(), "newsletter_wording": wording or _wording_version()}
+    qs = Pledge.objects.filter(pk=pledge_id, erased_at__isnull=True, newsletter=not subscribed)
+    return bool(qs.update(**fields))
 
 
 def _site_link(path: str) -> str:
@@ -80,6 +101,8 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
         age_range=data.age_range,
         identity=data.identity,
         newsletter=data.newsletter,
+        newsletter_opt_in_at=now if data.newsletter else None,
+        newsletter_wording=(data.newsletter_wording or _wording_version()) if data.newsletter else "",
         consent_at=now,
         language=data.language if data.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         source=data.source,
@@ -105,6 +128,9 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
         with transaction.atomic():
             pledge.save(force_insert=True)
     except IntegrityError:
+        # Checked only here, off the one-INSERT path: a known address whose mail bounced is told so.
+        if is_suppressed(pledge.email):
+            raise ValidationError({"email": BOUNCED_MESSAGE}) from None
         if not pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language):
             raise  # not the one-pledge-per-person constraint: a real error, never swallowed
         return None
@@ -177,6 +203,10 @@ def pledge_send_confirmation(*, pledge_id: int) -> bool:
         )
         if pledge is None:
             return False
+        if is_suppressed(pledge.email):
+            # A hard bounce or a complaint: no more links to this address (the sweeper stops too).
+            Pledge.objects.filter(pk=pledge_id).update(confirmation_sent_at=timezone.now())
+            return False
         _send(pledge, "confirm", _links(pledge))
         Pledge.objects.filter(pk=pledge_id).update(confirmation_sent_at=timezone.now())
     return True
@@ -189,7 +219,7 @@ def pledge_send_already_pledged(*, pledge_id: int) -> bool:
     if not cache.add(f"pledges:already:{pledge_id}", 1, timeout=int(settings.PLEDGE_RESEND_INTERVAL.total_seconds())):
         return False
     pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
-    if pledge is None:
+    if pledge is None or is_suppressed(pledge.email):
         return False
     _send(pledge, "already", _links(pledge))
     return True
@@ -363,6 +393,8 @@ def pledge_export(*, pledge_id: int) -> dict:
         "age_range": pledge.age_range,
         "identity": pledge.identity,
         "newsletter": pledge.newsletter,
+        "newsletter_opt_in_at": pledge.newsletter_opt_in_at.isoformat() if pledge.newsletter_opt_in_at else None,
+        "newsletter_wording_version": pledge.newsletter_wording or None,
         "language": pledge.language,
         "status": pledge.status,
         "created_at": pledge.created_at.isoformat(),
@@ -405,10 +437,12 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge.age_range = ""
         pledge.identity = ""
         pledge.newsletter = False
+        pledge.newsletter_opt_in_at = None
+        pledge.newsletter_wording = ""
         pledge.ip_hash = ""
         pledge.erased_at = timezone.now()
         fields = ["first_name", "email", "email_canonical", "email_domain", "city", "age_range", "identity"]
-        fields += ["newsletter", "ip_hash", "erased_at"]
+        fields += ["newsletter", "newsletter_opt_in_at", "newsletter_wording", "ip_hash", "erased_at"]
         if pledge.status == Pledge.Status.PENDING:
             pledge.status = Pledge.Status.EXPIRED  # an unconfirmed pledge can never be confirmed now
             fields.append("status")

@@ -42,8 +42,16 @@ MESSAGES = {
     "partners/emails/reminder:overdue": {"partner": PARTNER, "report": REPORT, "kind": "overdue", "period": "Q1"},
     "partners/emails/report_status:ok": {"report": REPORT, "action": "approve", "period": "Q1", "url": "u"},
     "partners/emails/report_status:back": {"report": REPORT, "action": "return", "period": "Q1", "url": "u"},
+    "newsletters/emails/digest": {"items": [{"label": "Stories to review", "count": 3, "url": "https://x/admin/"}]},
+    "newsletters/emails/newsletter": {
+        "item": SimpleNamespace(
+            subject="News & <more>", preheader="This month", body="<p>Hello</p><ul><li>a</li></ul>"
+        ),
+        "body_text": "Hello\n\n- a",
+    },
 }
-BULK = {"newsletters/emails/digest"}
+BULK = {"newsletters/emails/digest", "newsletters/emails/newsletter"}
+UNSUBSCRIBE = {"newsletters/emails/newsletter"}
 RTL = {"ar"}
 
 
@@ -65,7 +73,7 @@ def received(smtp, django_db_blocker):
             for key, context in MESSAGES.items():
                 template = key.split(":")[0]
                 before = len(smtp.recorder.messages)
-                kwargs = {"list_unsubscribe": "https://heforshe.example/u/x/"} if template in BULK else {}
+                kwargs = {"list_unsubscribe": "https://heforshe.example/u/x/"} if template in UNSUBSCRIBE else {}
                 send_templated(
                     to=[f"{language}@example.org"],
                     template=template,
@@ -102,12 +110,11 @@ def test_every_message_carries_the_site_headers(received, key, language):
     assert message["Message-ID"].endswith("@heforshe.example>")
     assert message["Auto-Submitted"] == "auto-generated"
     template = key.split(":")[0]
-    if template in BULK:
-        assert message["Precedence"] == "bulk"
+    assert message["Precedence"] == ("bulk" if template in BULK else None)
+    if template in UNSUBSCRIBE:
         assert message["List-Unsubscribe"] == "<https://heforshe.example/u/x/>"
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     else:
-        assert message["Precedence"] is None
         assert message["List-Unsubscribe"] is None
 
 
@@ -123,6 +130,13 @@ def test_user_text_is_escaped_in_html_and_plain_in_text(received):
     assert "<script>" not in parts["text/html"]
     assert "&lt;script&gt;x&lt;/script&gt;" in parts["text/html"]
     assert "<script>x</script>" in parts["text/plain"]
+
+
+def test_the_newsletter_shows_the_unsubscribe_link_in_both_parts(received):
+    parts = _parts(received[("newsletters/emails/newsletter", "ar")])
+    assert 'href="https://heforshe.example/u/x/"' in parts["text/html"]
+    assert "https://heforshe.example/u/x/" in parts["text/plain"]
+    assert "News &amp; &lt;more&gt;" in parts["text/html"]
 
 
 def test_the_html_is_translated(received):
