@@ -9,8 +9,11 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 heforshe
 
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The demo generator's packages (requirements-demo.txt) only with --build-arg WITH_DEMO=true.
+ARG WITH_DEMO=false
+COPY requirements.txt requirements-demo.txt ./
+RUN pip install -r requirements.txt \
+    && if [ "$WITH_DEMO" = "true" ]; then pip install -r requirements-demo.txt; fi
 COPY --chown=heforshe:heforshe . .
 
 # Static files and compiled translations are baked into the image; the

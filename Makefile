@@ -27,7 +27,8 @@ help:
 	@echo "make lint      ruff format --check and ruff check"
 	@echo "make messages  extract translatable strings into the .po catalogues (needs GNU gettext)"
 
-$(STAMP): requirements.txt requirements-dev.txt
+# requirements-dev.txt includes requirements-demo.txt (the packages `make run`'s seed_demo needs).
+$(STAMP): requirements.txt requirements-demo.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "error: no Python 3.12 or newer found (Django 6 needs it)."; \
 		echo "Install one (python.org, your package manager, or 'pyenv install 3.12') and run make again,"; \

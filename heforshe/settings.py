@@ -186,8 +186,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task names its queue (`queue=` on its decorator); only these two exist, and a worker
+# started without -Q consumes both. See heforshe.lib.tasks for what goes where.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"stories.tasks.*media*": {"queue": "media"}, "actionkits.tasks.*preview*": {"queue": "media"}}
+CELERY_TASK_QUEUES = {"default": {}, "media": {}}
+CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request must never hang on a broken broker: publishing fails fast and the
 # sweeper tasks below pick up rows whose task was never sent.
@@ -204,9 +207,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heforshe-heartbeat": {"task": "heforshe.tasks.heartbeat", "schedule": 60.0},
-}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str(
@@ -245,7 +246,7 @@ ANYMAIL = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HeForShe <no-reply@heforshe.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-ADMINS = [("Admin", a) for a in env_list("ADMIN_EMAILS")]
+ADMINS = env_list("ADMIN_EMAILS")
 
 # --- Auth, allauth ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -269,6 +270,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HeForShe] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "heforshe.adapters.AccountAdapter"
+# Password-reset, unknown-account and account-exists mails: one per address per this many seconds.
+ACCOUNT_RESET_EMAIL_INTERVAL = env_int("ACCOUNT_RESET_EMAIL_INTERVAL", 300)
+# An unknown address asking for a reset is told it has no account (one mail per interval, as above),
+# so the page never reveals which addresses have one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -329,8 +336,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Geo ----------------------------------------------------------------------
 # A newer MaxMind GeoLite2/GeoIP2 City file; empty means the one the
-# maxminddb-geolite2 package ships.
+# maxminddb-geolite2 package ships (built in 2018). `manage.py geoip_refresh`
+# downloads the current one to this path with a MaxMind account and licence key.
 GEOIP_PATH = env_str("GEOIP_PATH")
+MAXMIND_ACCOUNT_ID = env_str("MAXMIND_ACCOUNT_ID")
+MAXMIND_LICENSE_KEY = env_str("MAXMIND_LICENSE_KEY")
+GEOIP_DOWNLOAD_URL = env_str(
+    "GEOIP_DOWNLOAD_URL", "https://download.maxmind.com/geoip/databases/GeoLite2-City/download"
+)
 # Keyed hash of client IPs: the raw address is never stored.
 IP_HASH_KEY = env_str("IP_HASH_KEY", SECRET_KEY)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
@@ -368,13 +381,19 @@ REST_FRAMEWORK = {
         "public_read": env_str("API_THROTTLE_PUBLIC_READ", "600/min"),
         "public_write": env_str("API_THROTTLE_PUBLIC_WRITE", "30/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the {detail, errors} answers (400, 404, 413, 429) of each operation.
+    "DEFAULT_SCHEMA_CLASS": "heforshe.api_errors.AutoSchema",
+    # Bounded in size and depth; the only body format the API takes.
+    "DEFAULT_PARSER_CLASSES": ["heforshe.lib.api.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "heforshe.api_errors.exception_handler",
 }
+# Largest JSON body and deepest nesting the API parses: a pledge is a few hundred bytes and one level.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 16)
 SPECTACULAR_SETTINGS = {
     "TITLE": "HeForShe API",
     "DESCRIPTION": "Public Commitments API of the HeForShe solidarity movement for gender equality.",
@@ -384,11 +403,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "heforshe.api_errors.blank_alternatives_any_of",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# The language cookie (set by /i18n/setlang/) is read by the server only.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -416,17 +442,32 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 # --- Logging ------------------------------------------------------------------
+# Seconds during which the same error (logger, exception type, line) is mailed to ADMINS only once.
+ERROR_MAIL_INTERVAL = env_int("ERROR_MAIL_INTERVAL", 600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Replaces Django's AdminEmailHandler: the mail goes through a task, once per error per interval.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "heforshe.lib.errormail.QueuedAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- actionkits ---
@@ -452,6 +493,16 @@ CELERY_BEAT_SCHEDULE["actionkits-requeue-previews"] = {
 # --- stories ---
 # Size of each resumable-upload chunk: small enough to retry cheaply on a weak connection.
 STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024)
+# Limits that keep one organisation from filling the disk: stories it may have in
+# draft (or sent back for changes) at once, files per story, and bytes of
+# unfinished resumable uploads across all its stories.
+STORIES_MAX_DRAFTS_PER_PARTNER = env_int("STORIES_MAX_DRAFTS_PER_PARTNER", 20)
+STORIES_MAX_MEDIA_PER_STORY = env_int("STORIES_MAX_MEDIA_PER_STORY", 20)
+STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER", 5 * 1024**3)
+# When set (e.g. "/protected-media/"), media of unpublished stories is handed to the
+# reverse proxy with X-Accel-Redirect to this internal location (an nginx `internal`
+# alias of MEDIA_ROOT) after the access check; empty streams the file from Django.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
@@ -480,9 +531,14 @@ PLEDGE_RATE_LIMITS = [
     ("sustained", env_int("PLEDGE_RATE_SUSTAINED", 200), 3600),
 ]
 PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+# Actions in a pledger's own words: at most this many in any 24 hours, and in all.
+PLEDGE_CUSTOM_ACTIONS_PER_DAY = env_int("PLEDGE_CUSTOM_ACTIONS_PER_DAY", 5)
+PLEDGE_CUSTOM_ACTIONS_MAX = env_int("PLEDGE_CUSTOM_ACTIONS_MAX", 50)
 PLEDGE_RESEND_INTERVAL = _dt.timedelta(seconds=env_int("PLEDGE_RESEND_SECONDS", 600))
 # Public counts are at most this old (the issue allows 5 s).
 PLEDGE_COUNT_CACHE_SECONDS = env_int("PLEDGE_COUNT_CACHE_SECONDS", 2)
+# The map's cells are recomputed at most this often (every level of the grid, to keep small areas hidden).
+PLEDGE_MAP_CACHE_SECONDS = env_int("PLEDGE_MAP_CACHE_SECONDS", 10)
 # A cold cache folds pending count events itself, so counts stay fresh without a beat (make run).
 PLEDGE_FOLD_ON_READ = env_bool("PLEDGE_FOLD_ON_READ", True)
 # Dotted path to callable(country=, city=) -> (lat10, lng10) | None; an online geocoder in production.

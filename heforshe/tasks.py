@@ -1,20 +1,16 @@
+"""Site-wide tasks."""
+
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.cache import cache
-from django.utils import timezone
+
+from heforshe.lib.tasks import DEFAULT_QUEUE, RETRY_ON_TRANSIENT
 
 
-@shared_task(name="heforshe.tasks.heartbeat", ignore_result=True)
-def heartbeat() -> str:
-    """Records that a worker ran recently; /healthz reports the age."""
-    now = timezone.now().isoformat()
-    cache.set("worker:heartbeat", now, timeout=None)
-    return now
+# Takes the text itself, not a key: an error report has no row, and its request is long gone.
+@shared_task(name="heforshe.tasks.mail_admins", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def mail_admins_task(*, subject: str, message: str, html_message: str | None = None) -> None:
+    """Mail an error report to ADMINS (queued by heforshe.lib.errormail, off the request)."""
+    from django.core import mail
 
-
-@shared_task(name="heforshe.tasks.echo")
-def echo(*, value: str, cache_key: str) -> str:
-    """Writes `value` under `cache_key`: used to prove a real worker consumes the queue."""
-    cache.set(cache_key, value, timeout=300)
-    return value
+    mail.mail_admins(subject, message, html_message=html_message)

@@ -6,13 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from heforshe import views
+from heforshe.forms import AdminLoginForm
 
 admin.site.site_header = _("HeForShe administration")
 admin.site.site_title = _("HeForShe admin")
 admin.site.index_title = _("Campaign administration")
+# Failed admin sign-ins count against allauth's login limits (heforshe.forms.AdminLoginForm).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before admin.site.urls: the same path, answering 429 with Retry-After once the limits are reached.
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("heforshe.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -39,7 +44,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler400 = "heforshe.views.bad_request"
-handler403 = "heforshe.views.permission_denied"
-handler404 = "heforshe.views.page_not_found"
-handler500 = "heforshe.views.server_error"
+# Under /api/ these answer JSON in the API's error shape, elsewhere the site's pages.
+handler400 = "heforshe.api_errors.bad_request"
+handler403 = "heforshe.api_errors.permission_denied"
+handler404 = "heforshe.api_errors.page_not_found"
+handler500 = "heforshe.api_errors.server_error"
+# Not read by Django itself: allauth answers its rate limits with this view.
+handler429 = "heforshe.views.too_many_requests"

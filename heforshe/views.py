@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import math
+
+from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from heforshe.health import health_report, may_see_details
 from heforshe.home import home_context
+from heforshe.lib.ratelimit import RateLimitExceeded, allauth_retry_after, retry_later
 
 
 @require_GET
@@ -31,6 +35,22 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def too_many_requests(request, exception=None, retry_after: int | None = None):
+    """The translated 429 page with Retry-After; allauth's limits come here too (urls.handler429)."""
+    if retry_after is None:
+        retry_after = allauth_retry_after(request)
+    response = render(request, "429.html", {"retry_after_minutes": math.ceil(retry_after / 60)}, status=429)
+    return retry_later(response, retry_after)
+
+
+def admin_login(request, extra_context=None):
+    """The admin's own sign-in view, with failed attempts limited per account and per client network."""
+    try:
+        return admin.site.login(request, extra_context)
+    except RateLimitExceeded as exc:
+        return too_many_requests(request, retry_after=exc.retry_after)
 
 
 def server_error(request):

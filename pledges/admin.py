@@ -22,6 +22,10 @@ def can_invalidate(user) -> bool:
     return user.has_perm("pledges.change_pledge") and user.has_perm("pledges.invalidate_pledge")
 
 
+class TrendingForm(forms.Form):
+    hours = forms.IntegerField(label=_("Hours back"), min_value=1, max_value=24 * 7, required=False)
+
+
 class InvalidationForm(forms.Form):
     ip_hash = forms.CharField(label=_("IP hash"), max_length=32, required=False)
     domain = forms.CharField(label=_("Email domain"), max_length=253, required=False)
@@ -81,16 +85,20 @@ class PledgeAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def trending_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        hours = min(max(int(request.GET.get("hours", 24) or 24), 1), 24 * 7)
+        form = TrendingForm(request.GET)
+        # A bad value gets its error and the default period, not a 500.
+        valid = form.is_valid()
+        hours = (form.cleaned_data.get("hours") if valid else None) or 24
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Trending sign-up sources"),
             "trending": trending(hours=hours),
             "hours": hours,
+            "form": form,
             "can_invalidate": can_invalidate(request.user),
         }
-        return TemplateResponse(request, "admin/pledges/trending.html", context)
+        return TemplateResponse(request, "admin/pledges/trending.html", context, status=200 if valid else 400)
 
     def invalidate_view(self, request):
         if not can_invalidate(request.user):
@@ -123,7 +131,7 @@ class PledgeAdmin(HardenedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "pillar", "level", "position", "is_active"]
     list_filter = ["pillar", "level", "is_active"]
     list_editable = ["position", "is_active"]
@@ -132,7 +140,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordedAction)
-class RecordedActionAdmin(admin.ModelAdmin):
+class RecordedActionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "pillar", "level", "pledge", "created_at"]
     list_filter = ["pillar", "level", "created_at"]
     list_select_related = ["action", "pledge"]

@@ -29,27 +29,6 @@ PLUS_TAG_DOMAINS = frozenset(
 DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
-# A short list of throwaway-address services; a fuller list belongs in a setting.
-DISPOSABLE_DOMAINS = frozenset(
-    {
-        "mailinator.com",
-        "guerrillamail.com",
-        "guerrillamail.net",
-        "sharklasers.com",
-        "10minutemail.com",
-        "temp-mail.org",
-        "tempmail.com",
-        "yopmail.com",
-        "trashmail.com",
-        "getnada.com",
-        "dispostable.com",
-        "maildrop.cc",
-        "throwawaymail.com",
-        "fakeinbox.com",
-        "mailnesia.com",
-    }
-)
-
 
 def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
@@ -68,8 +47,17 @@ def canonical_email(email: str) -> str:
 
 
 def is_disposable(email: str) -> bool:
-    domain = email_domain(email)
-    return any(domain == d or domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
+    """True for an address at a throwaway-mail service or any subdomain of one.
+
+    The list is the community-maintained one of the disposable-email-domains
+    package (about 10,000 domains, refreshed with each release; upgrade the pin
+    to refresh it), less the domains it allows explicitly.
+    """
+    from disposable_email_domains import allowlist, blocklist
+
+    labels = email_domain(email).split(".")
+    suffixes = {".".join(labels[i:]) for i in range(len(labels) - 1)}
+    return not suffixes & allowlist and bool(suffixes & blocklist)
 
 
 def ip_hash(ip: str) -> str:

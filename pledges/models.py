@@ -9,6 +9,8 @@ pledge, and a periodic task folds those events into `CountryCount` and
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -217,6 +219,17 @@ class Action(models.Model):
         return self._localized("description")
 
 
+def custom_action_key(text: str) -> str:
+    """The words of a custom action without case, accents' forms, punctuation or extra spaces.
+
+    "Talked to my son!" and "talked to my  son" are one action: public counts
+    count each key once, and a pledger records each key once.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(" " if unicodedata.category(c)[0] in "PSZC" else c for c in folded)
+    return " ".join(kept.split())[:280]
+
+
 class RecordedAction(models.Model):
     """An action a confirmed pledger says they took: from the catalogue, or their own words."""
 
@@ -225,6 +238,8 @@ class RecordedAction(models.Model):
     pillar = models.CharField(_("pillar"), max_length=12, choices=Pillar.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     custom_text = models.CharField(_("your action"), max_length=280, blank=True)
+    # custom_action_key(custom_text), set by the service; empty for catalogue actions.
+    custom_key = models.CharField(max_length=280, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -238,6 +253,17 @@ class RecordedAction(models.Model):
             models.CheckConstraint(
                 condition=models.Q(action__isnull=False) | ~models.Q(custom_text=""),
                 name="recorded_action_has_content",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "custom_key"],
+                condition=models.Q(action__isnull=True) & ~models.Q(custom_key=""),
+                name="recorded_custom_action_once",
+            ),
+        ]
+        indexes = [
+            # The per-pledger limits count a pledger's own actions of the last day.
+            models.Index(
+                fields=["pledge", "created_at"], name="recorded_custom_recent", condition=models.Q(action__isnull=True)
             ),
         ]
 

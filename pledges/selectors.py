@@ -11,19 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Sum
-from django.db.models.functions import Cast, Floor, TruncDate, TruncHour
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
 from pledges.counting import fold_events
 from pledges.geo import country_facts, men_estimate
-from pledges.models import Action, CellCount, CountryCount, Pledge, RecordedAction
+from pledges.models import Action, CountryCount, Pledge, RecordedAction
 
 COUNTS_KEY = "pledges:counts:v1"
 MAP_VERSION_KEY = "pledges:map:version"
@@ -50,12 +49,24 @@ def counts_snapshot() -> dict:
     snapshot = {
         "total": sum(countries_n.values()),
         "countries": countries_n,
-        "actions": RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).count(),
+        "actions": actions_total(),
         "updated_at": (updated or timezone.now()).isoformat(),
     }
     snapshot["etag"] = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20]
     cache.set(COUNTS_KEY, snapshot, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
     return snapshot
+
+
+def actions_total() -> int:
+    """Actions of confirmed pledgers: catalogue ones per pledger, own words once per wording across everyone.
+
+    One pledger (or many accounts) repeating a text cannot inflate the count.
+    """
+    counts = RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).aggregate(
+        catalogue=Count("id", filter=Q(action__isnull=False)),
+        custom=Count("custom_key", distinct=True, filter=Q(action__isnull=True) & ~Q(custom_key="")),
+    )
+    return counts["catalogue"] + counts["custom"]
 
 
 def pledge_total() -> int:
@@ -104,20 +115,126 @@ def pledge_stats() -> dict:
     return dict(stats)
 
 
-# Cell edge in tenths of a degree for each map zoom; 1 (about 11 km) is the finest we ever store.
-ZOOM_CELL = {0: 200, 1: 200, 2: 100, 3: 50, 4: 20, 5: 10, 6: 5, 7: 2}
+# --- The map ----------------------------------------------------------------------------
+#
+# No answer of the map may reveal fewer than MIN_CELL_COUNT pledges in an area smaller
+# than a country, whatever the zoom and bbox, alone or combined with other answers:
+#
+# * Cells are a fixed grid per zoom, and a bbox only picks which whole cells to return:
+#   a cell's count never depends on the box, so two boxes cannot be subtracted.
+# * The grids nest (each size divides the next coarser one), so a cell of one zoom is
+#   exactly a set of cells of the next finer one. Shown cells, per country, form a tree
+#   from the country down; a cell is only shown if the cell containing it one level up
+#   is (or it is a top-level cell). For every shown cell (and every country), what its
+#   shown children leave over is 0 or at least MIN_CELL_COUNT; when it would be 1 to 4,
+#   the smallest shown child is hidden too. Every figure an attacker can derive is a
+#   sum of such remainders, so it is 0 or at least MIN_CELL_COUNT.
+# * What is not shown at a zoom is reported per country for the whole country
+#   (`folded_into_country`), the same whatever the bbox.
+
+# Cell edge in tenths of a degree, coarsest first; each divides the one before it.
+CELL_SIZES = (200, 100, 50, 10, 5, 1)
+ZOOM_CELL = {0: 200, 1: 200, 2: 100, 3: 50, 4: 10, 5: 10, 6: 5, 7: 5}  # 8 and finer: 1 (about 11 km)
+MIN_ZOOM, MAX_ZOOM = 0, 18
 MIN_CELL_COUNT = 5
+
+Cell = tuple[str, int, int]  # (country, lat index, lng index) at one cell size
 
 
 def cell_size_for_zoom(zoom: int) -> int:
     return ZOOM_CELL.get(zoom, 1)
 
 
-def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> dict:
-    """GeoJSON FeatureCollection of cells with at least MIN_CELL_COUNT pledges; smaller ones fold into their country.
+def _shown_cells(
+    totals: dict[str, int], levels: dict[int, list[tuple[str, int, int, int]]]
+) -> dict[int, dict[Cell, int]]:
+    """Per cell size, the cells that may be shown, walking down from the countries (see the rules above).
 
-    The query runs over CellCount (one row per populated 11 km cell), so its
-    cost follows the number of places, not the number of pledges.
+    `levels` holds, coarsest first, every populated cell of each size down to the finest wanted.
+    """
+    result: dict[int, dict[Cell, int]] = {}
+    parents: dict[tuple, int] = {(country,): n for country, n in totals.items()}
+    coarser = None
+    for size, rows in levels.items():
+        children: dict[tuple, list[tuple[int, Cell]]] = {}
+        for country, gy, gx, n in rows:
+            parent = (country,) if coarser is None else (country, gy * size // coarser, gx * size // coarser)
+            if parent in parents:
+                children.setdefault(parent, []).append((n, (country, gy, gx)))
+        shown: dict[Cell, int] = {}
+        for parent, cells in children.items():
+            visible = sorted(c for c in cells if c[0] >= MIN_CELL_COUNT)
+            left_over = parents[parent] - sum(n for n, _key in visible)
+            while 0 < left_over < MIN_CELL_COUNT and visible:
+                n, _key = visible.pop(0)  # the smallest shown cell joins the remainder
+                left_over += n
+            shown.update({key: n for n, key in visible})
+        result[size] = parents = shown
+        coarser = size
+    return result
+
+
+# One level of the grid, in SQL that PostgreSQL and SQLite share: floor division written out
+# (both truncate), 90 N folded into the cells below it and 180 E into 180 W, so that every
+# cell centre is a valid position.
+_LEVEL_SQL = (
+    "SELECT %s, country, (lat - ((lat %% %s) + %s) %% %s) / %s, (lng - ((lng %% %s) + %s) %% %s) / %s, SUM(n) FROM ("
+    "SELECT country, CASE WHEN lat10 > 899 THEN 899 ELSE lat10 END AS lat, "
+    "CASE WHEN lng10 >= 1800 THEN -1800 ELSE lng10 END AS lng, n FROM pledges_cellcount WHERE n > 0"
+    ") cells GROUP BY 2, 3, 4"
+)
+_TOTALS_SQL = "SELECT 0, country, 0, 0, n FROM pledges_countrycount WHERE n > 0"
+
+
+def _map_layer(version: int, size: int) -> dict:
+    """{"cells": [(country, gy, gx, n)], "folded": {country: n}} of one cell size, cached for PLEDGE_MAP_CACHE_SECONDS.
+
+    One statement reads every coarser level and the country totals, so all
+    come from one snapshot: a fold committing in between cannot skew a remainder.
+    """
+    key = f"pledges:map:{version}:layer:{size}"
+    layer = cache.get(key)
+    if layer is not None:
+        return layer
+    from django.db import connection
+
+    sizes = CELL_SIZES[: CELL_SIZES.index(size) + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join([_LEVEL_SQL] * len(sizes) + [_TOTALS_SQL]),
+            [v for s in sizes for v in (s,) + (s,) * 8],
+        )
+        rows = cursor.fetchall()
+    totals = {country: int(n) for level, country, _gy, _gx, n in rows if level == 0}
+    levels: dict[int, list] = {s: [] for s in sizes}
+    for level, country, gy, gx, n in rows:
+        if level:
+            levels[level].append((country, gy, gx, int(n)))
+    # Every level computed is stored, so that the layers in the cache come from one snapshot.
+    layers = {}
+    for level_size, shown in _shown_cells(totals, levels).items():
+        on_map: dict[str, int] = {}
+        for (country, _gy, _gx), n in shown.items():
+            on_map[country] = on_map.get(country, 0) + n
+        layers[f"pledges:map:{version}:layer:{level_size}"] = {
+            "cells": sorted((country, gy, gx, n) for (country, gy, gx), n in shown.items()),
+            "folded": {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)},
+        }
+    cache.set_many(layers, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
+    return layers[key]
+
+
+def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:
+    # RFC 7946 section 5.2: a box whose west edge is east of its east edge crosses the antimeridian.
+    return [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
+
+
+def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """GeoJSON FeatureCollection of the cells that may be shown at this zoom, within the bbox.
+
+    A cell is returned whole when it touches the box; its count never depends
+    on the box. `meta.folded_into_country` counts, per country, the pledges
+    not shown in any cell at this zoom (too few in their area, or no position).
     """
     version = cache.get(MAP_VERSION_KEY, 0)
     bbox_key = ",".join(f"{v:g}" for v in bbox) if bbox else "world"
@@ -127,43 +244,37 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
         return cached
     counts_snapshot()  # folds pending events when the cache was cold
     size = cell_size_for_zoom(zoom)
-    qs = CellCount.objects.filter(n__gt=0)
-    if bbox:
-        west, south, east, north = bbox
-        qs = qs.filter(lat10__gte=math.floor(south * 10), lat10__lte=math.ceil(north * 10))
-        if west <= east:
-            qs = qs.filter(lng10__gte=math.floor(west * 10), lng10__lte=math.ceil(east * 10))
-    rows = (
-        qs.annotate(
-            gy=Floor(Cast("lat10", FloatField()) / size),
-            gx=Floor(Cast("lng10", FloatField()) / size),
-        )
-        .values("country", "gy", "gx")
-        .annotate(total=Sum("n"))
-        .order_by("country", "gy", "gx")
-    )
+    layer = _map_layer(version, size)
+    edge = size / 10
     features = []
-    folded: dict[str, int] = {}
-    for row in rows:
-        if row["total"] < MIN_CELL_COUNT:
-            folded[row["country"]] = folded.get(row["country"], 0) + row["total"]
-            continue
-        lat = round((row["gy"] + 0.5) * size / 10, 2)
-        lng = round((row["gx"] + 0.5) * size / 10, 2)
+    for country, gy, gx, n in layer["cells"]:
+        south, west = gy * edge, gx * edge
+        if bbox:
+            box_west, box_south, box_east, box_north = bbox
+            if south > box_north or south + edge < box_south:
+                continue
+            if not any(west <= east and west + edge >= w for w, east in _longitude_ranges(box_west, box_east)):
+                continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lng, lat]},
-                "properties": {"count": row["total"], "country": row["country"], "cell_degrees": size / 10},
+                "geometry": {"type": "Point", "coordinates": [round(west + edge / 2, 2), round(south + edge / 2, 2)]},
+                "properties": {"count": n, "country": country, "cell_degrees": edge},
             }
         )
     result = {
         "type": "FeatureCollection",
         "features": features,
-        "properties": {"zoom": zoom, "cell_degrees": size / 10, "folded_into_country": folded},
+        # A foreign member: RFC 7946 section 7.1 gives a FeatureCollection no "properties".
+        "meta": {
+            "zoom": zoom,
+            "cell_degrees": edge,
+            "min_count": MIN_CELL_COUNT,
+            "folded_into_country": layer["folded"],
+        },
     }
     result["etag"] = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()[:20]
-    cache.set(key, result, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
+    cache.set(key, result, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
     return result
 
 

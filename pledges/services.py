@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
 from pledges.geo import country_codes, geocoder, locate_ip, to_cell
 from pledges.identity import canonical_email, email_domain, ip_hash, is_disposable
-from pledges.models import Action, Pledge, RecordedAction
+from pledges.models import Action, Pledge, RecordedAction, custom_action_key
 
 logger = logging.getLogger(__name__)
 
@@ -453,26 +453,63 @@ def pledge_erase(*, pledge_id: int) -> bool:
 def action_record(
     *, pledge_id: int, action_id: int | None = None, custom_text: str = "", pillar: str = "", level: str = ""
 ) -> RecordedAction:
-    """Record an action for a confirmed pledger: a catalogue entry (once) or their own words."""
+    """Record an action for a confirmed pledger: a catalogue entry (once) or their own words.
+
+    Own words are recorded once per pledger and wording (`custom_action_key`),
+    and at most PLEDGE_CUSTOM_ACTIONS_PER_DAY in any 24 hours and
+    PLEDGE_CUSTOM_ACTIONS_MAX in all: the pledge row is locked while they are
+    counted, so two requests at once cannot both pass the limit.
+    """
+    if not action_id:
+        return _custom_action_record(pledge_id=pledge_id, text=custom_text.strip(), pillar=pillar, level=level)
     pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
     if pledge is None:
         raise ValidationError(_("Only a confirmed pledge can record actions."))
-    if action_id:
-        action = Action.objects.filter(pk=action_id, is_active=True).first()
-        if action is None:
-            raise ValidationError({"action": _("This action is not in the catalogue.")})
-        existing = RecordedAction.objects.filter(pledge=pledge, action=action).first()
-        if existing:
-            return existing
-        recorded = RecordedAction(pledge=pledge, action=action, pillar=action.pillar, level=action.level)
-    else:
-        recorded = RecordedAction(pledge=pledge, custom_text=custom_text.strip(), pillar=pillar, level=level)
-        if not recorded.custom_text:
-            raise ValidationError({"custom_text": _("Describe what you did.")})
+    action = Action.objects.filter(pk=action_id, is_active=True).first()
+    if action is None:
+        raise ValidationError({"action": _("This action is not in the catalogue.")})
+    existing = RecordedAction.objects.filter(pledge=pledge, action=action).first()
+    if existing:
+        return existing
+    recorded = RecordedAction(pledge=pledge, action=action, pillar=action.pillar, level=action.level)
     recorded.full_clean(exclude=["pledge", "action"], validate_constraints=False)
     try:
         with transaction.atomic():
             recorded.save()
     except IntegrityError:
         return RecordedAction.objects.get(pledge=pledge, action_id=action_id)
+    return recorded
+
+
+@transaction.atomic
+def _custom_action_record(*, pledge_id: int, text: str, pillar: str, level: str) -> RecordedAction:
+    pledge = (
+        Pledge.objects.select_for_update()
+        .filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True)
+        .first()
+    )
+    if pledge is None:
+        raise ValidationError(_("Only a confirmed pledge can record actions."))
+    key = custom_action_key(text)
+    if not key:
+        raise ValidationError({"custom_text": _("Describe what you did.")})
+    recorded = RecordedAction(pledge=pledge, custom_text=text, custom_key=key, pillar=pillar, level=level)
+    recorded.full_clean(exclude=["pledge", "action"], validate_constraints=False)
+    existing = RecordedAction.objects.filter(pledge=pledge, action__isnull=True, custom_key=key).first()
+    if existing:
+        return existing
+    mine = RecordedAction.objects.filter(pledge=pledge, action__isnull=True).aggregate(
+        total=Count("id"), today=Count("id", filter=Q(created_at__gte=timezone.now() - dt.timedelta(days=1)))
+    )
+    if mine["total"] >= settings.PLEDGE_CUSTOM_ACTIONS_MAX:
+        raise ValidationError(
+            _("You have recorded %(n)d actions in your own words, as many as we keep for one pledge.")
+            % {"n": settings.PLEDGE_CUSTOM_ACTIONS_MAX}
+        )
+    if mine["today"] >= settings.PLEDGE_CUSTOM_ACTIONS_PER_DAY:
+        raise ValidationError(
+            _("You have recorded %(n)d actions in your own words today. Please come back tomorrow to add more.")
+            % {"n": settings.PLEDGE_CUSTOM_ACTIONS_PER_DAY}
+        )
+    recorded.save()
     return recorded

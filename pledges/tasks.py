@@ -6,52 +6,42 @@ import logging
 
 from celery import shared_task
 
-from heforshe.lib.tasks import send_task_now
+from heforshe.lib.tasks import DEFAULT_QUEUE, RETRY_ON_TRANSIENT, send_task_now
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True, name="pledges.tasks.send_confirmation", max_retries=5, default_retry_delay=30, ignore_result=True
-)
-def send_confirmation_task(self, pledge_id: int) -> None:
+# SMTP refused or unreachable: the row lock was released with the transaction, so a retry sends it.
+@shared_task(name="pledges.tasks.send_confirmation", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def send_confirmation_task(pledge_id: int) -> None:
     from pledges.services import pledge_send_confirmation
 
-    try:
-        pledge_send_confirmation(pledge_id=pledge_id)
-    except OSError as exc:  # SMTP refused or unreachable: the claim was released, try again
-        raise self.retry(exc=exc) from exc
+    pledge_send_confirmation(pledge_id=pledge_id)
 
 
-@shared_task(
-    bind=True, name="pledges.tasks.send_already_pledged", max_retries=3, default_retry_delay=60, ignore_result=True
-)
-def send_already_pledged_task(self, pledge_id: int) -> None:
+@shared_task(name="pledges.tasks.send_already_pledged", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def send_already_pledged_task(pledge_id: int) -> None:
     from pledges.services import pledge_send_already_pledged
 
     pledge_send_already_pledged(pledge_id=pledge_id)
 
 
-@shared_task(
-    bind=True, name="pledges.tasks.send_privacy_link", max_retries=3, default_retry_delay=60, ignore_result=True
-)
-def send_privacy_link_task(self, pledge_id: int) -> None:
+@shared_task(name="pledges.tasks.send_privacy_link", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def send_privacy_link_task(pledge_id: int) -> None:
     from pledges.services import pledge_send_privacy_link
 
     pledge_send_privacy_link(pledge_id=pledge_id)
 
 
-@shared_task(bind=True, name="pledges.tasks.geocode_pledge", max_retries=3, default_retry_delay=60, ignore_result=True)
-def geocode_pledge_task(self, pledge_id: int) -> None:
+# An online geocoder timing out or unreachable is retried; the offline gazetteer never is.
+@shared_task(name="pledges.tasks.geocode_pledge", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def geocode_pledge_task(pledge_id: int) -> None:
     from pledges.services import pledge_geocode
 
-    try:
-        pledge_geocode(pledge_id=pledge_id)
-    except OSError as exc:  # an online geocoder timed out
-        raise self.retry(exc=exc) from exc
+    pledge_geocode(pledge_id=pledge_id)
 
 
-@shared_task(name="pledges.tasks.fold_counts", ignore_result=True)
+@shared_task(name="pledges.tasks.fold_counts", queue=DEFAULT_QUEUE, ignore_result=True)
 def fold_counts_task() -> int:
     from pledges.counting import fold_events
     from pledges.selectors import forget_counts_cache
@@ -64,7 +54,7 @@ def fold_counts_task() -> int:
     return total
 
 
-@shared_task(name="pledges.tasks.reconcile_counts", ignore_result=True)
+@shared_task(name="pledges.tasks.reconcile_counts", queue=DEFAULT_QUEUE, ignore_result=True)
 def reconcile_counts_task() -> int:
     from pledges.counting import reconcile_counts
     from pledges.selectors import forget_counts_cache
@@ -74,14 +64,14 @@ def reconcile_counts_task() -> int:
     return drift
 
 
-@shared_task(name="pledges.tasks.expire_pledges", ignore_result=True)
+@shared_task(name="pledges.tasks.expire_pledges", queue=DEFAULT_QUEUE, ignore_result=True)
 def expire_pledges_task() -> int:
     from pledges.services import pledges_expire
 
     return pledges_expire()
 
 
-@shared_task(name="pledges.tasks.sweep", ignore_result=True)
+@shared_task(name="pledges.tasks.sweep", queue=DEFAULT_QUEUE, ignore_result=True)
 def sweep_task() -> int:
     """Re-send the work whose task never reached the broker (it was down at sign-up)."""
     from pledges.services import pledges_needing_confirmation_email, pledges_needing_geocode

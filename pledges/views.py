@@ -93,8 +93,9 @@ def pledge(request):
         form.data["started"] = form_started_token()
     else:
         form = PledgeForm(initial={"partner": request.GET.get("partner", "")[:16], "started": form_started_token()})
-    partner_code = form["partner"].value() or ""
-    partner = partner_by_referral_code(code=partner_code) if partner_code else None
+    # The code as validated (a sent one) or as given in the link; a NUL would only fail in PostgreSQL.
+    partner_code = form.cleaned_data.get("partner", "") if form.is_bound else form.initial["partner"]
+    partner = partner_by_referral_code(code=partner_code) if partner_code and "\x00" not in partner_code else None
     response = render(request, "pledges/pledge.html", {"form": form, "partner": partner}, status=status)
     return retry_later(response, retry_after)
 

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from heforshe.lib.admin import HardenedAdminMixin
 from heforshe.lib.downloads import serve_upload
 from stories import services
 from stories.models import (
@@ -26,14 +27,15 @@ from stories.models import (
     StoryAuditEntry,
     StoryState,
 )
+from stories.selectors import user_is_curator
 
 
 def _may_moderate(request: HttpRequest) -> bool:
-    return request.user.is_superuser or request.user.has_perm("stories.moderate_story")
+    return user_is_curator(request.user)
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "opens_at", "deadline", "story_count"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -96,8 +98,9 @@ def _thumb(media: MediaFile | None):
         return "-"
     if media.status != MediaStatus.READY:
         return media.get_status_display()
+    # Through the access-checked view: an unpublished story's files have no public URL.
     rendition = media.rendition("w400.jpg") if media.kind == "photo" else None
-    url = rendition.file.url if rendition else (media.poster.url if media.poster else "")
+    url = media.private_url(rendition.label) if rendition else (media.private_url("poster") if media.poster else "")
     if not url:
         return media.get_kind_display()
     return format_html('<img src="{}" alt="" width="96" style="border-radius:4px">', url)
@@ -173,7 +176,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = [
         "thumbnail",
@@ -394,14 +397,17 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MediaFile)
-class MediaFileAdmin(admin.ModelAdmin):
+class MediaFileAdmin(HardenedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "story", "kind", "status", "failure", "created_at"]
     list_filter = ["kind", "status", "failure"]
     list_select_related = ["story"]
     search_fields = ["story__title", "original_name"]
     # The original is offered through the download view below, never as a link to its storage URL.
-    exclude = ["original"]
-    readonly_fields = [f.name if f.name != "original" else "original_download" for f in MediaFile._meta.fields]
+    exclude = ["original", "poster"]
+    readonly_fields = [
+        {"original": "original_download", "poster": "poster_preview"}.get(f.name, f.name)
+        for f in MediaFile._meta.fields
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -422,6 +428,10 @@ class MediaFileAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:stories_mediafile_original", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the original"))
+
+    @admin.display(description=_("poster frame"))
+    def poster_preview(self, obj):
+        return _thumb(obj) if obj.pk and obj.poster else "-"
 
     def original_view(self, request, pk: int):
         """The submitter's file as uploaded, for staff who may see it: an inert download."""

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import sniff
+from stories import media as media_lib
 from stories.models import ConsentKind, Pillar, Story
+
+# The multipart form carries one file and a few small fields.
+MULTIPART_OVERHEAD = 1024 * 1024
+MULTIPART_MAX_BYTES = media_lib.VIDEO_MAX_BYTES + MULTIPART_OVERHEAD
 
 
 class AccessibleFormMixin:
@@ -87,3 +94,41 @@ class ConsentForm(AccessibleFormMixin, forms.Form):
             "with your name and the date, and can be withdrawn later."
         ),
     )
+
+
+class MediaSizeLimitHandler(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it passes the limit for its kind.
+
+    The kind is sniffed from the first bytes as they arrive, so a 100 MB "photo"
+    is cut off after 25 MB instead of being written to disk in full first. It
+    must be installed before anything reads the request body (see views.edit).
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.refusal: str | None = None
+        self._limit: int | None = None
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self._limit = None
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._limit is None:
+            sniffed = sniff.sniff_head(raw_data[: sniff.HEAD_BYTES])
+            # Anything that is not a video is held to the photo limit; it is refused by type later.
+            is_video = sniffed is not None and sniffed.kind == sniff.VIDEO
+            self._limit = media_lib.VIDEO_MAX_BYTES if is_video else media_lib.PHOTO_MAX_BYTES
+            self._message = (
+                _("This video is too large: videos may be up to 2 GB.")
+                if is_video
+                else _("This file is too large: photos may be up to 25 MB, videos up to 2 GB.")
+            )
+        if start + len(raw_data) > self._limit:
+            self.refusal = str(self._message)
+            # Stop reading the request here; the rest of the body is never read.
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -11,6 +11,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 
 import imageio_ffmpeg
 from PIL import Image, ImageOps
@@ -109,6 +110,166 @@ def make_image_renditions(
             resized.save(out, fmt, **options)
             outputs.append(ImageOutput(label, out, size[0], size[1], mime))
     return width, height, outputs
+
+
+# --- location in stored originals -------------------------------------------------
+#
+# Renditions never carry metadata (above). The original is kept for curators, so
+# what it says about where it was taken is removed before it is stored: the EXIF
+# GPS block and maker notes, and the XMP and IPTC packets (which may hold
+# coordinates or place names). JPEG, PNG and WebP are rewritten without touching
+# a single pixel; HEIC is decoded and encoded again (see reencode_heif).
+
+GPS_IFD = 0x8825
+EXIF_IFD = 0x8769
+MAKER_NOTE = 0x927C
+_XMP_PREFIXES = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_METADATA_CHUNKS = {b"eXIf", b"tEXt", b"zTXt", b"iTXt"}  # EXIF, and text that may be XMP or EXIF dumps
+
+
+def strip_location(data: bytes, extension: str) -> bytes | None:
+    """The photo without location metadata, pixels untouched; None when it has no metadata to rewrite.
+
+    Raises MediaError("corrupt") when the file's structure cannot be followed.
+    HEIC is not handled here (None): the pipeline encodes it again.
+    """
+    try:
+        if extension == "jpg":
+            return _strip_jpeg(data)
+        if extension == "png":
+            return _strip_png(data)
+        if extension == "webp":
+            return _strip_webp(data)
+    except (IndexError, ValueError, SyntaxError, struct_error) as exc:
+        raise MediaError("corrupt", f"metadata: {exc}") from exc
+    return None
+
+
+def _exif_without_location(payload: bytes) -> bytes:
+    """An EXIF APP1 payload rebuilt from its parsed tags, without GPS and maker notes.
+
+    Rebuilt even when neither tag was found: a damaged block whose GPS tag Pillow
+    could not read must not be kept byte for byte either.
+    """
+    exif = Image.Exif()
+    exif.load(payload)
+    exif.pop(GPS_IFD, None)
+    if EXIF_IFD in exif:
+        exif.get_ifd(EXIF_IFD).pop(MAKER_NOTE, None)  # get_ifd's dict is the one tobytes() writes
+    return exif.tobytes()
+
+
+def _strip_jpeg(data: bytes) -> bytes | None:
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("no SOI marker")
+    out = [b"\xff\xd8"]
+    changed = False
+    pos = 2
+    while True:
+        if data[pos] != 0xFF:
+            raise ValueError(f"no marker at {pos}")
+        while data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # EOI before any scan
+            out.append(b"\xff\xd9")
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out.append(bytes((0xFF, marker)))
+            continue
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if length < 2 or pos + length > len(data):
+            raise ValueError(f"segment {marker:#x} overruns the file")
+        payload = data[pos + 2 : pos + length]
+        segment = data[pos - 2 : pos + length]
+        pos += length
+        if marker == 0xDA:  # start of scan: the rest is image data, copied as it is
+            out.append(segment)
+            out.append(data[pos:])
+            break
+        if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
+            cleaned = _exif_without_location(payload)
+            changed = True
+            if len(cleaned) + 2 > 0xFFFF:
+                continue  # larger than the block it replaces: drop it rather than write a broken file
+            segment = b"\xff\xe1" + (len(cleaned) + 2).to_bytes(2, "big") + cleaned
+        elif (marker == 0xE1 and payload.startswith(_XMP_PREFIXES)) or marker == 0xED:  # XMP, IPTC
+            changed = True
+            continue
+        out.append(segment)
+    return b"".join(out) if changed else None
+
+
+def _strip_png(data: bytes) -> bytes | None:
+    if not data.startswith(_PNG_SIGNATURE):
+        raise ValueError("no PNG signature")
+    out = [_PNG_SIGNATURE]
+    changed = False
+    pos = len(_PNG_SIGNATURE)
+    while pos < len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if len(kind) != 4 or end > len(data):
+            raise ValueError("truncated chunk")
+        if kind in _PNG_METADATA_CHUNKS:
+            changed = True
+        else:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            break
+    return b"".join(out) if changed else None
+
+
+def _strip_webp(data: bytes) -> bytes | None:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise ValueError("no RIFF/WEBP header")
+    chunks = []
+    changed = False
+    pos = 12
+    while pos + 8 <= len(data):
+        kind = data[pos : pos + 4]
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        end = pos + 8 + size + (size & 1)
+        if end > len(data) + (size & 1):
+            raise ValueError("truncated chunk")
+        chunk = data[pos:end]
+        pos = end
+        if kind in (b"EXIF", b"XMP "):
+            changed = True
+            continue
+        chunks.append(chunk)
+    if not changed:
+        return None
+    if chunks and chunks[0][:4] == b"VP8X":
+        flags = chunks[0][8] & ~0x0C  # clear the EXIF (0x08) and XMP (0x04) bits
+        chunks[0] = chunks[0][:8] + bytes((flags,)) + chunks[0][9:]
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+def has_location(path: Path) -> bool:
+    """Whether a photo still says where it was taken (EXIF GPS or maker notes, or an XMP packet)."""
+    with Image.open(path) as im:
+        exif = im.getexif()
+        exif_ifd = exif.get_ifd(EXIF_IFD) if EXIF_IFD in exif else {}
+        return GPS_IFD in exif or MAKER_NOTE in exif_ifd or bool(im.info.get("xmp"))
+
+
+def reencode_heif(src: Path, dst: Path) -> None:
+    """A HEIC photo encoded again without metadata; its orientation is already applied by the decoder."""
+    check_image(src)
+    try:
+        with Image.open(src) as im:
+            im.load()
+            for key in ("exif", "xmp"):
+                im.info.pop(key, None)
+            im.save(dst, "HEIF", quality=92, exif=None, xmp=None)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaError("corrupt", str(exc)) from exc
 
 
 # --- video ----------------------------------------------------------------------
@@ -235,6 +396,43 @@ def transcode(src: Path, dst: Path, info: Probe, height: int) -> None:
             "-b:a",
             "128k",
             *common,
+            str(dst),
+        ]
+    )
+
+
+# Where a clip was shot: QuickTime/MP4 `location` (©xyz), Apple's ISO 6709 keys,
+# Android's `location-eng`; and timed metadata tracks, which can carry it per frame.
+_VIDEO_LOCATION = re.compile(r"^\s*(?:location(?:-\w+)?|com\.apple\.quicktime\.location\.[\w.]+)\s*:", re.M | re.I)
+_DATA_STREAM = re.compile(r"Stream #\S+.*?: Data:")
+
+
+def video_has_location(info: Probe) -> bool:
+    return bool(_VIDEO_LOCATION.search(info.raw) or _DATA_STREAM.search(info.raw))
+
+
+def remux_without_metadata(src: Path, dst: Path) -> None:
+    """The same video and audio streams, copied (no re-encoding), without metadata.
+
+    Phones write where a clip was shot into the container (`location`,
+    `com.apple.quicktime.location.ISO6709`) and into timed data tracks: the
+    metadata is dropped and only video and audio streams are kept. The display
+    matrix (rotation) is side data and survives.
+    """
+    _run_ffmpeg(
+        [
+            "-i",
+            str(src),
+            "-map",
+            "0:v",
+            "-map",
+            "0:a?",
+            "-c",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-map_chapters",
+            "-1",
             str(dst),
         ]
     )

@@ -8,6 +8,7 @@ the row with a conditional UPDATE, so two workers never process the same file.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -138,6 +139,7 @@ class Story(models.Model):
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True, db_index=True)
     contact_details = models.TextField(
         _("follow-up contact"),
+        max_length=2000,
         blank=True,
         help_text=_("How the local UN Women National Committee can reach them. Never published."),
     )
@@ -268,8 +270,15 @@ class MediaWarning(models.TextChoices):
 
 
 def original_upload_to(instance: MediaFile, filename: str) -> str:
-    # The name never comes from the uploader: only the sniffed extension.
+    # The name never comes from the uploader: only the sniffed extension. It is
+    # random, so it cannot be derived from anything public; originals are only
+    # ever served through the access-checked view.
     return f"stories/originals/{uuid.uuid4().hex}.{instance.extension or 'bin'}"
+
+
+def new_media_folder() -> str:
+    """A random folder name: 96 bits, so a file's path can be neither guessed nor derived from its id."""
+    return secrets.token_urlsafe(12)
 
 
 class MediaFile(models.Model):
@@ -294,6 +303,10 @@ class MediaFile(models.Model):
     audio_codec = models.CharField(max_length=40, blank=True)
     rotation = models.SmallIntegerField(default=0)
     poster = models.ImageField(_("poster frame"), upload_to="stories/posters/", blank=True, max_length=200)
+    # Renditions and the poster live in stories/media/<folder>/. The folder is
+    # random and is replaced when the story stops being public, so a URL that
+    # was public once does not keep working (see services.story_media_rekey).
+    folder = models.CharField(max_length=32, default=new_media_folder, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -314,6 +327,15 @@ class MediaFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def storage_folder(self) -> str:
+        return f"stories/media/{self.folder}"
+
+    def private_url(self, label: str) -> str:
+        """The access-checked URL of one of this file's files ("original", "poster" or a rendition label)."""
+        from django.urls import reverse
+
+        return reverse("stories:media_file", args=[self.story_id, self.pk, label])
 
     def warning_labels(self) -> list[str]:
         labels = dict(MediaWarning.choices)

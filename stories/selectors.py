@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
@@ -27,14 +29,9 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
     qs = (
         Story.objects.filter(state=StoryState.PUBLISHED, consents__kind="publish", consents__withdrawn_at__isnull=True)
         .select_related("partner")
-        .prefetch_related(
-            _live_consents(),
-            Prefetch(
-                "cover",
-                queryset=MediaFile.objects.prefetch_related("renditions"),
-            ),
-            _public_media_prefetch(),
-        )
+        # The cover is one of the ready media: story_public_media finds it there
+        # instead of fetching it (and its renditions) a second time.
+        .prefetch_related(_live_consents(), _public_media_prefetch())
         .order_by("-featured", "-published_at", "-pk")
     )
     if country:
@@ -46,6 +43,14 @@ def stories_published(*, country: str = "", pillar: str = "") -> QuerySet[Story]
 
 def story_published_by_slug(*, slug: str) -> Story | None:
     return stories_published().filter(slug=slug).first()
+
+
+def feed_last_modified() -> datetime | None:
+    """When the feed last changed: the latest update of any story that is or was published.
+
+    A story taken down keeps its publication date, so its withdrawal still counts.
+    """
+    return Story.objects.filter(published_at__isnull=False).aggregate(last=Max("updated_at"))["last"]
 
 
 def published_countries() -> list[str]:
@@ -62,6 +67,32 @@ def stories_for_partner(*, partner) -> QuerySet[Story]:
         .prefetch_related(Prefetch("media", queryset=MediaFile.objects.order_by("created_at")))
         .order_by("-updated_at")
     )
+
+
+def user_is_curator(user) -> bool:
+    """Curators (the moderate_story permission, held by the Curators group) and superusers."""
+    return bool(
+        user
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.has_perm("stories.moderate_story"))
+    )
+
+
+def media_for_viewer(*, user, story_id: int, media_id: int) -> MediaFile | None:
+    """A media file of a story in any state, for the members of its organisation and for curators; else None."""
+    from partners.selectors import membership_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    media = MediaFile.objects.select_related("story").filter(pk=media_id, story_id=story_id).first()
+    if media is None:
+        return None
+    if user_is_curator(user):
+        return media
+    membership = membership_for_user(user=user)
+    if membership is not None and membership.partner_id == media.story.partner_id:
+        return media
+    return None
 
 
 def story_for_partner_user(*, user, pk: int) -> Story | None:
@@ -101,5 +132,5 @@ def story_public_media(story: Story) -> dict:
         return {"photos": [], "videos": [], "cover": None}
     photos = [m for m in media if m.kind == "photo"]
     videos = [m for m in media if m.kind == "video"]
-    cover = story.cover if story.cover_id and story.cover and story.cover.status == MediaStatus.READY else None
+    cover = next((m for m in photos if m.pk == story.cover_id), None)
     return {"photos": photos, "videos": videos, "cover": cover or (photos[0] if photos else None)}

@@ -13,9 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
 from stories.models import (
     CURATOR_STATES,
+    PARTNER_EDITABLE_STATES,
     TRANSITIONS,
     Call,
     Consent,
@@ -40,6 +42,9 @@ from stories.models import (
     Story,
     StoryAuditEntry,
     StoryState,
+    UploadSession,
+    new_media_folder,
+    original_upload_to,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,13 +76,21 @@ class StoryError(ValidationError):
 
 
 def _is_curator(user) -> bool:
-    return bool(user and (user.is_superuser or user.has_perm("stories.moderate_story")))
+    from stories.selectors import user_is_curator
+
+    return user_is_curator(user)
 
 
 def _audit(*, story: Story, actor, action: str, from_state: str = "", to_state: str = "", comment: str = "") -> None:
     StoryAuditEntry.objects.create(
         story=story, actor=actor, action=action, from_state=from_state, to_state=to_state, comment=comment
     )
+
+
+def _touch(story: Story) -> None:
+    # What the public sees depends on the live consents: a change to them is a
+    # change to the story (the feed's Last-Modified reads updated_at).
+    Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
 
 
 def _new_slug(text: str) -> str:
@@ -89,10 +102,28 @@ def _new_slug(text: str) -> str:
 # --- drafts -----------------------------------------------------------------------
 
 
+def _lock_partner(partner_id: int) -> None:
+    """Serialise one organisation's quota checks (call inside a transaction)."""
+    from partners.models import Partner
+
+    Partner.objects.select_for_update().filter(pk=partner_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def story_create_draft(*, call: Call, partner, user, language: str = "en") -> Story:
     if not call.is_open():
         raise StoryError(_("The call “%(call)s” closed on %(date)s.") % {"call": call, "date": call.deadline.date()})
+    _lock_partner(partner.pk)
+    limit = settings.STORIES_MAX_DRAFTS_PER_PARTNER
+    if Story.objects.filter(partner=partner, state__in=PARTNER_EDITABLE_STATES).count() >= limit:
+        raise StoryError(
+            _(
+                "Your organisation has reached the maximum number of stories in draft (%(n)s). "
+                "Submit or withdraw one before starting another."
+            )
+            % {"n": limit},
+            code="limit",
+        )
     story = Story(call=call, partner=partner, created_by=user, language=language[:10], slug=_new_slug("story"))
     story.full_clean(exclude=["slug"])
     story.save()
@@ -130,6 +161,8 @@ def consents_record(*, story: Story, user, kinds: set[str]) -> None:
     for kind in kinds - current.keys():
         Consent.objects.create(story=story, kind=kind, granted_by=user)
         _audit(story=story, actor=user, action="consent_granted", comment=kind)
+    if kinds - current.keys():
+        _touch(story)
     for kind in current.keys() - kinds:
         consent_withdraw(story=story, kind=kind, user=user)
 
@@ -142,6 +175,7 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
     )
     if not updated:
         return
+    _touch(story)
     _audit(story=story, actor=user, action="consent_withdrawn", comment=f"{kind} {comment}".strip())
     story.refresh_from_db(fields=["state"])
     if kind == ConsentKind.PUBLISH and story.state in (StoryState.PUBLISHED, StoryState.APPROVED):
@@ -152,7 +186,9 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
             comment=_("Consent to publish was withdrawn."),
             system=True,
         )
-    elif kind in (ConsentKind.QUOTE, ConsentKind.MEDIA) and story.share_image:
+    elif kind == ConsentKind.MEDIA and story.state == StoryState.PUBLISHED:
+        _dispatch_media_rekey(story)
+    if kind in (ConsentKind.QUOTE, ConsentKind.MEDIA) and story.share_image:
         # The share image shows the quote over the photo: it depended on both.
         story.share_image.delete(save=False)
         Story.objects.filter(pk=story.pk).update(share_image="")
@@ -237,6 +273,8 @@ def story_transition(*, story: Story, to_state: str, user, comment: str = "", sy
         dispatch_on_commit(notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
     if to_state == StoryState.PUBLISHED:
         _dispatch_share_image(story)
+    if from_state == StoryState.PUBLISHED:
+        _dispatch_media_rekey(story)
     return story
 
 
@@ -289,7 +327,8 @@ def check_upload(fileobj, *, size: int) -> sniff.Sniffed:
         raise StoryError(
             _("This file is too large: photos may be up to 25 MB, videos up to 2 GB.")
             if sniffed.kind == MediaKind.PHOTO
-            else _("This video is too large: videos may be up to 2 GB.")
+            else _("This video is too large: videos may be up to 2 GB."),
+            code="too_large",
         )
     if sniffed.kind == MediaKind.PHOTO:
         path = getattr(fileobj, "temporary_file_path", None)
@@ -305,6 +344,37 @@ def check_upload(fileobj, *, size: int) -> sniff.Sniffed:
     return sniffed
 
 
+def check_media_room(*, story: Story, opening_upload: bool = False) -> None:
+    """Refuse a file beyond the story's limit (stored files, plus unfinished uploads when opening one)."""
+    count = story.media.count()
+    if opening_upload:
+        count += UploadSession.objects.filter(story=story, media__isnull=True).count()
+    limit = settings.STORIES_MAX_MEDIA_PER_STORY
+    if count >= limit:
+        raise StoryError(
+            _("This story has reached the maximum number of photos and videos (%(n)s). Remove one to add another.")
+            % {"n": limit},
+            code="limit",
+        )
+
+
+def _photo_without_location(fileobj, *, extension: str, size: int):
+    """The photo as it will be stored: its EXIF GPS, maker notes, XMP and IPTC removed, pixels untouched.
+
+    Photos are at most 25 MB, so this reads one into memory. HEIC is rewritten
+    by the pipeline instead (it has to be encoded again, too slow for a request).
+    """
+    fileobj.seek(0)
+    try:
+        cleaned = media_lib.strip_location(fileobj.read(), extension)
+    except media_lib.MediaError as exc:
+        raise StoryError(str(MediaFailure(exc.code).label)) from exc
+    fileobj.seek(0)
+    if cleaned is None:
+        return fileobj, size
+    return ContentFile(cleaned), len(cleaned)
+
+
 def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile:
     """Store an upload (already sniffed in check_upload) and queue its processing on commit.
 
@@ -313,8 +383,13 @@ def media_add(*, story: Story, user, fileobj, name: str, size: int) -> MediaFile
     """
     if not story.is_partner_editable:
         raise StoryError(_("This story can no longer be edited."))
+    check_media_room(story=story)
     sniffed = check_upload(fileobj, size=size)
-    media = MediaFile(story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=name[:255], size=size)
+    if sniffed.kind == MediaKind.PHOTO:
+        fileobj, size = _photo_without_location(fileobj, extension=sniffed.extension, size=size)
+    media = MediaFile(
+        story=story, kind=sniffed.kind, extension=sniffed.extension, original_name=clean_filename(name), size=size
+    )
     media.original.save("upload", File(fileobj), save=False)
     with transaction.atomic():
         media.save()
@@ -335,6 +410,81 @@ def media_remove(*, media: MediaFile, user) -> None:
     paths = [media.original.name, media.poster.name, *[r.file.name for r in media.renditions.all()]]
     media.delete()
     transaction.on_commit(lambda: [default_storage.delete(p) for p in paths if p])
+
+
+# --- resumable uploads (the tus protocol lives in stories/tus.py) -------------------------
+
+MAX_OPEN_UPLOADS_PER_STORY = 10
+
+
+def clean_filename(name: str) -> str:
+    """A name as the uploader gave it, for display only: no control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+@transaction.atomic
+def upload_open(*, story: Story, user, length: int, filename: str = "") -> UploadSession:
+    """Open a resumable upload of `length` bytes within the story's and the organisation's limits.
+
+    The declared length counts against the organisation's open bytes from the
+    start, so a partner cannot reserve more disk than the limit by never finishing.
+    """
+    if not story.is_partner_editable:
+        raise StoryError(_("This story can no longer be edited."))
+    _lock_partner(story.partner_id)
+    if UploadSession.objects.filter(story=story, media__isnull=True).count() >= MAX_OPEN_UPLOADS_PER_STORY:
+        raise StoryError(_("Too many unfinished uploads for this story."), code="limit")
+    check_media_room(story=story, opening_upload=True)
+    open_bytes = (
+        UploadSession.objects.filter(story__partner_id=story.partner_id, media__isnull=True).aggregate(
+            total=Sum("length")
+        )["total"]
+        or 0
+    )
+    if open_bytes + length > settings.STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER:
+        raise StoryError(
+            _(
+                "Your organisation has too many unfinished uploads. Let them finish, or remove "
+                "them, before starting another."
+            ),
+            code="too_large",
+        )
+    return UploadSession.objects.create(story=story, user=user, length=length, filename=clean_filename(filename))
+
+
+@transaction.atomic
+def upload_append(*, session_id, offset: int, chunk: Path, part: Path) -> int | None:
+    """Append a received chunk to the upload if it is still at `offset`; the new offset, or None if refused.
+
+    The chunk was written to its own file first, and only the request that holds
+    the row lock with the offset unchanged appends it: of two requests racing at
+    one offset, the bytes kept are those of the request that was acknowledged.
+    The copy runs under the lock of this one upload's row (a few megabytes per
+    chunk), which holds up nothing but a racing request for the same upload.
+    """
+    session = UploadSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None or session.media_id or session.offset != offset:
+        return None
+    size = chunk.stat().st_size
+    if offset + size > session.length:
+        return None
+    with part.open("r+b") as out, chunk.open("rb") as src:
+        out.seek(offset)
+        out.truncate()
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    # .update() skips auto_now: set updated_at, or the expiry sweep removes uploads in progress.
+    UploadSession.objects.filter(pk=session_id).update(offset=offset + size, updated_at=timezone.now())
+    return offset + size
+
+
+@transaction.atomic
+def upload_terminate(*, session_id, part: Path) -> None:
+    """Remove an upload and its bytes (under the row lock, so no chunk is being appended)."""
+    session = UploadSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        return
+    session.delete()
+    part.unlink(missing_ok=True)
 
 
 # --- media processing (runs in the worker) -----------------------------------------------
@@ -405,7 +555,7 @@ def media_process(*, media_id: int) -> str:
 
 def _store_rendition(media: MediaFile, label: str, path: Path, width: int, height: int, mime: str) -> None:
     with path.open("rb") as fh:
-        name = default_storage.save(f"stories/renditions/{media.pk}/{label}", File(fh))
+        name = default_storage.save(f"{media.storage_folder()}/{label}", File(fh))
     _obj, created = Rendition.objects.get_or_create(
         media=media,
         label=label,
@@ -425,6 +575,7 @@ def _process_photo(media: MediaFile, src: Path, work: Path, existing: set[str]) 
     width, height, outputs = media_lib.make_image_renditions(src, work, skip=existing)
     for out in outputs:
         _store_rendition(media, out.label, out.path, out.width, out.height, out.mime_type)
+    _clean_original(media, src, work)
     warnings = [MediaWarning.SMALL_PHOTO.value] if width < 1200 else []
     MediaFile.objects.filter(pk=media.pk).update(width=width, height=height, warnings=warnings)
 
@@ -456,12 +607,156 @@ def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) 
         media_lib.transcode(src, out, info, target)
         out_width = round(width * target / height / 2) * 2
         _store_rendition(media, label, out, out_width, target, "video/mp4")
+    _clean_original(media, src, work)
     if not media.poster:
         poster = work / "poster.jpg"
         media_lib.poster_frame(src, poster, info)
         with poster.open("rb") as fh:
-            name = default_storage.save(f"stories/posters/{media.pk}.jpg", File(fh))
+            name = default_storage.save(f"{media.storage_folder()}/poster.jpg", File(fh))
         MediaFile.objects.filter(pk=media.pk).update(poster=name)
+
+
+def _clean_original(media: MediaFile, src: Path, work: Path) -> bool:
+    """Store the original again without location metadata if it still has some.
+
+    Photos: new uploads were cleaned on intake except HEIC (encoded again here),
+    and files from before. Videos with a location are copied without their metadata.
+    """
+    clean = work / f"clean.{media.extension or 'bin'}"
+    if media.kind == MediaKind.VIDEO:
+        try:
+            if not media_lib.video_has_location(media_lib.probe(src)):
+                return False
+            media_lib.remux_without_metadata(src, clean)
+        except media_lib.MediaError as exc:
+            # The renditions are fine; keep the file rather than fail it, and say so.
+            logger.warning("media %s: could not copy the original without metadata: %s", media.pk, exc)
+            return False
+        return _replace_original(media, clean)
+    try:
+        if not media_lib.has_location(src):
+            return False
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise media_lib.MediaError(MediaFailure.CORRUPT, str(exc)) from exc
+    if media.extension == "heic":
+        media_lib.reencode_heif(src, clean)
+    else:
+        data = media_lib.strip_location(src.read_bytes(), media.extension)
+        if data is None:
+            return False
+        clean.write_bytes(data)
+    return _replace_original(media, clean)
+
+
+def _replace_original(media: MediaFile, clean: Path) -> bool:
+    with clean.open("rb") as fh:
+        name = default_storage.save(original_upload_to(media, ""), File(fh))
+    old = media.original.name
+    if not MediaFile.objects.filter(pk=media.pk, original=old).update(original=name, size=clean.stat().st_size):
+        default_storage.delete(name)  # removed (or cleaned by another run) meanwhile
+        return False
+    default_storage.delete(old)
+    media.original.name = name
+    return True
+
+
+# --- where media lives in storage ------------------------------------------------------
+
+
+def _copy_in_storage(old: str, new: str) -> str | None:
+    try:
+        with default_storage.open(old, "rb") as fh:
+            return default_storage.save(new, File(fh))
+    except FileNotFoundError:
+        logger.warning("media file %s is missing from storage", old)
+        return None
+
+
+def _move_into_folder(media: MediaFile) -> int:
+    """Move the renditions and poster that are not under the file's current folder into it."""
+    folder = media.storage_folder() + "/"
+    moved = []
+    for rendition in media.renditions.all():
+        if rendition.file.name.startswith(folder):
+            continue
+        new = _copy_in_storage(rendition.file.name, folder + rendition.label)
+        if new and Rendition.objects.filter(pk=rendition.pk, file=rendition.file.name).update(file=new):
+            moved.append(rendition.file.name)
+        elif new:
+            default_storage.delete(new)
+    if media.poster and not media.poster.name.startswith(folder):
+        new = _copy_in_storage(media.poster.name, folder + "poster.jpg")
+        if new and MediaFile.objects.filter(pk=media.pk, poster=media.poster.name).update(poster=new):
+            moved.append(media.poster.name)
+        elif new:
+            default_storage.delete(new)
+    for name in moved:
+        default_storage.delete(name)
+    return len(moved)
+
+
+def media_secure_storage(*, media_id: int) -> bool:
+    """Bring one file in line with today's storage rules (for files stored before them).
+
+    Renditions and poster move into the file's random folder, and the original
+    is stored again without location metadata. Idempotent: a second run changes
+    nothing. Slow storage copies, outside any transaction.
+    """
+    media = MediaFile.objects.filter(pk=media_id).first()
+    if media is None:
+        return False
+    changed = _move_into_folder(media) > 0
+    if media.original:
+        with tempfile.TemporaryDirectory(prefix="hfs-secure-") as tmp:
+            work = Path(tmp)
+            src = work / f"original.{media.extension or 'bin'}"
+            try:
+                with default_storage.open(media.original.name, "rb") as fh, src.open("wb") as out:
+                    shutil.copyfileobj(fh, out, 1024 * 1024)
+            except FileNotFoundError:
+                logger.warning("original of media %s is missing from storage", media_id)
+                return changed
+            try:
+                changed = _clean_original(media, src, work) or changed
+            except media_lib.MediaError as exc:
+                logger.warning("original of media %s could not be cleaned: %s", media_id, exc)
+    return changed
+
+
+def _media_is_public(story: Story) -> bool:
+    return (
+        story.state == StoryState.PUBLISHED and {ConsentKind.PUBLISH, ConsentKind.MEDIA} <= story.active_consent_kinds()
+    )
+
+
+def story_media_rekey(*, story_id: int) -> int:
+    """Move a story's renditions and posters to new random folders once they are no longer public.
+
+    While a story was published its media URLs were public, and may have been
+    copied anywhere; after it is taken down (or its media consent withdrawn)
+    those URLs must stop working. Skipped if the story is public again by now.
+    Returns the number of files moved.
+    """
+    story = Story.objects.prefetch_related("consents").filter(pk=story_id).first()
+    if story is None or _media_is_public(story):
+        return 0
+    moved = 0
+    for media in story.media.all():
+        media.folder = new_media_folder()
+        MediaFile.objects.filter(pk=media.pk).update(folder=media.folder)
+        moved += _move_into_folder(media)
+    if story.state != StoryState.PUBLISHED and story.share_image:
+        # The share image (quote over photo) was public too.
+        name = story.share_image.name
+        Story.objects.filter(pk=story.pk, share_image=name).update(share_image="")
+        default_storage.delete(name)
+    return moved
+
+
+def _dispatch_media_rekey(story: Story) -> None:
+    from stories.tasks import rekey_story_media_task
+
+    dispatch_on_commit(rekey_story_media_task, story_id=story.pk)
 
 
 def media_requeue_unfinished(*, older_than: timedelta = timedelta(minutes=10)) -> int:

@@ -1,31 +1,38 @@
-"""Server side of the tus 1.0.0 resumable upload protocol (core + creation + termination).
+"""Server side of the tus 1.0.0 resumable upload protocol (core + creation + expiration + termination).
 
 https://tus.io/protocols/resumable-upload. The browser (tus-js-client,
 vendored) creates an upload with POST, sends PATCH chunks at the offset the
 server reports, and after a dropped connection asks HEAD for the offset and
-continues from there. Chunks are appended to a temporary file on local disk;
-when the last byte arrives the file is sniffed and handed to `media_add`,
-which puts it in storage and queues processing. Authentication is the
-partner user's session; PATCH, POST and DELETE go through Django's CSRF check
-(the client sends the X-CSRFToken header).
+continues from there. Each PATCH body is received into a file of its own and
+appended to the upload's temporary file on local disk only under the upload
+row's lock (`services.upload_append`); when the last byte arrives the file is
+sniffed and handed to `media_add`, which puts it in storage and queues
+processing.
+
+Discovery (OPTIONS) is open to anyone, as the protocol says. Everything else
+needs the partner user's session; PATCH, POST and DELETE go through Django's
+CSRF check (the client sends the X-CSRFToken header). Every answer, refusals
+included, carries `Tus-Resumable`, and `X-HTTP-Method-Override` is honoured for
+clients behind proxies that only pass GET and POST.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from stories import selectors, services
 from stories.media import VIDEO_MAX_BYTES
@@ -34,8 +41,12 @@ from stories.models import UploadSession
 logger = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
-MAX_OPEN_UPLOADS_PER_STORY = 10
+TUS_EXTENSIONS = "creation,expiration,termination"
 READ_BLOCK = 256 * 1024
+# An upload nobody continued for this long is removed (see uploads_expire).
+UPLOAD_EXPIRES_AFTER = timedelta(days=1)
+# A StoryError's code decides the status of the refusal; anything else is not media (415).
+_STATUS_BY_CODE = {"limit": 429, "too_large": 413}
 
 
 def upload_dir() -> Path:
@@ -58,9 +69,57 @@ def _response(status: int, text: str = "", **headers: str) -> HttpResponse:
 
 
 def _options() -> HttpResponse:
-    return _response(
-        204, Tus_Version=TUS_VERSION, Tus_Extension="creation,termination", Tus_Max_Size=str(VIDEO_MAX_BYTES)
-    )
+    return _response(204, Tus_Version=TUS_VERSION, Tus_Extension=TUS_EXTENSIONS, Tus_Max_Size=str(VIDEO_MAX_BYTES))
+
+
+def _expires(session: UploadSession) -> str:
+    return http_date((session.updated_at + UPLOAD_EXPIRES_AFTER).timestamp())
+
+
+def _is_expired(session: UploadSession) -> bool:
+    return session.updated_at < timezone.now() - UPLOAD_EXPIRES_AFTER
+
+
+def _refusal(exc: services.StoryError, default: int = 415) -> HttpResponse:
+    codes = {getattr(error, "code", None) for error in exc.error_list}
+    status = next((_STATUS_BY_CODE[code] for code in codes if code in _STATUS_BY_CODE), default)
+    return _response(status, " ".join(exc.messages))
+
+
+def tus_endpoint(*methods: str) -> Callable:
+    """Protocol checks shared by the endpoints, in the order the protocol needs them.
+
+    The view is exempt from the CSRF middleware and checked by `csrf_protect`
+    inside, so that a refused token still answers with `Tus-Resumable`.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            override = request.headers.get("X-HTTP-Method-Override", "").strip().upper()
+            if override and request.method == "POST":
+                # tus 1.0: "The request MUST be interpreted as if the value of this header was the request method."
+                request.method = override
+            if request.method == "OPTIONS":
+                return _options()
+            if request.method not in methods:
+                return _response(405, Allow=", ".join(("OPTIONS", *methods)))
+            if not request.user.is_authenticated:
+                # Not a redirect to the sign-in page: an upload client cannot follow one.
+                return _response(403, _("Sign in to upload files."))
+            if request.headers.get("Tus-Resumable") != TUS_VERSION:
+                return _response(412, Tus_Version=TUS_VERSION)
+            response = protected(request, *args, **kwargs)
+            response["Tus-Resumable"] = TUS_VERSION
+            response.setdefault("Cache-Control", "no-store")
+            return response
+
+        return wrapped
+
+    return decorator
 
 
 def _parse_metadata(raw: str) -> dict[str, str]:
@@ -85,76 +144,65 @@ def _editable_story(request: HttpRequest, pk: int):
     return story, None
 
 
-@login_required
-@require_http_methods(["OPTIONS", "POST"])
+def _header_int(request: HttpRequest, name: str) -> int | None:
+    """A non-negative integer header, or None when missing or malformed."""
+    raw = request.headers.get(name, "").strip()
+    if (
+        not (raw.isascii() and raw.isdigit()) or len(raw) > 19
+    ):  # 19 digits: beyond any file we accept, and int() stays cheap
+        return None
+    return int(raw)
+
+
+@tus_endpoint("POST")
 def create(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "OPTIONS":
-        return _options()
-    if request.headers.get("Tus-Resumable") != TUS_VERSION:
-        return _response(412, Tus_Version=TUS_VERSION)
     story, error = _editable_story(request, pk)
     if error:
         return error
-    try:
-        length = int(request.headers.get("Upload-Length", ""))
-    except ValueError:
+    length = _header_int(request, "Upload-Length")
+    if length is None:
         return _response(400, _("Upload-Length is required."))
-    if length <= 0:
+    if length == 0:
         return _response(400, _("The file is empty."))
     if length > VIDEO_MAX_BYTES:
         return _response(413, _("This video is too large: videos may be up to 2 GB."))
-    if UploadSession.objects.filter(story=story, media__isnull=True).count() >= MAX_OPEN_UPLOADS_PER_STORY:
-        return _response(429, _("Too many unfinished uploads for this story."))
     meta = _parse_metadata(request.headers.get("Upload-Metadata", ""))
-    session = UploadSession.objects.create(
-        story=story, user=request.user, length=length, filename=meta.get("filename", "")[:255]
-    )
+    try:
+        session = services.upload_open(story=story, user=request.user, length=length, filename=meta.get("filename", ""))
+    except services.StoryError as exc:
+        return _refusal(exc, default=403)
     part_path(session).touch()
     location = reverse("stories:tus_upload", args=[story.pk, session.pk])
-    return _response(201, Location=request.build_absolute_uri(location), Upload_Offset="0")
+    return _response(
+        201, Location=request.build_absolute_uri(location), Upload_Offset="0", Upload_Expires=_expires(session)
+    )
 
 
-@login_required
-@require_http_methods(["OPTIONS", "HEAD", "PATCH", "DELETE"])
+@tus_endpoint("HEAD", "PATCH", "DELETE")
 def upload(request: HttpRequest, pk: int, upload_id) -> HttpResponse:
-    if request.method == "OPTIONS":
-        return _options()
-    if request.headers.get("Tus-Resumable") != TUS_VERSION:
-        return _response(412, Tus_Version=TUS_VERSION)
     story, error = _editable_story(request, pk)
     if error:
         return error
     session = UploadSession.objects.filter(pk=upload_id, story=story, user=request.user).first()
     if session is None:
         return _response(404, _("Upload not found."))
-    if request.method == "HEAD":
-        return _response(200, Upload_Offset=str(session.offset), Upload_Length=str(session.length))
     if request.method == "DELETE":
-        part_path(session).unlink(missing_ok=True)
-        session.delete()
+        services.upload_terminate(session_id=session.pk, part=part_path(session))
         return _response(204)
+    if _is_expired(session) and not session.media_id:
+        # The sweeper removes it soon; until then it cannot be continued either.
+        return _response(410, _("This upload has expired. Please start it again."))
+    if request.method == "HEAD":
+        return _response(
+            200, Upload_Offset=str(session.offset), Upload_Length=str(session.length), Upload_Expires=_expires(session)
+        )
     return _patch(request, story, session)
 
 
-def _patch(request: HttpRequest, story, session: UploadSession) -> HttpResponse:
-    if request.content_type != "application/offset+octet-stream":
-        return _response(415, _("Chunks must be sent as application/offset+octet-stream."))
-    try:
-        offset = int(request.headers.get("Upload-Offset", ""))
-        declared = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        return _response(400, _("Upload-Offset is required."))
-    if session.media_id or offset != session.offset:
-        return _response(
-            409, _("The offset does not match; ask the server for it again."), Upload_Offset=str(session.offset)
-        )
-    if offset + declared > session.length:
-        return _response(413, _("The chunk goes past the declared length of the upload."))
-    path = part_path(session)
+def _receive(request: HttpRequest, path: Path, limit: int) -> int | None:
+    """Write the request body to `path`; its size, or None as soon as it passes `limit`."""
     written = 0
-    with path.open("r+b") as fh:
-        fh.seek(offset)
-        fh.truncate()
+    with path.open("wb") as fh:
         # A dropped connection ends this loop early; what arrived is kept and
         # counted, so the client's HEAD returns how far it got.
         while True:
@@ -164,18 +212,47 @@ def _patch(request: HttpRequest, story, session: UploadSession) -> HttpResponse:
                 break
             if not block:
                 break
-            if offset + written + len(block) > session.length:
-                fh.truncate(offset + written)
-                return _response(413, _("The chunk goes past the declared length of the upload."))
+            if written + len(block) > limit:
+                return None
             fh.write(block)
             written += len(block)
-    new_offset = offset + written
-    # Conditional UPDATE: two racing PATCHes at the same offset cannot both count.
-    if not UploadSession.objects.filter(pk=session.pk, offset=offset).update(offset=F("offset") + written):
-        return _response(409, _("The offset does not match; ask the server for it again."))
-    if new_offset < session.length:
-        return _response(204, Upload_Offset=str(new_offset))
-    return _finish(request, story, session, path, new_offset)
+    return written
+
+
+def _conflict(session: UploadSession) -> HttpResponse:
+    current = UploadSession.objects.filter(pk=session.pk).values_list("offset", flat=True).first()
+    if current is None:
+        return _response(404, _("Upload not found."))
+    return _response(409, _("The offset does not match; ask the server for it again."), Upload_Offset=str(current))
+
+
+def _patch(request: HttpRequest, story, session: UploadSession) -> HttpResponse:
+    if request.content_type != "application/offset+octet-stream":
+        return _response(415, _("Chunks must be sent as application/offset+octet-stream."))
+    offset = _header_int(request, "Upload-Offset")
+    if offset is None:
+        return _response(400, _("Upload-Offset is required."))
+    declared = _header_int(request, "Content-Length") or 0
+    if session.media_id or offset != session.offset:
+        return _conflict(session)
+    if offset + declared > session.length:
+        return _response(413, _("The chunk goes past the declared length of the upload."))
+    chunk = upload_dir() / f"{session.pk}.{secrets.token_hex(8)}.chunk"
+    try:
+        received = _receive(request, chunk, limit=session.length - offset)
+        if received is None:
+            return _response(413, _("The chunk goes past the declared length of the upload."))
+        new_offset = services.upload_append(session_id=session.pk, offset=offset, chunk=chunk, part=part_path(session))
+    finally:
+        chunk.unlink(missing_ok=True)
+    if new_offset is None:
+        return _conflict(session)
+    session.refresh_from_db(fields=["updated_at"])
+    # Only the request whose bytes completed the upload finishes it: an empty
+    # PATCH at the final offset must not store the file a second time.
+    if new_offset < session.length or received == 0:
+        return _response(204, Upload_Offset=str(new_offset), Upload_Expires=_expires(session))
+    return _finish(request, story, session, part_path(session), new_offset)
 
 
 def _finish(request: HttpRequest, story, session: UploadSession, path: Path, offset: int) -> HttpResponse:
@@ -185,20 +262,30 @@ def _finish(request: HttpRequest, story, session: UploadSession, path: Path, off
                 story=story, user=request.user, fileobj=fh, name=session.filename or "upload", size=offset
             )
     except services.StoryError as exc:
-        path.unlink(missing_ok=True)
-        session.delete()
-        return _response(415, " ".join(exc.messages))
-    with transaction.atomic():
-        UploadSession.objects.filter(pk=session.pk).update(media=media)
+        services.upload_terminate(session_id=session.pk, part=path)
+        return _refusal(exc)
+    except Exception:
+        # Storage down, say: forget the upload so that the client's retry is told it
+        # is gone (404) instead of finding every byte acknowledged and no file kept.
+        services.upload_terminate(session_id=session.pk, part=path)
+        raise
+    UploadSession.objects.filter(pk=session.pk).update(media=media, updated_at=timezone.now())
     path.unlink(missing_ok=True)
     return _response(204, Upload_Offset=str(offset), Stories_Media_Id=str(media.pk))
 
 
-def uploads_expire(*, older_than: timedelta = timedelta(days=1)) -> int:
+def uploads_expire(*, older_than: timedelta = UPLOAD_EXPIRES_AFTER) -> int:
     """Remove resumable uploads nobody continued for a day (and finished ones' bookkeeping)."""
     cutoff = timezone.now() - older_than
     stale = list(UploadSession.objects.filter(updated_at__lt=cutoff))
     for session in stale:
         part_path(session).unlink(missing_ok=True)
     UploadSession.objects.filter(pk__in=[s.pk for s in stale]).delete()
+    # Chunks of requests that died mid-way (a killed worker never reaches its `finally`).
+    for chunk in upload_dir().glob("*.chunk"):
+        try:
+            if chunk.stat().st_mtime < cutoff.timestamp():
+                chunk.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
     return len(stale)

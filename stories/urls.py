@@ -13,6 +13,7 @@ urlpatterns = [
     path("submit/<int:pk>/state/", views.transition, name="transition"),
     path("submit/<int:pk>/consent/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("submit/<int:pk>/media/<int:media_id>/delete/", views.media_delete, name="media_delete"),
+    path("submit/<int:pk>/media/<int:media_id>/file/<str:label>", views.media_file, name="media_file"),
     path("submit/<int:pk>/uploads/", tus.create, name="tus_create"),
     path("submit/<int:pk>/uploads/<uuid:upload_id>", tus.upload, name="tus_upload"),
     path("submit/<int:pk>/<slug:step>/", views.edit, name="edit"),

@@ -80,6 +80,16 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates each request's language in the thread and never deactivates it:
+    # without this, a test's French or Russian request decides the next test's language.
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def test_database_url(connection_settings: dict) -> str:
     user = connection_settings.get("USER") or "postgres"
     password = connection_settings.get("PASSWORD") or ""
@@ -112,6 +122,7 @@ class WorkerProcess:
             **self.extra_env,
         }
         cmd = [sys.executable, "-m", "celery", "-A", "heforshe", "worker", "-Q", self.queues, "-n", self.name]
+        cmd += ["--include", "tests.tasks"]  # the tasks only tests send
         cmd += ["--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "info"]
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

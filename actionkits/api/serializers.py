@@ -6,14 +6,15 @@ from rest_framework import serializers
 
 from actionkits.models import ActionKit, Audience, KitTranslation
 from actionkits.selectors import user_can_download
+from heforshe.lib.api import PageQuery, StrictChoiceField
 from heforshe.lib.pillars import Pillar
 
 
-class ActionKitQuerySerializer(serializers.Serializer):
+class ActionKitQuerySerializer(PageQuery):
     """The list's filters: an unknown value is an error, not a silently wider answer."""
 
-    audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
-    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
+    audience = StrictChoiceField(choices=Audience.choices, required=False, allow_blank=True)
+    pillar = StrictChoiceField(choices=Pillar.choices, required=False, allow_blank=True)
 
 
 class KitLanguageSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from actionkits.api.serializers import ActionKitOutputSerializer, ActionKitQuerySerializer, kit_representation
 from actionkits.selectors import kits_public, sectors_open_to
+from heforshe.lib.api import query_params
 from heforshe.lib.ratelimit import ScopedThrottle
 
 EXAMPLE = {
@@ -37,11 +38,8 @@ class ActionKitListApi(ListAPIView):
     serializer_class = ActionKitOutputSerializer
 
     def get_queryset(self):
-        query = ActionKitQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return kits_public(
-            audience=query.validated_data.get("audience", ""), pillar=query.validated_data.get("pillar", "")
-        )
+        query = query_params(self.request, ActionKitQuerySerializer)
+        return kits_public(audience=query.get("audience", ""), pillar=query.get("pillar", ""))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())

@@ -2,7 +2,8 @@
 
 Django's admin trusts a few request values it does not validate:
 `?<field>__year=99999` on a date hierarchy (OverflowError while building
-the bounds), `_selected_action=abc` on an action (ValueError from the pk
+the bounds), a NUL character in a filter value (`?state=%00`, refused by
+PostgreSQL when the list is counted), `_selected_action=abc` on an action (ValueError from the pk
 lookup) and `?<fk>=abc` as the initial value of an add form (ValueError while
 the widget renders). Mix `HardenedAdminMixin` into a ModelAdmin to send each
 to the answer the admin gives for other bad input.
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 class HardenedChangeList(ChangeList):
     def get_filters(self, request):
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            # PostgreSQL refuses NUL in text: a choice filter (`?state=%00`) would fail in the query.
+            raise IncorrectLookupParameters("NUL character in the query string")
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as exc:

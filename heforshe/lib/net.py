@@ -118,6 +118,9 @@ def geoip_path() -> str:
     return str(Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb")
 
 
+_reported_missing: set[str] = set()
+
+
 @functools.lru_cache(maxsize=4)
 def _open_reader(path: str, _version: tuple[int, int]):
     import geoip2.database
@@ -139,7 +142,9 @@ def geoip_reader():
     try:
         stat = os.stat(path)
     except OSError:
-        logger.warning("GeoIP database %s is missing; locations are unknown", path)
+        if path not in _reported_missing:  # once per process, not once per lookup
+            _reported_missing.add(path)
+            logger.warning("GeoIP database %s is missing; locations are unknown (manage.py geoip_refresh)", path)
         return None
     return _open_reader(path, (stat.st_mtime_ns, stat.st_size))
 

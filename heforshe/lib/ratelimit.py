@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -211,3 +212,61 @@ def retry_later(response, seconds: int):
     if seconds > 0:
         response["Retry-After"] = str(int(seconds))
     return response
+
+
+# --- allauth's limits ------------------------------------------------------------------
+
+# allauth's 429 handler is not told which limit refused: the view it came from says.
+# url name -> (ACCOUNT_RATE_LIMITS action, POST field holding its key)
+ALLAUTH_ACTIONS = {
+    "account_login": ("login", None),
+    "account_signup": ("signup", None),
+    "account_reset_password": ("reset_password", "email"),
+    "account_reset_password_from_key": ("reset_password_from_key", None),
+    "account_email": ("manage_email", None),
+    "account_change_password": ("change_password", None),
+    "account_set_password": ("change_password", None),
+    "account_reauthenticate": ("reauthenticate", None),
+}
+
+
+def allauth_retry_after(request, *, action: str | None = None, key: str | None = None) -> int:
+    """Seconds until allauth lets this client (and key) try `action` again.
+
+    allauth counts in sliding windows of hit timestamps: the wait is until the
+    oldest hit that keeps a full window full drops out. Without the action (or
+    for a limit whose key is unknown) the longest configured window is a safe
+    upper bound.
+    """
+    from allauth.account import app_settings as account_settings
+    from allauth.core.internal import ratelimit as allauth_ratelimit
+
+    if action is None:
+        match = getattr(request, "resolver_match", None)
+        action, field = ALLAUTH_ACTIONS.get(getattr(match, "url_name", ""), (None, None))
+        if field and key is None and request.method == "POST":
+            key = (request.POST.get(field) or "").strip().lower() or None
+    config = account_settings.RATE_LIMITS
+    actions = [action] if action in config else list(config)
+    rates = [rate for name in actions for rate in allauth_ratelimit.parse_rates(config.get(name))]
+    now = time.time()
+    waits = []
+    if action in config:
+        for rate in rates:
+            if rate.per == "key" and key is None:
+                continue
+            if rate.per == "user" and not request.user.is_authenticated:
+                continue
+            cache_key = allauth_ratelimit.get_cache_key(
+                request, app="allauth.account", action=action, rate=rate, key=key
+            )
+            try:
+                stored = cache.get(cache_key, [])
+            except Exception:  # noqa: BLE001 - cache down: fall back to the longest window below
+                stored = []
+            history = [hit for hit in stored if hit > now - rate.duration]
+            if len(history) >= rate.amount:
+                waits.append(history[rate.amount - 1] + rate.duration - now)
+    if not waits:
+        waits = [rate.duration for rate in rates] or [60]
+    return max(1, math.ceil(max(waits)))

@@ -32,3 +32,46 @@ def send_task_now(task, **kwargs: Any) -> bool:
 def dispatch_on_commit(task, **kwargs: Any) -> None:
     """Send `task` with keyword arguments (primary keys, never instances) after commit."""
     transaction.on_commit(lambda: send_task_now(task, **kwargs))
+
+
+def _transient_errors() -> tuple[type[BaseException], ...]:
+    import smtplib
+    import socket
+    import urllib.error
+
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (
+        ConnectionError,  # refused, reset, broken pipe
+        TimeoutError,  # socket timeouts included
+        socket.gaierror,  # DNS
+        smtplib.SMTPException,  # the mail server refused or hung up
+        urllib.error.URLError,  # an HTTP service (geocoder) unreachable
+        OperationalError,  # PostgreSQL restarting, connection lost
+        InterfaceError,
+        RedisConnectionError,
+        RedisTimeoutError,
+    )
+
+
+# What a task may meet through no fault of its own code, and may therefore retry: network, SMTP,
+# database connection. Anything else (TypeError, KeyError, a failed assertion) is a bug that
+# retrying cannot fix; it fails the task at once and is logged.
+TRANSIENT_ERRORS = _transient_errors()
+
+# The retry policy of tasks that talk to the outside world: exponential backoff from 30 s
+# (30, 60, 120... capped at 10 minutes, jittered), then give up: sweepers re-send what stays pending.
+RETRY_ON_TRANSIENT = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+# Queues (declared in CELERY_TASK_QUEUES): `media` holds the long CPU-bound work (transcodes,
+# previews), so a slow video never delays the `default` queue's emails and sweeps.
+DEFAULT_QUEUE = "default"
+MEDIA_QUEUE = "media"

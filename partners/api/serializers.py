@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from heforshe.lib.api import PageQuery, StrictChoiceField
 from partners.models import IMPACT_SECTORS, Commitment, Partner, Sector
 
 
-class PartnerQuerySerializer(serializers.Serializer):
+class PartnerQuerySerializer(PageQuery):
     """The list's filter: an unknown sector is an error, not a silently wider answer."""
 
-    sector = serializers.ChoiceField(
+    sector = StrictChoiceField(
         choices=[(s.value, s.label) for s in Sector if s in IMPACT_SECTORS], required=False, allow_blank=True
     )
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
+from heforshe.lib.api import NoQuery, query_params
 from heforshe.lib.ratelimit import ScopedThrottle
 from partners import selectors
 from partners.api.serializers import PartnerOutSerializer, PartnerQuerySerializer
@@ -45,10 +46,9 @@ class PartnerListView(generics.ListAPIView):
     serializer_class = PartnerOutSerializer
 
     def get_queryset(self):
-        query = PartnerQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(self.request, PartnerQuerySerializer)
         qs = selectors.partners_api_queryset()
-        if sector := query.validated_data.get("sector"):
+        if sector := query.get("sector"):
             qs = qs.filter(sector=sector)
         return qs
 
@@ -92,6 +92,7 @@ class PartnerDetailView(generics.RetrieveAPIView):
         return selectors.partners_api_queryset()
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         partner = super().get_object()
         partner.signups = selectors.partner_signups(partner_id=partner.pk)
         return partner

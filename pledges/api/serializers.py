@@ -1,48 +1,65 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from heforshe.lib.api import (
+    QueryIntegerField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictFloatField,
+    TrueField,
+    not_blank_validator,
+)
 from pledges.geo import country_codes
 from pledges.models import Pledge
+from pledges.selectors import MAX_ZOOM, MIN_ZOOM
+
+UNKNOWN_COUNTRY = _("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR.")
 
 
 class PledgeCreateSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=100)
-    email = serializers.EmailField(max_length=254)
-    country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. KE.")
-    city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    age_range = serializers.ChoiceField(choices=Pledge.AgeRange.choices, required=False, allow_blank=True, default="")
-    identity = serializers.ChoiceField(choices=Pledge.Identity.choices, required=False, allow_blank=True, default="")
-    consent = serializers.BooleanField(help_text="Must be true: the privacy notice was accepted.")
-    newsletter = serializers.BooleanField(required=False, default=False)
-    partner = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(
+    """The documented types only: strings are JSON strings, booleans JSON booleans, positions numbers."""
+
+    first_name = StrictCharField(max_length=100, validators=[not_blank_validator()])
+    email = StrictEmailField(max_length=254)
+    country = StrictChoiceField(
+        choices=sorted(country_codes()),
+        help_text="ISO 3166-1 alpha-2 code in capitals, e.g. KE.",
+        error_messages={"invalid_choice": UNKNOWN_COUNTRY},
+    )
+    city = StrictCharField(max_length=120, required=False, allow_blank=True, default="")
+    age_range = StrictChoiceField(choices=Pledge.AgeRange.choices, required=False, allow_blank=True, default="")
+    identity = StrictChoiceField(choices=Pledge.Identity.choices, required=False, allow_blank=True, default="")
+    consent = TrueField(
+        help_text="Must be true: the privacy notice was accepted.",
+        error_messages={"must_be_true": _("Please accept the privacy notice to take the pledge.")},
+    )
+    newsletter = StrictBooleanField(required=False, default=False)
+    partner = StrictCharField(max_length=16, required=False, allow_blank=True, default="")
+    language = StrictChoiceField(
         choices=[c for c, _n in settings.LANGUAGES],
         required=False,
         help_text="Language of the confirmation email; defaults to the request's Accept-Language.",
     )
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90, allow_null=True, default=None)
-    lng = serializers.FloatField(required=False, min_value=-180, max_value=180, allow_null=True, default=None)
+    lat = StrictFloatField(required=False, min_value=-90, max_value=90, allow_null=True, default=None)
+    lng = StrictFloatField(required=False, min_value=-180, max_value=180, allow_null=True, default=None)
     # Honeypot: people never see it in the apps; bots fill every field.
-    website = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
-
-    def validate_country(self, value: str) -> str:
-        code = value.strip().upper()
-        if code not in country_codes():
-            raise serializers.ValidationError(_("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR."))
-        return code
-
-    def validate_consent(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError(_("Please accept the privacy notice to take the pledge."))
-        return value
-
-    def validate_website(self, value: str) -> str:
-        if value:
-            raise serializers.ValidationError(_("This field must be left empty."))
-        return value
+    website = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        max_length=0,
+        help_text="Leave empty.",
+        error_messages={"max_length": _("This field must be left empty.")},
+    )
 
 
 class AcceptedSerializer(serializers.Serializer):
@@ -63,16 +80,109 @@ class StatsSerializer(serializers.Serializer):
     countries = CountryStatSerializer(many=True)
 
 
-class MapQuerySerializer(serializers.Serializer):
-    zoom = serializers.IntegerField(min_value=0, max_value=18, required=False, default=2)
-    bbox = serializers.CharField(required=False, help_text="west,south,east,north in degrees")
+# west,south,east,north in degrees; the same expression checks requests and documents them.
+_LNG = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+BBOX = re.compile(rf"{_LNG},{_LAT},{_LNG},{_LAT}")
 
-    def validate_bbox(self, value: str):
-        try:
-            west, south, east, north = (float(v) for v in value.split(","))
-        except ValueError as exc:
-            raise serializers.ValidationError(_("Give four numbers: west,south,east,north.")) from exc
-        if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-            raise serializers.ValidationError(_("The box must lie within -180..180 and -90..90, south below north."))
-        # Rounded so nearby views share a cache entry.
-        return (round(west, 1), round(south, 1), round(east, 1), round(north, 1))
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^{BBOX.pattern}$",
+        "maxLength": 100,
+        "description": (
+            "west,south,east,north in decimal degrees (RFC 7946 section 5): longitudes -180..180, latitudes "
+            "-90..90, south not above north. A west edge east of the east edge crosses the antimeridian."
+        ),
+        "example": "-25,34,45,72",
+    }
+)
+class BBoxField(serializers.CharField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        # Checked here: the validators would only see the parsed tuple.
+        if self.max_length is not None and len(value) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        if not BBOX.fullmatch(value):
+            raise serializers.ValidationError(
+                _("Give four numbers: west,south,east,north, longitudes within -180..180 and latitudes within -90..90.")
+            )
+        west, south, east, north = (float(v) for v in value.split(","))
+        if south > north:
+            raise serializers.ValidationError(_("The south edge must not be above the north edge."))
+        return (west, south, east, north)
+
+
+class MapQuerySerializer(serializers.Serializer):
+    zoom = QueryIntegerField(
+        min_value=MIN_ZOOM,
+        max_value=MAX_ZOOM,
+        required=False,
+        default=2,
+        help_text=f"Map zoom, {MIN_ZOOM} to {MAX_ZOOM} (default 2): the higher, the smaller the cells.",
+    )
+    bbox = BBoxField(required=False, max_length=100, trim_whitespace=False)
+
+
+# --- GeoJSON (RFC 7946), for the schema ---------------------------------------------------
+
+MAP_FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "An RFC 7946 FeatureCollection of Point features, one per shown cell.",
+    "required": ["type", "features", "meta"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"]},
+                            "coordinates": {
+                                "type": "array",
+                                "description": "The cell's centre: longitude, latitude.",
+                                "items": {"type": "number", "minimum": -180, "maximum": 180},
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                    },
+                    "properties": {
+                        "type": "object",
+                        "required": ["count", "country", "cell_degrees"],
+                        "properties": {
+                            "count": {"type": "integer", "minimum": 5},
+                            "country": {"type": "string", "description": "ISO 3166-1 alpha-2 code."},
+                            "cell_degrees": {"type": "number", "description": "The cell's edge in degrees."},
+                        },
+                    },
+                },
+            },
+        },
+        "meta": {
+            "type": "object",
+            "description": "A foreign member (RFC 7946 section 6.1): a FeatureCollection has no `properties`.",
+            "required": ["zoom", "cell_degrees", "min_count", "folded_into_country"],
+            "properties": {
+                "zoom": {"type": "integer", "minimum": MIN_ZOOM, "maximum": MAX_ZOOM},
+                "cell_degrees": {"type": "number"},
+                "min_count": {"type": "integer", "description": "No cell with fewer pledges is ever shown."},
+                "folded_into_country": {
+                    "type": "object",
+                    "description": (
+                        "Per country, for the whole country whatever the bbox: confirmed pledges not shown in "
+                        "any cell at this zoom (too few in their area, or no known position)."
+                    ),
+                    "additionalProperties": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+    },
+}

@@ -9,20 +9,48 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled, UnsupportedMediaType, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from heforshe.lib.api import NoQuery, query_params
 from heforshe.lib.net import client_ip
 from heforshe.lib.ratelimit import ScopedThrottle
 from pledges import services
 from pledges.abuse import RateLimited
-from pledges.api.serializers import AcceptedSerializer, MapQuerySerializer, PledgeCreateSerializer, StatsSerializer
+from pledges.api.serializers import (
+    MAP_FEATURE_COLLECTION,
+    AcceptedSerializer,
+    MapQuerySerializer,
+    PledgeCreateSerializer,
+    StatsSerializer,
+)
 from pledges.models import Pledge
 from pledges.selectors import map_cells, pledge_stats
 
 ACCEPTED = _("Thank you. If this address can take the pledge, a confirmation link is on its way: check your inbox.")
+
+# Documented on the 200 and 304 answers of the stats and the map.
+CACHE_HEADERS = [
+    OpenApiParameter(
+        "ETag",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=True,
+        description="Send it back in If-None-Match to get 304 while nothing changed.",
+    ),
+    OpenApiParameter(
+        "Cache-Control",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=[200, 304],
+        required=True,
+        description="public, max-age=N",
+    ),
+]
 
 
 def _cached_response(request, payload: dict, etag: str) -> Response:
@@ -34,12 +62,25 @@ def _cached_response(request, payload: dict, etag: str) -> Response:
     return Response(payload, headers=headers)
 
 
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"  # RFC 7946 section 12
+
+
+class GeoJSONNegotiation(BaseContentNegotiation):
+    """The map answers GeoJSON whatever the Accept header asks; its errors are plain JSON (finalize_response)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class PledgeCreateView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
     throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
-    parser_classes = [JSONParser]
 
     def handle_exception(self, exc):
         if isinstance(exc, UnsupportedMediaType):
@@ -63,7 +104,7 @@ class PledgeCreateView(APIView):
         request=PledgeCreateSerializer,
         responses={
             202: AcceptedSerializer,
-            400: OpenApiResponse(description="Invalid input; `errors` names each field."),
+            400: OpenApiResponse(description="Invalid input, or not JSON; `errors` names each field."),
             429: OpenApiResponse(description="Too many sign-ups from this network address."),
         },
         examples=[
@@ -137,6 +178,7 @@ class StatsView(APIView):
         operation_id="pledges_stats",
         summary="Confirmed pledges: total and per country",
         description="Counts lag real time by a few seconds at most. `per_million_men` estimates men as half the population.",
+        parameters=CACHE_HEADERS,
         responses={200: StatsSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
         examples=[
             OpenApiExample(
@@ -153,6 +195,7 @@ class StatsView(APIView):
         tags=["pledges"],
     )
     def get(self, request):
+        query_params(request, NoQuery)
         stats = pledge_stats()
         etag = stats.pop("etag")
         return _cached_response(request, stats, etag)
@@ -163,26 +206,31 @@ class MapView(APIView):
     authentication_classes: list = []
     throttle_classes = [ScopedThrottle]
     throttle_scope = "public_read"
+    renderer_classes = [GeoJSONRenderer]
+    content_negotiation_class = GeoJSONNegotiation
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            # An error is not GeoJSON: the API's {detail, errors} body, as application/json.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(
         operation_id="pledges_map",
         summary="Aggregated pledge cells as GeoJSON",
         description=(
-            "Cells grow with lower zoom. A cell with fewer than 5 pledges is never shown: it is added to "
-            "`properties.folded_into_country` instead."
+            "Cells are a fixed grid per zoom, larger at lower zoom; the bbox picks which whole cells to return. "
+            "No cell with fewer than 5 pledges is ever shown, and none whose showing would let its neighbours' "
+            "figures reveal an area with fewer than 5: those pledges count in "
+            "`meta.folded_into_country`, given for the whole country whatever the bbox."
         ),
-        parameters=[
-            OpenApiParameter("zoom", int, description="Map zoom 0-18 (default 2)."),
-            OpenApiParameter(
-                "bbox",
-                str,
-                description="west,south,east,north in degrees.",
-                examples=[OpenApiExample("Europe", value="-25,34,45,72")],
-            ),
-        ],
+        parameters=[MapQuerySerializer, *CACHE_HEADERS],
         responses={
-            200: OpenApiResponse(description="GeoJSON FeatureCollection"),
-            400: OpenApiResponse(description="Bad zoom or bbox"),
+            (200, "application/geo+json"): OpenApiResponse(MAP_FEATURE_COLLECTION, description="GeoJSON"),
+            304: OpenApiResponse(description="Not modified (If-None-Match)."),
+            400: OpenApiResponse(description="Bad zoom or bbox, or an unknown parameter."),
         },
         examples=[
             OpenApiExample(
@@ -196,16 +244,16 @@ class MapView(APIView):
                             "properties": {"count": 57, "country": "KE", "cell_degrees": 0.5},
                         }
                     ],
-                    "properties": {"zoom": 6, "cell_degrees": 0.5, "folded_into_country": {"KE": 3}},
+                    "meta": {"zoom": 6, "cell_degrees": 0.5, "min_count": 5, "folded_into_country": {"KE": 3}},
                 },
                 response_only=True,
+                status_codes=["200"],
             )
         ],
         tags=["pledges"],
     )
     def get(self, request):
-        query = MapQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        result = dict(map_cells(zoom=query.validated_data["zoom"], bbox=query.validated_data.get("bbox")))
+        query = query_params(request, MapQuerySerializer)
+        result = dict(map_cells(zoom=query["zoom"], bbox=query.get("bbox")))
         etag = result.pop("etag")
         return _cached_response(request, result, etag)

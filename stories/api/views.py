@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
+from heforshe.lib.api import (
+    NoQuery,
+    PageQuery,
+    StrictCharField,
+    StrictChoiceField,
+    country_code_validator,
+    query_params,
+)
+from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import ScopedThrottle
 from stories import selectors
 from stories.api.serializers import StoryDetailOut, StoryListOut
-from stories.models import Pillar
 
 EXAMPLE = {
     "slug": "the-husband-school-of-zinder-3f9a1c",
@@ -44,6 +51,13 @@ EXAMPLE = {
 }
 
 
+class StoryListQuery(PageQuery):
+    country = StrictCharField(
+        required=False, validators=[country_code_validator()], help_text="ISO 3166-1 alpha-2 code, e.g. NE"
+    )
+    pillar = StrictChoiceField(required=False, choices=Pillar.choices)
+
+
 class PublicStoriesMixin:
     permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
@@ -55,10 +69,7 @@ class PublicStoriesMixin:
     summary="Published local stories",
     description="Published stories, featured first then newest. Contact data is never included; "
     "the quote is null when consent to use it was withdrawn.",
-    parameters=[
-        OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2 code, e.g. NE"),
-        OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values),
-    ],
+    parameters=[StoryListQuery],
     examples=[
         OpenApiExample(
             "A page of stories",
@@ -71,11 +82,8 @@ class StoryListApi(PublicStoriesMixin, ListAPIView):
     serializer_class = StoryListOut
 
     def get_queryset(self):
-        pillar = self.request.query_params.get("pillar", "")
-        return selectors.stories_published(
-            country=self.request.query_params.get("country", "").upper()[:2],
-            pillar=pillar if pillar in Pillar.values else "",
-        )
+        query = query_params(self.request, StoryListQuery)
+        return selectors.stories_published(country=query.get("country", "").upper(), pillar=query.get("pillar", ""))
 
 
 @extend_schema(
@@ -102,6 +110,7 @@ class StoryDetailApi(PublicStoriesMixin, RetrieveAPIView):
     serializer_class = StoryDetailOut
 
     def get_object(self):
+        query_params(self.request, NoQuery)
         story = selectors.story_published_by_slug(slug=self.kwargs["slug"])
         if story is None:
             raise Http404

@@ -20,6 +20,12 @@ def srcset(media, mime_type: str) -> str:
     return media.srcset(mime_type)
 
 
+@register.filter
+def private_url(media, label: str) -> str:
+    """The access-checked URL of a media file's original, poster or rendition (for partners and curators)."""
+    return media.private_url(label)
+
+
 STATE_BADGES = {
     "published": "badge-ok",
     "approved": "badge-ok",

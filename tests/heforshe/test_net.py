@@ -261,3 +261,13 @@ def test_the_pledge_api_limit_answers_retry_after(client, settings):
     )
     assert response.status_code == 429
     assert before >= int(response["Retry-After"]) >= seconds_until_reset(DAY)
+
+
+@pytest.mark.django_db
+def test_the_privacy_link_form_limit_answers_retry_after(client, settings):
+    settings.PLEDGE_RATE_LIMITS = [("burst", 1, DAY)]
+    assert client.post("/en/pledge/privacy/", {"email": "a@example.org"}).status_code == 200
+    before = seconds_until_reset(DAY)
+    response = client.post("/en/pledge/privacy/", {"email": "b@example.org"})
+    assert response.status_code == 429
+    assert before >= int(response["Retry-After"]) >= seconds_until_reset(DAY)

@@ -64,3 +64,31 @@ def test_the_live_table_keeps_the_page_language(page, live_server):
     pledge_confirm(pledge_id=PledgeFactory(country="DE").pk)
     expect(page.locator("[data-country-rows] tr").first).to_contain_text("2", timeout=15000)
     expect(page.locator("[data-country-rows] tr").first).to_contain_text("Allemagne")
+
+
+def test_cells_across_the_antimeridian_are_asked_for_and_drawn(page, live_server):
+    import math
+
+    from pledges.counting import fold_events
+
+    for country, lat10, lng10 in (("FJ", -177, 1780), ("TO", -211, -1752)):
+        for p in PledgeFactory.create_batch(5, country=country, lat10=lat10, lng10=lng10):
+            pledge_confirm(pledge_id=p.pk)
+    fold_events()
+    page.goto(f"{live_server.url}/en/map/")
+    page.locator("#commitments-map path.leaflet-interactive").nth(100).wait_for()
+    box = page.locator("#commitments-map").bounding_box()
+
+    def y(lat: float) -> float:  # Web Mercator at zoom 2 (a 1024 px world), from the map centre at 20 N
+        def merc(d):
+            return math.log(math.tan(math.pi / 4 + math.radians(d) / 2)) / (2 * math.pi) * 1024
+
+        return box["height"] / 2 + merc(20) - merc(lat)
+
+    # Double-click near Fiji: zoom 3 around it, a view that runs past 180 E.
+    with page.expect_response(lambda r: "/api/v1/pledges/map/" in r.url) as cells:
+        page.locator("#commitments-map").dblclick(position={"x": box["width"] / 2 + 168 / 360 * 1024, "y": y(-19)})
+    west, _south, east, _north = (float(v) for v in cells.value.url.split("bbox=")[1].split(","))
+    assert west > east  # the box crosses the antimeridian rather than stopping at 180
+    page.locator('#commitments-map path[stroke="#5c0a3c"]').nth(1).wait_for()
+    assert page.locator('#commitments-map path[stroke="#5c0a3c"]').count() == 2

@@ -108,19 +108,6 @@ def test_stats_give_per_country_and_per_million_men():
     assert stats["countries"][1]["code"] == "FR"
 
 
-def test_cells_with_fewer_than_five_pledges_fold_into_their_country():
-    _confirmed(5, lat10=-13, lng10=368)
-    _confirmed(4, lat10=-40, lng10=397)
-    fold_events()
-    result = map_cells(zoom=10)
-    assert [f["properties"]["count"] for f in result["features"]] == [5]
-    assert result["properties"]["folded_into_country"] == {"KE": 4}
-    assert result["features"][0]["geometry"]["coordinates"] == [36.85, -1.25]
-    # Zoomed out, the two places share one big cell of 9.
-    zoomed_out = map_cells(zoom=2)
-    assert [f["properties"]["count"] for f in zoomed_out["features"]] == [9]
-
-
 def test_the_bbox_limits_the_cells():
     _confirmed(5, lat10=-13, lng10=368)
     _confirmed(5, country="FR", lat10=488, lng10=23)
@@ -129,39 +116,32 @@ def test_the_bbox_limits_the_cells():
     assert [f["properties"]["country"] for f in europe["features"]] == ["FR"]
 
 
-def test_stats_endpoint_is_cached_with_etag_and_a_bounded_query_count(client, django_assert_max_num_queries):
+def test_a_cold_stats_read_folds_then_reads_the_counts_once(client, django_assert_num_queries):
     _confirmed(3)
-    # fold (lock, events, upsert, delete) + counts + actions, and the savepoint pair of the test transaction
-    with django_assert_max_num_queries(8):
+    # fold: savepoint, lock, events, country upsert, delete, release; then country counts and action counts
+    with django_assert_num_queries(8):
         first = client.get("/api/v1/pledges/stats/")
     assert first.status_code == 200
     assert first.json()["total"] == 3
     assert "max-age" in first["Cache-Control"] and first["ETag"]
-    with django_assert_max_num_queries(0):
+    with django_assert_num_queries(0):
         again = client.get("/api/v1/pledges/stats/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
 
 
-def test_map_endpoint_is_geojson_cached_and_query_bounded(client, django_assert_max_num_queries):
-    _confirmed(5, lat10=-13, lng10=368)
-    client.get("/api/v1/pledges/stats/")  # warms the counts
-    with django_assert_max_num_queries(1):
-        response = client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5")
-    data = response.json()
-    assert data["type"] == "FeatureCollection"
-    assert data["features"][0]["properties"]["count"] == 5
-    with django_assert_max_num_queries(0):
-        assert (
-            client.get("/api/v1/pledges/map/?zoom=6&bbox=30,-5,40,5", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
-            == 304
-        )
+def test_a_cold_stats_read_with_nothing_to_fold(client, django_assert_num_queries):
+    _confirmed(3)
+    fold_events()
+    # savepoint, lock, no events, release; country counts, action counts
+    with django_assert_num_queries(6):
+        assert client.get("/api/v1/pledges/stats/").json()["total"] == 3
 
 
-@pytest.mark.parametrize("query", ["zoom=99", "zoom=x", "bbox=1,2,3", "bbox=0,10,5,5", "bbox=a,b,c,d"])
-def test_map_endpoint_rejects_bad_parameters(client, query):
-    response = client.get(f"/api/v1/pledges/map/?{query}")
-    assert response.status_code == 400
-    assert response.json()["errors"]
+def test_stats_refuse_parameters_they_do_not_take(client):
+    for query in ("zoom=99999999999999999999999", "country=KE", "_=1"):
+        response = client.get(f"/api/v1/pledges/stats/?{query}")
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == [query.split("=")[0]]
 
 
 def test_the_home_page_shows_the_global_count(client):

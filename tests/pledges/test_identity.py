@@ -51,3 +51,14 @@ def test_geoip_from_the_packaged_database_is_coarse_and_ignores_private_addresse
     assert found is not None and found[0] == "GB"
     assert locate_ip("10.0.0.1") is None
     assert locate_ip("not an ip") is None
+
+
+@pytest.mark.parametrize("domain", ["10minutemail.net", "mailinator.net", "guerrillamailblock.com", "tempr.email"])
+def test_the_community_list_of_disposable_domains_is_used(domain):
+    # None of these was in the site's old hand-written list of 15.
+    assert is_disposable(f"x@{domain}")
+
+
+@pytest.mark.parametrize("email", ["x@gmail.com", "x@example.org", "x@un.org", "x@localhost", "no-at-sign", "x@"])
+def test_ordinary_addresses_are_not_disposable(email):
+    assert not is_disposable(email)

@@ -22,7 +22,8 @@ def test_the_form_stores_a_pending_pledge_and_emails_a_link_in_the_page_language
     assert pledge.consent_at is not None
     assert pledge.ip_hash and pledge.ip_hash != "127.0.0.1"
     assert len(mailoutbox) == 1
-    assert "Confirmez" in mailoutbox[0].subject or "confirm" in mailoutbox[0].subject.lower()
+    assert mailoutbox[0].subject == "Confirmez votre engagement HeForShe"
+    assert mailoutbox[0].body.startswith("Bonjour Amani,")
     assert re.search(r"http://testserver/fr/pledge/confirm/\S+/", mailoutbox[0].body)
     assert Pledge.objects.get().confirmation_sent_at is not None
 

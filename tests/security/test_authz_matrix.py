@@ -11,12 +11,13 @@ organisation A, so B must be refused exactly as a stranger would be.
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
-from stories.models import ConsentKind, StoryState
+from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.partners.factories import draft_report, university
@@ -37,6 +38,9 @@ def world(db):
     call = CallFactory()
     story = StoryFactory(partner=org_a, created_by=member_a, call=call, state=StoryState.DRAFT)
     grant(story, ConsentKind.FOLLOW_UP, user=member_a)
+    draft_media = MediaFile(story=story, kind="photo", extension="jpg", original_name="p.jpg", size=10)
+    draft_media.original.save("upload", ContentFile(b"\xff\xd8\xff\xe0 a photo"), save=False)
+    draft_media.save()
     public_story = published_story(partner=org_a, created_by=member_a, call=call, slug="public-story")
     commitment = commitment_create(
         partner=org_a, title="Train students", indicator="Students", unit="students", target_value=10, baseline=0
@@ -69,6 +73,7 @@ def world(db):
         "ids": {
             "story": story.pk,
             "media": 0,
+            "draft_media": draft_media.pk,
             "commitment": commitment.pk,
             "report": report.pk,
             "evidence": evidence.pk,
@@ -97,6 +102,7 @@ TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_M
 #            anon  pledger member_a member_b curator partnerships kit_editor superuser
 MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302)),
     ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
@@ -138,12 +144,20 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
         (302, 302, 302, 404, 404, 404, 404, 404),
     ),
     ("POST", f"{A}/stories/submit/{{story}}/media/{{media}}/delete/", {}, (302, 302, 404, 404, 404, 404, 404, 404)),
-    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (302, 302, 201, 404, 404, 404, 404, 404)),
+    # A draft's files: its organisation and curators only; everyone else is told nothing exists.
+    (
+        "GET",
+        f"{A}/stories/submit/{{story}}/media/{{draft_media}}/file/original",
+        {},
+        (404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    # tus answers an upload client without a session with 403, not a redirect to a sign-in page.
+    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (403, 403, 201, 404, 404, 404, 404, 404)),
     (
         "HEAD",
         f"{A}/stories/submit/{{story}}/uploads/00000000-0000-4000-8000-000000000000",
         {"headers": TUS},
-        (302, 302, 404, 404, 404, 404, 404, 404),
+        (403, 403, 404, 404, 404, 404, 404, 404),
     ),
     ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -225,7 +239,7 @@ def test_the_matrix_covers_every_url_pattern():
             elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
                 yield prefix + str(p.pattern)
 
-    dummy = {key: "1" for key in ("story", "media", "commitment", "report", "evidence", "invitation")}
+    dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)

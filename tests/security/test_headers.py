@@ -90,7 +90,8 @@ def test_every_api_endpoint_sends_the_security_headers(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
     assert_common_headers(response)
-    assert response["Content-Type"].startswith("application/json")
+    expected = "application/geo+json" if path.endswith("/map/") else "application/json"
+    assert response["Content-Type"] == expected
 
 
 # --- production: HSTS, HTTPS redirect, secure cookies ---------------------------------------
@@ -121,6 +122,9 @@ with override_settings(STORAGES=storages):
     out["plain"] = {"status": r.status_code, "location": r.get("Location", "")}
     r = client.get("/healthz", secure=False)
     out["healthz_plain"] = r.status_code
+    r = client.post("/i18n/setlang/", {"language": "fr", "next": "/fr/"}, secure=True)
+    out["language_status"] = r.status_code
+    out["language_cookie"] = cookies(r).get("django_language")
     from allauth.account.models import EmailAddress
     email, password = "prod-check@example.org", "Correct-horse-battery-9"
     user = get_user_model().objects.create_user(username="prod-check", email=email, password=password)
@@ -175,7 +179,10 @@ def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure():
     # Plain HTTP is sent to HTTPS, except the load balancer's health check.
     assert out["plain"]["status"] == 301
     assert out["plain"]["location"] == "https://heforshe.example.org/en/pledge/"
-    assert out["healthz_plain"] in (200, 503)
+    assert out["healthz_plain"] == 200
+    # The language cookie is as protected as the others.
+    assert out["language_status"] == 302
+    assert out["language_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
 
 
 # --- CSRF -------------------------------------------------------------------------------

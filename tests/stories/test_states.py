@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -40,8 +42,15 @@ def test_a_partner_submits_and_a_curator_publishes_with_an_audit_entry_per_step(
     ]
     assert entries[0].actor == user and entries[-1].actor == curator and entries[-1].comment == "to published"
     assert entries[-1].created_at is not None
-    # Publishing regenerates the placeholder slug from the headline.
-    assert story.slug.startswith("story") or story.slug
+
+
+def test_publishing_replaces_the_placeholder_slug_with_one_made_from_the_headline(curator):
+    story, user = submittable(slug="story-0a1b2c", title="The husband school of Zinder")
+    services.story_transition(story=story, to_state=StoryState.SUBMITTED, user=user)
+    for state in (StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.PUBLISHED):
+        services.story_transition(story=story, to_state=state, user=curator)
+    story.refresh_from_db()
+    assert re.fullmatch(r"the-husband-school-of-zinder-[0-9a-f]{6}", story.slug)
 
 
 @pytest.mark.parametrize(

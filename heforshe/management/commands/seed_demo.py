@@ -33,6 +33,13 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.demo":
                     raise
                 continue
-            with transaction.atomic():
-                module.seed(log=lambda msg, app=app: self.stdout.write(f"[{app}] {msg}"))
+            try:
+                with transaction.atomic():
+                    module.seed(log=lambda msg, app=app: self.stdout.write(f"[{app}] {msg}"))
+            except ModuleNotFoundError as exc:
+                # The demo generators' packages are not runtime requirements.
+                raise CommandError(
+                    f"seed_demo needs {exc.name!r}: install the demo packages with "
+                    "`pip install -r requirements-demo.txt` (make run does)."
+                ) from exc
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -96,14 +96,21 @@
       return;
     }
     var b = map.getBounds();
-    function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)).toFixed(1); }
-    var bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].join(",");
+    function lat(v) { return Math.max(-90, Math.min(90, v)).toFixed(1); }
+    // Leaflet's longitudes run past 180 on a panned world; wrapped back, a west edge east of the
+    // east edge is a box across the antimeridian, which the API takes as such (RFC 7946, 5.2).
+    function lng(v) { return ((((v + 180) % 360) + 360) % 360 - 180).toFixed(1); }
+    var whole = b.getEast() - b.getWest() >= 360;
+    var bbox = [whole ? "-180" : lng(b.getWest()), lat(b.getSouth()), whole ? "180" : lng(b.getEast()), lat(b.getNorth())].join(",");
     fetch(d.cellsUrl + "?zoom=" + z + "&bbox=" + bbox, { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (geo) {
       if (!geo) return;
       if (cellsLayer) map.removeLayer(cellsLayer);
+      var centreLng = map.getCenter().lng;
       cellsLayer = L.geoJSON(geo, {
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: 4 + Math.sqrt(f.properties.count) / 2, color: "#5c0a3c", weight: 1, fillColor: "#b5005b", fillOpacity: 0.55 });
+          // Drawn on the copy of the world in view: 175 W is 185 E when the map is centred near 180.
+          var shift = 360 * Math.round((centreLng - latlng.lng) / 360);
+          return L.circleMarker(L.latLng(latlng.lat, latlng.lng + shift), { radius: 4 + Math.sqrt(f.properties.count) / 2, color: "#5c0a3c", weight: 1, fillColor: "#b5005b", fillOpacity: 0.55 });
         },
         onEachFeature: function (f, layer) { layer.bindTooltip(fmt.format(f.properties.count) + " " + d.labelCell); }
       }).addTo(map);

@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0003_export_permission'),
+        ('pledges', '0004_custom_action_key'),
     ]
 
     operations = [
