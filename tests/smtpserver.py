@@ -46,6 +46,10 @@ class Recorder:
 
 class SMTPServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        import logging
+
+        # aiosmtpd logs every command at INFO: thousands of lines a second in a newsletter test.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.recorder = Recorder()
         self.controller = Controller(self.recorder, hostname=host, port=port or _free_port(), ready_timeout=10)
 
