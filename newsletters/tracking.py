@@ -9,6 +9,7 @@ the address; the delivery, found by the provider's message id, records what happ
 from __future__ import annotations
 
 from anymail.signals import tracking
+from django.db.models import Q
 
 from newsletters.models import Delivery, Suppression
 
@@ -24,7 +25,9 @@ def on_tracking(sender, event, esp_name, **kwargs) -> None:
     detail = event.description or event.mta_response or event.reject_reason or ""
     suppression_add(email=event.recipient, reason=reason, source=esp_name.lower(), detail=str(detail))
     if event.message_id:
-        Delivery.objects.filter(esp_message_id=str(event.message_id)).update(
+        # Providers that keep our Message-ID header report it (Mailgun); others their own id.
+        message_id = str(event.message_id)
+        Delivery.objects.filter(Q(esp_message_id=message_id) | Q(message_id=message_id)).update(
             status=Delivery.Status.FAILED, error=f"{event.event_type}: {detail}"[:300]
         )
 
