@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from heforshe import views
 from heforshe.forms import AdminLoginForm
+from newsletters import webhooks as newsletter_webhooks
 
 admin.site.site_header = _("HeForShe administration")
 admin.site.site_title = _("HeForShe admin")
@@ -25,7 +26,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Providers' tracking webhooks (bounces, complaints), authenticated by anymail.
-    path("anymail/", include("anymail.urls")),
+    path("anymail/<slug:esp>/tracking/", newsletter_webhooks.tracking, name="anymail_tracking"),
 ]
 
 urlpatterns += i18n_patterns(
