@@ -72,7 +72,7 @@ format: install
 
 messages: install
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=tests --ignore=bench --no-obsolete
-	for app in pledges stories partners actionkits; do \
+	for app in pledges stories partners actionkits newsletters; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages --all --no-obsolete); done
 	$(PY) manage.py makemessages -d djangojs --all --ignore=.venv --ignore=staticfiles --no-obsolete
 
