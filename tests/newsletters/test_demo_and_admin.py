@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_twice_makes_the_same_demo():
-    from newsletters import demo
     from heforshe import demo as base
+    from newsletters import demo
 
     base.seed(log=lambda m: None)
     demo.seed(log=lambda m: None)
