@@ -52,7 +52,10 @@ def staff_recipients():
 
 
 def send_digests(*, today=None) -> int:
-    """One email per staff member with something waiting; at most one per day each (a conditional UPDATE)."""
+    """One email per staff member with something waiting; at most one per day each (a conditional UPDATE).
+
+    Not bulk mail: a personal notice of one's own work queue (no List-Unsubscribe; StaffDigest.enabled stops it).
+    """
     from heforshe.lib.mail import send_templated
     from newsletters.models import StaffDigest
 
@@ -82,7 +85,6 @@ def send_digests(*, today=None) -> int:
                 template="newsletters/emails/digest",
                 language=row.language,
                 context={"items": lines},
-                bulk=True,
             )
         except Exception:
             StaffDigest.objects.filter(pk=row.pk).update(last_sent_on=None)  # try again on the next run

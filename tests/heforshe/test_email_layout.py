@@ -50,7 +50,7 @@ MESSAGES = {
         "body_text": "Hello\n\n- a",
     },
 }
-BULK = {"newsletters/emails/digest", "newsletters/emails/newsletter"}
+BULK = {"newsletters/emails/newsletter"}
 UNSUBSCRIBE = {"newsletters/emails/newsletter"}
 RTL = {"ar"}
 

@@ -31,7 +31,7 @@ def test_a_curator_hears_of_stories_to_review_and_nobody_else_does(mailoutbox):
     assert message.to == [curator.email]
     assert "Stories to review: 2" in message.body
     assert "/admin/stories/story/?state__exact=submitted" in message.body
-    assert message.extra_headers["Precedence"] == "bulk"
+    assert "Precedence" not in message.extra_headers
 
 
 def test_the_digest_is_in_his_language(mailoutbox):
