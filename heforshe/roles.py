@@ -14,6 +14,7 @@ PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
 COMMUNICATIONS = "Communications"
+FINANCE = "Finance"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CURATORS: {
@@ -53,6 +54,21 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "newsletters.delivery": ("view",),
         "newsletters.suppression": ("view", "delete"),
         "newsletters.staffdigest": ("view",),
+        "partners.partner": ("view",),
+    },
+    # Finance: donations, refunds (a custom permission) and sponsor statements; donor data is
+    # theirs alone. Gifts and events are never edited by hand (the provider's webhooks are
+    # the truth), only viewed; campaigns, rates, agreements and offers are kept by them.
+    FINANCE: {
+        "giving.donation": ("view", "refund_donation"),
+        "giving.subscription": ("view",),
+        "giving.providerevent": ("view",),
+        "giving.matchallocation": ("view",),
+        "giving.campaign": ("view", "add", "change"),
+        "giving.currencyoption": ("view", "add", "change"),
+        "giving.exchangerate": ("view", "add", "change"),
+        "giving.sponsoragreement": ("view", "add", "change"),
+        "giving.offer": ("view", "add", "change"),
         "partners.partner": ("view",),
     },
 }

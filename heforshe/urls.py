@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from giving import views as giving_views
 from heforshe import views
 from heforshe.forms import AdminLoginForm
 from heforshe.lib.admin import harden_site
@@ -30,6 +31,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Providers' tracking webhooks (bounces, complaints), authenticated by anymail.
     path("anymail/<slug:esp>/tracking/", newsletter_webhooks.tracking, name="anymail_tracking"),
+    # Payment provider webhooks: no language prefix, no CSRF (the signature is the check).
+    path("giving/webhooks/<str:provider>/", giving_views.webhook, name="giving_webhook"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -40,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
     path("newsletters/", include("newsletters.urls")),
+    path("give/", include("giving.urls")),
     prefix_default_language=True,
 )
 

@@ -9,11 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from heforshe.health import health_report, may_see_details
-from heforshe.home import home_context
+from heforshe.home import home_context, home_version
+from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.lib.ratelimit import RateLimitExceeded, allauth_retry_after, retry_later
 
 
 @require_GET
+@cache_page_for_anonymous(version=home_version, timeout=60)
 def home(request):
     return render(request, "home.html", home_context())
 
@@ -31,6 +33,11 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason: str = ""):
+    # CSRF_FAILURE_VIEW: Django's own page is English-only and speaks of tokens; ours says what to do.
+    return render(request, "403_csrf.html", status=403)
 
 
 def page_not_found(request, exception=None):

@@ -12,7 +12,11 @@ class NewslettersConfig(AppConfig):
         from newsletters import digest, services, tracking
 
         privacy.register("newsletters", export=services.person_export, erase=services.person_erase)
-        mail.register_suppression(check=services.is_suppressed, record=services.suppression_record_refusal)
+        mail.register_suppression(
+            check=services.is_suppressed,
+            record=services.suppression_record_refusal,
+            check_many=services.suppressed_among,
+        )
         tracking.connect()
         digest._register_builtin()
         register_actions(

@@ -37,6 +37,17 @@ def is_suppressed(email: str) -> bool:
     return Suppression.objects.filter(email_canonical=canonical_email(email)).exists()
 
 
+def suppressed_among(emails: list[str]) -> set[str]:
+    """The addresses of `emails` (as given) whose canonical form is suppressed: one query."""
+    canonical = {email: canonical_email(email) for email in emails if email}
+    found = set(
+        Suppression.objects.filter(email_canonical__in=set(canonical.values())).values_list(
+            "email_canonical", flat=True
+        )
+    )
+    return {email for email, c in canonical.items() if c in found}
+
+
 def suppression_reason(email: str) -> str | None:
     return Suppression.objects.filter(email_canonical=canonical_email(email)).values_list("reason", flat=True).first()
 

@@ -4,16 +4,44 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
+
+GALLERY_VERSION_KEY = "stories:gallery:version"
+
+
+def gallery_version() -> str:
+    """What the cached gallery pages were made from: bumped by every change to published stories."""
+    return str(cache.get(GALLERY_VERSION_KEY, 0))
+
+
+def _bump_gallery() -> None:
+    try:
+        cache.incr(GALLERY_VERSION_KEY)
+    except ValueError:
+        cache.set(GALLERY_VERSION_KEY, 1, timeout=None)
+
+
+def forget_gallery() -> None:
+    """The public gallery changed: its cached pages go. Now, and again once the change is committed,
+    so a page rendered meanwhile from the old rows is not kept under the new version."""
+    _bump_gallery()
+    transaction.on_commit(_bump_gallery)
+
+
+def _public_media() -> QuerySet[MediaFile]:
+    """Ready files whose copies are in the public storage (services.story_media_publish)."""
+    return MediaFile.objects.filter(status=MediaStatus.READY, public_folder=F("folder")).exclude(public_folder="")
 
 
 def _public_media_prefetch() -> Prefetch:
     return Prefetch(
         "media",
-        queryset=MediaFile.objects.filter(status=MediaStatus.READY).prefetch_related(
+        queryset=_public_media().prefetch_related(
             Prefetch("renditions", queryset=Rendition.objects.order_by("width", "label"))
         ),
         to_attr="ready_media",
@@ -127,7 +155,7 @@ def story_public_media(story: Story) -> dict:
     kinds = story.active_consent_kinds()
     media = getattr(story, "ready_media", None)
     if media is None:
-        media = list(story.media.filter(status=MediaStatus.READY).prefetch_related("renditions"))
+        media = list(_public_media().filter(story=story).prefetch_related("renditions"))
     if "media" not in kinds:
         return {"photos": [], "videos": [], "cover": None}
     photos = [m for m in media if m.kind == "photo"]

@@ -64,8 +64,8 @@ def share_image_media_task(story_id: int) -> bool:
 
 @shared_task(
     name="stories.tasks.rekey_story_media_task",
-    # Moving files is I/O, not CPU: it stays off the transcoding queue.
-    queue=DEFAULT_QUEUE,
+    # Moving (and on S3 copying) every rendition of a story is heavy file work: the media queue.
+    queue=MEDIA_QUEUE,
     acks_late=True,
     ignore_result=True,
     **RETRY_ON_TRANSIENT,
@@ -90,3 +90,16 @@ def notify_submitter_task(story_id: int, to_state: str, comment: str = "") -> bo
     from stories.services import story_notify_submitter
 
     return story_notify_submitter(story_id=story_id, to_state=to_state, comment=comment)
+
+
+@shared_task(
+    name="stories.tasks.publish_story_media_task",
+    queue=MEDIA_QUEUE,
+    acks_late=True,
+    ignore_result=True,
+    **RETRY_ON_TRANSIENT,
+)
+def publish_story_media_task(story_id: int) -> int:
+    from stories.services import story_media_publish
+
+    return story_media_publish(story_id=story_id)

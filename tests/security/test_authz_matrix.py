@@ -4,7 +4,7 @@ Each row gets a fresh world, and the roles visit in an order where a write by
 the owner (member_a) cannot turn a later role's refusal into something else.
 Roles: anonymous, a pledger (signed in through the magic link), a partner admin
 of organisation A, a partner admin of organisation B, a curator, Partnerships
-staff, a kit editor and a superuser. Objects in the URLs belong to
+staff, a kit editor, Finance staff and a superuser. Objects in the URLs belong to
 organisation A, so B must be refused exactly as a stranger would be.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from heforshe.roles import COMMUNICATIONS, CURATORS, KIT_EDITORS, PARTNERSHIPS
+from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, PARTNERSHIPS
 from newsletters import tokens as newsletter_tokens
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
@@ -27,7 +27,8 @@ from tests.pledges.factories import ConfirmedPledgeFactory
 from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
 
 ROLES = [
-    "anon", "pledger", "member_a", "member_b", "curator", "partnerships", "kit_editor", "communications", "superuser",
+    "anon", "pledger", "member_a", "member_b", "curator", "partnerships", "kit_editor", "finance", "communications",
+    "superuser",
 ]  # fmt: skip
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,7 @@ def world(db):
     closed_kit = make_kit(slug="closed-kit", restricted_to_sector="university")
     pledge = ConfirmedPledgeFactory(newsletter=True)
     newsletter = newsletter_factory(name="Matrix news")
+    gift = giving_world()
     users = {
         "anon": None,
         "pledger": None,
@@ -70,6 +72,7 @@ def world(db):
         "curator": staff_user(CURATORS),
         "partnerships": staff_user(PARTNERSHIPS),
         "kit_editor": staff_user(KIT_EDITORS),
+        "finance": staff_user(FINANCE),
         "communications": staff_user(COMMUNICATIONS),
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
@@ -90,7 +93,48 @@ def world(db):
             "closed_kit": closed_kit.slug,
             "newsletter": newsletter.pk,
             "nl_token": newsletter_tokens.make(pledge.pk),
+            **gift,
         },
+    }
+
+
+def giving_world() -> dict:
+    """A campaign, a paid monthly gift and its subscription (with a development-provider customer)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from giving.models import Campaign, Donation, Subscription
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        slug="campaign-a", title="Campaign A", goal_minor=100000, starts_on=today, ends_on=today + dt.timedelta(days=9)
+    )
+    sub = Subscription.objects.create(
+        provider="dev",
+        provider_subscription_id="sub_dev_1",
+        customer_id="cus_dev_1",
+        email="donor@example.org",
+        amount_minor=1000,
+        currency="USD",
+    )
+    donation = Donation.objects.create(
+        campaign=campaign,
+        amount_minor=1000,
+        currency="USD",
+        email="donor@example.org",
+        provider="dev",
+        status="succeeded",
+        succeeded_at=timezone.now(),
+        subscription=sub,
+        frequency="monthly",
+    )
+    return {
+        "campaign": campaign.slug,
+        "donation": str(donation.public_id),
+        "donation_pk": donation.pk,
+        "subscription": sub.pk,
+        "customer": sub.customer_id,
     }
 
 
@@ -107,138 +151,192 @@ def client_for(client, world, role):
 
 A = "/en"
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_METADATA": "filename cC5qcGc="}
-#            anon  pledger member_a member_b curator partnerships kit_editor communications superuser
+#            anon  pledger member_a member_b curator partnerships kit_editor finance superuser
 MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
-    ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302, 302)),
-    ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
-    ("GET", "/api/v1/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/stories/{public_story}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/stories/{story}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", "/api/v1/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/partners/{org_a}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/schema/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/docs/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/redoc/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/thanks/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/confirm/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/pledge/privacy/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302, 302)),
-    ("POST", f"{A}/me/erase/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
-    ("POST", f"{A}/me/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
-    ("GET", f"{A}/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/feed/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/{{public_story}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/{{story}}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", "/api/v1/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{public_story}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{story}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/api/v1/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/partners/{org_a}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/schema/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/docs/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/redoc/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/thanks/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/confirm/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/privacy/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/erase/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/feed/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{public_story}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{story}}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404, 404)),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/state/",
         {"action": "withdraw"},
-        (302, 302, 302, 404, 404, 404, 404, 404, 404),
+        (302, 302, 302, 404, 404, 404, 404, 404, 404, 404),
     ),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/consent/withdraw/",
         {"kind": "follow_up"},
-        (302, 302, 302, 404, 404, 404, 404, 404, 404),
+        (302, 302, 302, 404, 404, 404, 404, 404, 404, 404),
     ),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/media/{{media}}/delete/",
         {},
-        (302, 302, 404, 404, 404, 404, 404, 404, 404),
+        (302, 302, 404, 404, 404, 404, 404, 404, 404, 404),
     ),
     # A draft's files: its organisation and curators only; everyone else is told nothing exists.
     (
         "GET",
         f"{A}/stories/submit/{{story}}/media/{{draft_media}}/file/original",
         {},
-        (404, 404, 200, 404, 200, 404, 404, 404, 200),
+        (404, 404, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
     # tus answers an upload client without a session with 403, not a redirect to a sign-in page.
-    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (403, 403, 201, 404, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/uploads/",
+        {"headers": TUS},
+        (403, 403, 201, 404, 404, 404, 404, 404, 404, 404),
+    ),
     (
         "HEAD",
         f"{A}/stories/submit/{{story}}/uploads/00000000-0000-4000-8000-000000000000",
         {"headers": TUS},
-        (403, 403, 404, 404, 404, 404, 404, 404, 404),
+        (403, 403, 404, 404, 404, 404, 404, 404, 404, 404),
     ),
-    ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Partnerships staff and superusers have no organisation: the dashboard sends them to the staff overview.
-    ("GET", f"{A}/partners/dashboard/", {}, (302, 302, 200, 200, 403, 302, 403, 403, 302)),
-    ("POST", f"{A}/partners/dashboard/target/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/framework/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/commitments/new/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/commitments/{{commitment}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/reports/new/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/reports/{{report}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/reports/{{report}}/evidence/", {}, (302, 302, 400, 404, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/evidence/{{evidence}}/", {}, (302, 302, 200, 404, 404, 200, 404, 404, 200)),
+    ("GET", f"{A}/partners/dashboard/", {}, (302, 302, 200, 200, 403, 302, 403, 403, 403, 302)),
+    ("POST", f"{A}/partners/dashboard/target/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/framework/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/commitments/new/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403, 403)),
+    (
+        "GET",
+        f"{A}/partners/dashboard/commitments/{{commitment}}/",
+        {},
+        (302, 302, 200, 404, 403, 403, 403, 403, 403, 403),
+    ),
+    ("POST", f"{A}/partners/dashboard/reports/new/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/reports/{{report}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/reports/{{report}}/evidence/",
+        {},
+        (302, 302, 400, 404, 403, 403, 403, 403, 403, 403),
+    ),
+    ("GET", f"{A}/partners/evidence/{{evidence}}/", {}, (302, 302, 200, 404, 404, 200, 404, 404, 404, 200)),
     (
         "POST",
         f"{A}/partners/dashboard/reports/{{report}}/evidence/{{evidence}}/remove/",
         {},
-        (302, 302, 302, 404, 403, 403, 403, 403, 403),
+        (302, 302, 302, 404, 403, 403, 403, 403, 403, 403),
     ),
-    ("POST", f"{A}/partners/dashboard/invite/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/invite/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403, 403)),
     (
         "POST",
         f"{A}/partners/dashboard/invitations/{{invitation}}/revoke/",
         {},
-        (302, 302, 302, 404, 403, 403, 403, 403, 403),
+        (302, 302, 302, 404, 403, 403, 403, 403, 403, 403),
     ),
-    ("GET", f"{A}/partners/dashboard/qr.svg", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/partners/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
-    ("GET", f"{A}/partners/staff/export.csv", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
-    ("GET", f"{A}/partners/staff/reports/{{report}}/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
-    ("GET", f"{A}/newsletters/unsubscribe/bad-token/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
-    ("POST", f"{A}/newsletters/unsubscribe/{{nl_token}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/newsletters/preferences/{{nl_token}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("POST", f"{A}/newsletters/preferences/bad-token/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", f"{A}/partners/dashboard/qr.svg", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/partners/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 403, 200)),
+    ("GET", f"{A}/partners/staff/export.csv", {}, (302, 302, 403, 403, 403, 200, 403, 403, 403, 200)),
+    ("GET", f"{A}/partners/staff/reports/{{report}}/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 403, 200)),
+    ("GET", f"{A}/newsletters/unsubscribe/bad-token/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", f"{A}/newsletters/unsubscribe/{{nl_token}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/newsletters/preferences/{{nl_token}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", f"{A}/newsletters/preferences/bad-token/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
     # Not configured in tests (no shared secret): every provider's endpoint is absent.
-    ("POST", "/anymail/mailgun/tracking/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/staff/translations/", {}, (302, 302, 403, 403, 403, 403, 200, 403, 200)),
-    ("GET", f"{A}/action-kits/{{open_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 403, 200)),
-    ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
-    ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
-    ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
-    ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
-    ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
-    ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 403, 200)),
-    ("GET", "/admin/newsletters/newsletter/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
-    ("GET", "/admin/newsletters/newsletter/add/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
-    ("GET", "/admin/newsletters/newsletter/{newsletter}/change/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("POST", "/anymail/mailgun/tracking/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/staff/translations/", {}, (302, 302, 403, 403, 403, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 403, 200)),
+    ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 403, 200)),
+    ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 403, 200)),
+    ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/newsletters/newsletter/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/newsletters/newsletter/add/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200)),
+    (
+        "GET",
+        "/admin/newsletters/newsletter/{newsletter}/change/",
+        {},
+        (302, 302, 302, 302, 403, 403, 403, 403, 200, 200),
+    ),
     (
         "GET",
         "/admin/newsletters/newsletter/{newsletter}/preview/en/",
         {},
-        (302, 302, 302, 302, 403, 403, 403, 200, 200),
+        (302, 302, 302, 302, 403, 403, 403, 403, 200, 200),
     ),
-    ("POST", "/admin/newsletters/newsletter/{newsletter}/do/test/", {}, (302, 302, 302, 302, 403, 403, 403, 302, 302)),
-    ("GET", "/admin/newsletters/delivery/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
-    ("GET", "/admin/newsletters/suppression/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
-    ("GET", "/admin/newsletters/staffdigest/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
-    ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200)),
+    (
+        "POST",
+        "/admin/newsletters/newsletter/{newsletter}/do/test/",
+        {},
+        (302, 302, 302, 302, 403, 403, 403, 403, 302, 302),
+    ),
+    ("GET", "/admin/newsletters/delivery/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/newsletters/suppression/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/newsletters/staffdigest/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200)),
+    # Giving: public pages for everyone; donor data and sponsor statements for Finance (and superusers) only.
+    ("GET", f"{A}/give/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/give/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/progress.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/thanks/{{donation}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/cancelled/{{donation}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/my-gifts/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/my-gifts/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/give/my-gifts/manage/{{subscription}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/give/my-gifts/receipts/{{donation}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/give/my-gifts/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/give/dev/checkout/cs_unknown/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/give/dev/portal/{{customer}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/staff/", {}, (302, 302, 403, 403, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/give/staff/statement.csv", {}, (302, 302, 403, 403, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/give/staff/donations.csv", {}, (302, 302, 403, 403, 403, 403, 403, 200, 403, 200)),
+    ("POST", "/giving/webhooks/dev/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", "/giving/webhooks/stripe/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/giving/donation/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/donation/{donation_pk}/change/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/donation/{donation_pk}/refund/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/subscription/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/providerevent/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/campaign/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/offer/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/sponsoragreement/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/exchangerate/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/giving/currencyoption/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 403, 200)),
 ]
 
 
@@ -278,6 +376,8 @@ def test_the_matrix_covers_every_url_pattern():
 
     dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
+    dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
+    dummy |= {"subscription": "1", "customer": "cus_1"}
     dummy |= {"newsletter": "1", "nl_token": "some-token"}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)

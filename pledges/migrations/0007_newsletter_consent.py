@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0004_custom_action_key'),
+        ('pledges', '0006_confirmation_queue'),
     ]
 
     operations = [
