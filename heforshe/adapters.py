@@ -45,6 +45,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth renders its own templates; the site's headers (Message-ID domain, Content-Language,
         # Auto-Submitted) come from the one mail helper so account emails look like every other.
         language = translation.get_language() or settings.LANGUAGE_CODE
+        # The HTML twins (templates/account/email/*.html) share the site's email layout, which links home.
+        context = {"site_url": settings.SITE_URL, **context}
         return super().render_mail(
             template_prefix, email, context, headers={**site_headers(language=language), **(headers or {})}
         )

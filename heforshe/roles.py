@@ -14,6 +14,7 @@ PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
 MODERATORS = "Moderators"
+COMMUNICATIONS = "Communications"
 FINANCE = "Finance"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -57,6 +58,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "solutions.comment": ("view", "change"),
         "solutions.report": ("view",),
         "solutions.challenge": ("view",),
+    },
+    # Newsletters: write, preview, test, schedule and send (send_newsletter); see and lift suppressions.
+    # No pledge permission at all: recipients are chosen by segment, never browsed or exported.
+    COMMUNICATIONS: {
+        "newsletters.newsletter": ("view", "add", "change", "delete"),  # + send_newsletter (custom)
+        "newsletters.newslettertranslation": ("view", "add", "change", "delete"),
+        "newsletters.delivery": ("view",),
+        "newsletters.suppression": ("view", "delete"),
+        "newsletters.staffdigest": ("view",),
+        "partners.partner": ("view",),
     },
     # Finance: donations, refunds (a custom permission) and sponsor statements; donor data is
     # theirs alone. Gifts and events are never edited by hand (the provider's webhooks are

@@ -109,8 +109,11 @@ INSTALLED_APPS = [
     "partners",
     "pledges",
     "stories",
+    # anymail has no models: it stays before the last app, whose post_migrate syncs the roles.
+    "anymail",
     "actionkits",
     "solutions",
+    "newsletters",
     "giving",
 ]
 
@@ -246,6 +249,23 @@ _smtp_options = (
     else {}
 )
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _smtp_options}}
+# A provider instead of SMTP: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend (amazon_ses, mailgun,
+# postmark, sendgrid, brevo...) and its keys below. Their tracking webhooks post to /anymail/<esp>/tracking/,
+# authenticated by the shared basic-auth secret and, where the provider signs, its signature.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+        "MAILGUN_API_KEY": env_str("MAILGUN_API_KEY"),
+        "MAILGUN_SENDER_DOMAIN": env_str("MAILGUN_SENDER_DOMAIN"),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY"),
+        "POSTMARK_SERVER_TOKEN": env_str("POSTMARK_SERVER_TOKEN"),
+        "SENDGRID_API_KEY": env_str("SENDGRID_API_KEY"),
+        "BREVO_API_KEY": env_str("BREVO_API_KEY"),
+        "AMAZON_SES_CLIENT_PARAMS": {"region_name": env_str("AWS_SES_REGION")} if env_str("AWS_SES_REGION") else None,
+    }.items()
+    if value
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HeForShe <no-reply@heforshe.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = env_list("ADMIN_EMAILS")
@@ -619,6 +639,19 @@ SOLUTIONS_MIN_FILL_SECONDS = env_int("SOLUTIONS_MIN_FILL_SECONDS", 3)
 CELERY_BEAT_SCHEDULE["solutions-fold-supports"] = {"task": "solutions.tasks.fold_supports_task", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["solutions-digests"] = {"task": "solutions.tasks.send_digests_task", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["solutions-sweep"] = {"task": "solutions.tasks.sweep_task", "schedule": 600.0}
+# --- newsletters ---
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+# Messages handed to the mail server per second by one worker (0: as fast as it takes them).
+NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20)
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+# A row claimed longer ago than this belongs to a worker that died (a batch takes seconds).
+NEWSLETTER_CLAIM_LEASE_SECONDS = env_int("NEWSLETTER_CLAIM_LEASE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["newsletters-resume"] = {"task": "newsletters.tasks.resume", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["newsletters-staff-digest"] = {
+    "task": "newsletters.tasks.staff_digest",
+    "schedule": _crontab(hour=env_int("STAFF_DIGEST_HOUR", 7), minute=0),
+}
 # --- giving ---
 # "dev": the offline simulated checkout on the site itself (the default, for make run);
 # "stripe": Stripe Checkout with the keys below.

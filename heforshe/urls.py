@@ -9,6 +9,7 @@ from giving import views as giving_views
 from heforshe import views
 from heforshe.forms import AdminLoginForm
 from heforshe.lib.admin import harden_site
+from newsletters import webhooks as newsletter_webhooks
 
 admin.site.site_header = _("HeForShe administration")
 admin.site.site_title = _("HeForShe admin")
@@ -30,6 +31,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Providers' tracking webhooks (bounces, complaints), authenticated by anymail.
+    path("anymail/<slug:esp>/tracking/", newsletter_webhooks.tracking, name="anymail_tracking"),
     # Payment provider webhooks: no language prefix, no CSRF (the signature is the check).
     path("giving/webhooks/<str:provider>/", giving_views.webhook, name="giving_webhook"),
 ]
@@ -42,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
     path("solutions/", include("solutions.urls")),
+    path("newsletters/", include("newsletters.urls")),
     path("give/", include("giving.urls")),
     prefix_default_language=True,
 )

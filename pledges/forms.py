@@ -40,6 +40,7 @@ class PledgeForm(_Form):
         label=_("I have read the privacy notice and agree that my pledge is stored as it describes."),
         error_messages={"required": _("Please accept the privacy notice to take the pledge.")},
     )
+    # Change NEWSLETTER_WORDING_VERSION whenever this label changes: each opt-in records the version it saw.
     newsletter = forms.BooleanField(label=_("Send me HeForShe news (optional)."), required=False)
     partner = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
     # Filled in by the browser only if the pledger asks for it, already rounded to 0.1 degree.
@@ -64,6 +65,9 @@ class PledgeForm(_Form):
     def browser_position(self) -> tuple[float, float] | None:
         lat, lng = self.cleaned_data.get("lat"), self.cleaned_data.get("lng")
         return (lat, lng) if lat is not None and lng is not None else None
+
+
+NEWSLETTER_WORDING_VERSION = "2026-01"
 
 
 class PrivacyRequestForm(_Form):

@@ -71,6 +71,9 @@ class Pledge(models.Model):
     age_range = models.CharField(_("age range"), max_length=10, choices=AgeRange.choices, blank=True)
     identity = models.CharField(_("I identify as"), max_length=12, choices=Identity.choices, blank=True)
     newsletter = models.BooleanField(_("newsletter opt-in"), default=False)
+    # When he ticked the box, and which wording he saw (forms.NEWSLETTER_WORDING_VERSION): proof of consent.
+    newsletter_opt_in_at = models.DateTimeField(_("newsletter opt-in time"), null=True, blank=True)
+    newsletter_wording = models.CharField(_("newsletter opt-in wording"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("privacy notice accepted"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)

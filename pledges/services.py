@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import privacy
 from heforshe.lib.audit import log_action, log_action_many
-from heforshe.lib.mail import TemplateBatch, email_language, mail_connection, placeholder, send_templated
+from heforshe.lib.mail import (
+    TemplateBatch,
+    email_language,
+    is_suppressed,
+    mail_connection,
+    placeholder,
+    record_refusal,
+    send_templated,
+    suppressed_among,
+)
 from heforshe.lib.tasks import dispatch_on_commit, run_inline_without_broker
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
@@ -29,6 +38,10 @@ from pledges.models import Action, Pledge, RecordedAction, custom_action_key
 logger = logging.getLogger(__name__)
 
 EXPIRE_AFTER = dt.timedelta(days=7)
+BOUNCED_MESSAGE = _(
+    "Our emails to this address were not delivered: the mail server refused them or they were reported as "
+    "unwanted. Check the address for a typing mistake, or use another one."
+)
 LIVE_STATUSES = (Pledge.Status.PENDING, Pledge.Status.CONFIRMED)
 
 
@@ -43,10 +56,27 @@ class PledgeInput:
     age_range: str = ""
     identity: str = ""
     newsletter: bool = False
+    # The version of the opt-in wording he saw (pledges.forms.NEWSLETTER_WORDING_VERSION).
+    newsletter_wording: str = ""
     partner_code: str = ""
     source: str = Pledge.Source.WEB
     # Already rounded by the browser; rounded again here whatever it sent.
     browser_position: tuple[float, float] | None = None
+
+
+def _wording_version() -> str:
+    from pledges.forms import NEWSLETTER_WORDING_VERSION
+
+    return NEWSLETTER_WORDING_VERSION
+
+
+def pledge_newsletter_consent(*, pledge_id: int, subscribed: bool, wording: str = "") -> bool:
+    """Give or withdraw the newsletter opt-in; the pledge itself is never touched otherwise."""
+    fields = {"newsletter": subscribed}
+    if subscribed:
+        fields |= {"newsletter_opt_in_at": timezone.now(), "newsletter_wording": wording or _wording_version()}
+    qs = Pledge.objects.filter(pk=pledge_id, erased_at__isnull=True, newsletter=not subscribed)
+    return bool(qs.update(**fields))
 
 
 def _site_link(path: str) -> str:
@@ -84,6 +114,8 @@ def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = Fal
         age_range=data.age_range,
         identity=data.identity,
         newsletter=data.newsletter,
+        newsletter_opt_in_at=now if data.newsletter else None,
+        newsletter_wording=(data.newsletter_wording or _wording_version()) if data.newsletter else "",
         consent_at=now,
         language=data.language if data.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         source=data.source,
@@ -106,6 +138,9 @@ def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = Fal
         raise ValidationError({"country": _("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR.")})
     pledge.full_clean(exclude=["email_canonical", "country"], validate_unique=False, validate_constraints=False)
     if not _insert_new(pledge):
+        # Checked only here, off the one-INSERT path: a known address whose mail bounced is told so.
+        if is_suppressed(pledge.email):
+            raise ValidationError({"email": BOUNCED_MESSAGE})
         if not pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language):
             # Gone between the INSERT and the look-up (erased meanwhile): never swallowed silently.
             raise IntegrityError(f"pledge {pledge.email_canonical!r} conflicted but is not there")
@@ -271,9 +306,14 @@ def pledges_send_confirmations(*, limit: int = CONFIRMATION_BATCH, pledge_ids: l
         if not rows:
             return 0
         paused = cache.get_many([f"pledges:mail-refused:{r[0]}" for r in rows])
+        # A hard bounce or a complaint: no more links to that address (marked sent, so it is not offered again).
+        suppressed = suppressed_among([r[2] for r in rows])
+        stopped = [r[0] for r in rows if r[2] in suppressed]
+        if stopped:
+            Pledge.objects.filter(pk__in=stopped).update(confirmation_sent_at=timezone.now())
         by_language: dict[str, list[tuple]] = {}
         for row in rows:
-            if f"pledges:mail-refused:{row[0]}" not in paused:
+            if f"pledges:mail-refused:{row[0]}" not in paused and row[2] not in suppressed:
                 by_language.setdefault(email_language(row[3]), []).append(row)
         try:
             with mail_connection() as connection:
@@ -293,7 +333,9 @@ def pledges_send_confirmations(*, limit: int = CONFIRMATION_BATCH, pledge_ids: l
                             values[name] = url.replace("TOKEN", tokens.make(purpose, pk))
                         try:
                             batch.send(to=[email], values=values, connection=connection)
-                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                            if isinstance(exc, smtplib.SMTPRecipientsRefused):
+                                record_refusal(exc)  # a 5xx for the mailbox: suppressed from now on
                             # This message, not the server: the others go on; this one waits a while.
                             logger.warning("mail server refused the confirmation of pledge %s", pk, exc_info=True)
                             cache.set(f"pledges:mail-refused:{pk}", 1, timeout=REFUSED_PAUSE_SECONDS)
@@ -320,7 +362,7 @@ def pledge_send_already_pledged(*, pledge_id: int) -> bool:
     if not cache.add(f"pledges:already:{pledge_id}", 1, timeout=int(settings.PLEDGE_RESEND_INTERVAL.total_seconds())):
         return False
     pledge = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.CONFIRMED, erased_at__isnull=True).first()
-    if pledge is None:
+    if pledge is None or is_suppressed(pledge.email):
         return False
     _send(pledge, "already", _links(pledge))
     return True
@@ -488,6 +530,8 @@ def pledge_export(*, pledge_id: int) -> dict:
         "age_range": pledge.age_range,
         "identity": pledge.identity,
         "newsletter": pledge.newsletter,
+        "newsletter_opt_in_at": pledge.newsletter_opt_in_at.isoformat() if pledge.newsletter_opt_in_at else None,
+        "newsletter_wording_version": pledge.newsletter_wording or None,
         "language": pledge.language,
         "status": pledge.status,
         "created_at": pledge.created_at.isoformat(),
@@ -531,10 +575,12 @@ def pledge_erase(*, pledge_id: int) -> bool:
         pledge.age_range = ""
         pledge.identity = ""
         pledge.newsletter = False
+        pledge.newsletter_opt_in_at = None
+        pledge.newsletter_wording = ""
         pledge.ip_hash = ""
         pledge.erased_at = timezone.now()
         fields = ["first_name", "email", "email_canonical", "email_domain", "city", "age_range", "identity"]
-        fields += ["newsletter", "ip_hash", "erased_at"]
+        fields += ["newsletter", "newsletter_opt_in_at", "newsletter_wording", "ip_hash", "erased_at"]
         if pledge.status == Pledge.Status.PENDING:
             pledge.status = Pledge.Status.EXPIRED  # an unconfirmed pledge can never be confirmed now
             fields.append("status")

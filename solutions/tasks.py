@@ -4,59 +4,59 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from heforshe.lib.tasks import send_task_now
+from heforshe.lib.tasks import DEFAULT_QUEUE, MEDIA_QUEUE, RETRY_ON_TRANSIENT, send_task_now
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=10)
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def send_join_link_task(self, participant_id: int) -> None:
     from solutions.services import participant_send_join_link
 
     participant_send_join_link(participant_id=participant_id)
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=30)
+@shared_task(bind=True, queue=MEDIA_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def process_photo_task(self, solution_id: int) -> str:
     from solutions.services import photo_process
 
     return photo_process(solution_id=solution_id)
 
 
-@shared_task
+@shared_task(queue=DEFAULT_QUEUE, ignore_result=True)
 def fold_supports_task() -> int:
     from solutions.services import supports_fold
 
     return supports_fold()
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def notify_outcome_task(self, update_id: int) -> int:
     from solutions.services import outcome_notify
 
     return outcome_notify(update_id=update_id)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def notify_threshold_task(self, solution_id: int) -> int:
     from solutions.services import threshold_notify
 
     return threshold_notify(solution_id=solution_id)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def notify_moderation_task(self, kind: str, object_id: int, decision: str) -> bool:
     from solutions.services import moderation_notify
 
     return moderation_notify(kind=kind, object_id=object_id, decision=decision)
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def send_digest_task(self, participant_id: int) -> bool:
     from solutions.services import digest_send
 
     return digest_send(participant_id=participant_id)
 
 
-@shared_task
+@shared_task(queue=DEFAULT_QUEUE, ignore_result=True)
 def send_digests_task() -> int:
     """Once a day: one digest task per follower (each claims its period, so a rerun sends nothing twice)."""
     from solutions.services import digest_recipients
@@ -67,7 +67,7 @@ def send_digests_task() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(queue=DEFAULT_QUEUE, ignore_result=True)
 def sweep_task() -> int:
     """Outcome notices whose task was lost (broker down), and the support counts' exact reconcile."""
     import datetime as dt

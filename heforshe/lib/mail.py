@@ -10,13 +10,21 @@
 Every message carries `Content-Language`, a `Message-ID` on the site's own domain (not the worker's
 host name, which leaks infrastructure and fails DKIM/spam heuristics) and `Auto-Submitted`
 (RFC 3834) so that vacation responders stay quiet; bulk mail (reminders, newsletters) is also
-marked `Precedence: bulk`.
+marked `Precedence: bulk`. A message with `list_unsubscribe` (newsletters) also carries
+`List-Unsubscribe` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058) and shows the
+link in its footer.
+
+Suppression: an app that keeps a list of addresses that must not be mailed (hard bounces,
+complaints) registers it with `register_suppression(check=..., record=...)`; callers ask
+`is_suppressed(email)` before sending, and a mail server's permanent refusal of a recipient
+(a 5xx answer to RCPT TO) is recorded through it, so the next attempt stops.
 """
 
 from __future__ import annotations
 
 import base64
 import smtplib
+from collections.abc import Callable
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import urlsplit
@@ -30,6 +38,52 @@ from django.utils.html import escape
 
 # Microsoft Exchange's equivalent of Auto-Submitted: no out-of-office or auto-replies to our mail.
 _SUPPRESS_AUTO_REPLIES = "OOF, AutoReply"
+
+
+_suppression: dict[str, Callable] = {}
+
+
+def register_suppression(
+    *,
+    check: Callable[[str], bool],
+    record: Callable[[str, str], None],
+    check_many: Callable[[list[str]], set[str]] | None = None,
+) -> None:
+    """`check(email)` says whether an address is suppressed; `record(email, reason)` suppresses one;
+    `check_many(emails)` returns the suppressed ones among many (one query for a batch)."""
+    _suppression["check"] = check
+    _suppression["record"] = record
+    if check_many is not None:
+        _suppression["check_many"] = check_many
+
+
+def suppressed_among(emails: list[str]) -> set[str]:
+    """The addresses of `emails` (as given) that are suppressed."""
+    check_many = _suppression.get("check_many")
+    if check_many is not None:
+        return check_many(emails)
+    return {e for e in emails if is_suppressed(e)}
+
+
+def is_suppressed(email: str) -> bool:
+    check = _suppression.get("check")
+    return bool(email and check and check(email))
+
+
+def record_refusal(error: smtplib.SMTPRecipientsRefused) -> list[str]:
+    """Suppress the recipients a mail server refused permanently (5xx); return them."""
+    refused = [addr for addr, (code, _msg) in error.recipients.items() if 500 <= int(code) < 600]
+    record = _suppression.get("record")
+    if record:
+        for addr in refused:
+            code, msg = error.recipients[addr]
+            record(addr, f"smtp {code}: {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"[:300])
+    return refused
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058: one-click unsubscribe by a POST to `url`, no cookies or form needed."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def site_domain() -> str:
@@ -104,18 +158,47 @@ def send_templated(
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
     connection=None,
+    list_unsubscribe: str | None = None,
 ) -> int:
     """Render `template` in `language` and send it to `to`; return the number of messages sent (0 or 1).
 
     `connection` (from `mail_connection()`) sends over an SMTP session the caller already holds open.
-    Mail-server errors are raised to the caller, whose task decides whether to retry.
+    Mail-server errors are raised to the caller, whose task decides whether to retry; a permanent
+    refusal of the recipient is recorded as a suppression first.
     """
+    message = build_templated(
+        to=to, template=template, language=language, context=context, bulk=bulk, reply_to=reply_to,
+        headers=headers, connection=connection, list_unsubscribe=list_unsubscribe,
+    )  # fmt: skip
+    try:
+        return message.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        record_refusal(exc)
+        raise
+
+
+def build_templated(
+    *,
+    to: list[str],
+    template: str,
+    language: str,
+    context: dict,
+    bulk: bool = False,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    connection=None,
+    list_unsubscribe: str | None = None,
+) -> EmailMultiAlternatives:
+    """The message `send_templated` would send, unsent: for a batch sent over one open connection."""
+    if list_unsubscribe:
+        context = {"unsubscribe_url": list_unsubscribe, **context}
+        headers = {**unsubscribe_headers(list_unsubscribe), **(headers or {})}
     language = email_language(language)
     subject, text, html = render_templated(template=template, language=language, context=context)
     return _message(
         to=to, subject=subject, text=text, html=html, language=language, bulk=bulk, reply_to=reply_to,
         headers=headers, connection=connection,
-    ).send()  # fmt: skip
+    )  # fmt: skip
 
 
 # --- batches: one rendering per language, one SMTP session -----------------------------

@@ -58,6 +58,7 @@ def test_the_heavy_media_tasks_and_only_they_go_to_the_media_queue():
         "stories.tasks.rekey_story_media_task",
         "stories.tasks.publish_story_media_task",
         "actionkits.tasks.generate_preview_task",
+        "solutions.tasks.process_photo_task",
     }
 
 

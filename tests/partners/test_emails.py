@@ -27,7 +27,7 @@ def test_the_invitation_is_text_and_html_in_the_invitees_language(mailoutbox, dj
     assert message.extra_headers["Content-Language"] == "fr"
     assert message.message().get_content_type() == "multipart/alternative"
     assert [a.mimetype for a in message.alternatives] == ["text/html"]
-    assert '<html lang="fr">' in message.alternatives[0].content
+    assert '<html lang="fr" dir="ltr">' in message.alternatives[0].content
     assert message.message()["Precedence"] is None
 
 

@@ -1,0 +1,37 @@
+"""The providers' tracking webhooks, mounted as `/anymail/<esp>/tracking/` only once configured.
+
+Anymail's own views do the work (authentication, signature checks, parsing). A provider answers 404
+until the shared basic-auth secret (ANYMAIL_WEBHOOK_SECRET) and the provider's signing key, where it
+has one, are set: an unconfigured endpoint never accepts unauthenticated posts, and never answers a
+500 for a missing key either.
+"""
+
+from __future__ import annotations
+
+from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
+from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+from anymail.webhooks.sendgrid import SendGridTrackingWebhookView
+from django.conf import settings
+from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
+
+PROVIDERS = {
+    "amazon_ses": (AmazonSESTrackingWebhookView.as_view(), ()),
+    "brevo": (BrevoTrackingWebhookView.as_view(), ()),
+    "mailgun": (MailgunTrackingWebhookView.as_view(), ("MAILGUN_WEBHOOK_SIGNING_KEY",)),
+    "postmark": (PostmarkTrackingWebhookView.as_view(), ()),
+    "sendgrid": (SendGridTrackingWebhookView.as_view(), ()),
+}
+
+
+@csrf_exempt
+def tracking(request, esp: str):
+    config = getattr(settings, "ANYMAIL", {}) or {}
+    if esp not in PROVIDERS:
+        raise Http404
+    view, required = PROVIDERS[esp]
+    if not config.get("WEBHOOK_SECRET") or not all(config.get(key) for key in required):
+        raise Http404
+    return view(request)
