@@ -32,6 +32,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "partners.reportevent": ("view",),
         "partners.reportreminder": ("view",),
         "pledges.pledge": ("view",),
+        "commitments.partnerdomain": ("view", "review_partnerdomain"),
+        "commitments.embedorigin": ("view",),
+        "commitments.apitoken": ("view",),
     },
     KIT_EDITORS: {
         "actionkits": ("view", "add", "change", "delete"),

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from commitments import urls as commitments_urls
 from heforshe import views
 from heforshe.forms import AdminLoginForm
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("embed/", include((commitments_urls.embed_urlpatterns, "embed"))),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("pledges.urls")),
     path("stories/", include("stories.urls")),
+    path("partners/", include("commitments.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
     prefix_default_language=True,

@@ -44,6 +44,11 @@ class PledgeInput:
     newsletter: bool = False
     partner_code: str = ""
     source: str = Pledge.Source.WEB
+    # Attribution (pledges.attribution): a ?source= code, a share link's referral token, or a
+    # partner known by id (its widget, its API token). A referral's chain wins over the others.
+    source_code: str = ""
+    referral: str = ""
+    partner_id: int | None = None
     # Already rounded by the browser; rounded again here whatever it sent.
     browser_position: tuple[float, float] | None = None
 
@@ -87,6 +92,7 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
         ip_hash=hashed,
         confirmation_requested_at=now,
     )
+    _attribute(pledge, data)
     if data.browser_position is not None:
         pledge.lat10, pledge.lng10 = to_cell(*data.browser_position)
         pledge.location_source = Pledge.LocationSource.BROWSER
@@ -114,6 +120,22 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if pledge.city and pledge.location_source != Pledge.LocationSource.BROWSER:
         dispatch_on_commit(geocode_pledge_task, pledge_id=pledge.pk)
     return pledge
+
+
+def _attribute(pledge: Pledge, data: PledgeInput) -> None:
+    """Set the attribution fields: inherited from the referrer's chain, else the partner and source given."""
+    from pledges.attribution import clean_source, referral_for
+
+    if data.partner_id:
+        pledge.partner_id = data.partner_id
+    pledge.source_code = clean_source(data.source_code)
+    chain = referral_for(data.referral) if data.referral else None
+    if chain:
+        pledge.referred_by_id = chain["referred_by_id"]
+        pledge.generation = chain["generation"]
+        pledge.referral_path = chain["referral_path"]
+        pledge.partner_id = chain["partner_id"]
+        pledge.source_code = chain["source_code"] or pledge.source_code
 
 
 def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
