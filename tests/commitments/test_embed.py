@@ -91,7 +91,11 @@ def test_a_widget_signup_needs_no_cookie_and_records_the_host_as_its_source(
     assert "Check your inbox" in response.content.decode()
     assert "Set-Cookie" not in str(response.cookies) and not response.cookies
     pledge = Pledge.objects.get(email="amani@intranet.example")
-    assert (pledge.status, pledge.partner_id, pledge.source_code) == ("pending", partners[0].pk, "embed-intranet-a-example")
+    assert (pledge.status, pledge.partner_id, pledge.source_code) == (
+        "pending",
+        partners[0].pk,
+        "embed-intranet-a-example",
+    )
     assert len(mailoutbox) == 1  # the double opt-in still applies
 
 
@@ -122,7 +126,14 @@ def test_sites_are_stored_as_origins(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["http://intranet.example.org", "javascript:alert(1)", "https://a.example; script-src *", "https://u:p@a.example", ""]
+    "raw",
+    [
+        "http://intranet.example.org",
+        "javascript:alert(1)",
+        "https://a.example; script-src *",
+        "https://u:p@a.example",
+        "",
+    ],
 )
 def test_a_site_that_is_not_an_https_origin_is_refused(raw):
     from django.core.exceptions import ValidationError
