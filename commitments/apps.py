@@ -14,6 +14,8 @@ class CommitmentsConfig(AppConfig):
                 "commitments.domain_requested": _("Email domain requested"),
                 "commitments.domain_approved": _("Email domain approved"),
                 "commitments.domain_rejected": _("Email domain refused"),
+                "commitments.domain_removed": _("Email domain removed"),
+                "commitments.origin_removed": _("Widget site removed"),
                 "commitments.origin_requested": _("Widget site requested"),
                 "commitments.origin_approved": _("Widget site approved"),
                 "commitments.origin_rejected": _("Widget site refused"),

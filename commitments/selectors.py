@@ -144,8 +144,9 @@ def dashboard(*, partner) -> dict:
     }
 
 
-def tokens_of(*, partner) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(partner=partner).order_by("-created_at"))
+def tokens_of(*, partner, pk: int | None = None) -> list[ApiToken]:
+    tokens = ApiToken.objects.filter(partner=partner).order_by("-created_at")
+    return list(tokens.filter(pk=pk) if pk is not None else tokens)
 
 
 def domains_of(*, partner) -> list[PartnerDomain]:

@@ -113,8 +113,14 @@ def domain_review(*, domain_id: int, approve: bool, actor) -> PartnerDomain:
 
 
 @transaction.atomic
-def domain_remove(*, partner, domain_id: int, actor) -> None:
-    PartnerDomain.objects.filter(partner=partner, pk=domain_id).delete()
+def domain_remove(*, partner, domain_id: int, actor) -> bool:
+    """Remove one of the partner's own domains; False when it has none of that id."""
+    claim = PartnerDomain.objects.filter(partner=partner, pk=domain_id).first()
+    if claim is None:
+        return False
+    log_action(claim, "commitments.domain_removed", user=actor, data={"domain": claim.domain})
+    claim.delete()
+    return True
 
 
 # --- Widget sites -----------------------------------------------------------------------------
@@ -174,8 +180,13 @@ def origin_review(*, origin_id: int, approve: bool, actor) -> EmbedOrigin:
 
 
 @transaction.atomic
-def origin_remove(*, partner, origin_id: int, actor) -> None:
-    EmbedOrigin.objects.filter(partner=partner, pk=origin_id).delete()
+def origin_remove(*, partner, origin_id: int, actor) -> bool:
+    site = EmbedOrigin.objects.filter(partner=partner, pk=origin_id).first()
+    if site is None:
+        return False
+    log_action(site, "commitments.origin_removed", user=actor, data={"origin": site.origin})
+    site.delete()
+    return True
 
 
 # --- API tokens ----------------------------------------------------------------------------------

@@ -413,7 +413,8 @@ def domain_add(request):
 @require_POST
 @partner_member_required(admin_only=True)
 def domain_remove(request, pk: int):
-    services.domain_remove(partner=request.membership.partner, domain_id=pk, actor=request.user)
+    if not services.domain_remove(partner=request.membership.partner, domain_id=pk, actor=request.user):
+        raise Http404
     return redirect(reverse("commitments:dashboard") + "#domains")
 
 
@@ -432,7 +433,8 @@ def origin_add(request):
 @require_POST
 @partner_member_required(admin_only=True)
 def origin_remove(request, pk: int):
-    services.origin_remove(partner=request.membership.partner, origin_id=pk, actor=request.user)
+    if not services.origin_remove(partner=request.membership.partner, origin_id=pk, actor=request.user):
+        raise Http404
     selectors.forget_origins(partner_id=request.membership.partner_id)
     return redirect(reverse("commitments:dashboard") + "#widgets")
 
@@ -454,6 +456,8 @@ def token_create(request):
 @require_POST
 @partner_member_required(admin_only=True)
 def token_revoke(request, pk: int):
+    if not selectors.tokens_of(partner=request.membership.partner, pk=pk):
+        raise Http404
     if services.token_revoke(partner=request.membership.partner, token_id=pk, actor=request.user):
         messages.success(request, gettext("Token revoked: it no longer works."))
     return redirect(reverse("commitments:dashboard") + "#tokens")

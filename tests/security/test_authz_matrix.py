@@ -14,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commitments.services import domain_request, origin_request, token_create
 from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
@@ -57,6 +58,9 @@ def world(db):
     open_kit = make_kit(slug="open-kit", languages=("en", "fr"))
     closed_kit = make_kit(slug="closed-kit", restricted_to_sector="university")
     pledge = ConfirmedPledgeFactory()
+    domain = domain_request(partner=org_a, domain="org-a.example", actor=member_a)
+    site = origin_request(partner=org_a, origin="https://intranet.org-a.example", actor=member_a)
+    token, _raw = token_create(partner=org_a, name="Registration", actor=member_a)
     users = {
         "anon": None,
         "pledger": None,
@@ -78,6 +82,9 @@ def world(db):
             "report": report.pk,
             "evidence": evidence.pk,
             "invitation": invitation.pk,
+            "domain": domain.pk,
+            "site": site.pk,
+            "token": token.pk,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
             "open_kit": open_kit.slug,
@@ -103,6 +110,50 @@ TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_M
 MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302)),
+    # The Commitments app: public page and widgets, the partner's dashboard, staff review, the partner API.
+    ("GET", f"{A}/partners/{{org_a}}/join/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/counter/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/stats.json", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/cells.json", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/embed/{org_a}/signup/send/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", "/api/v1/partners/{org_a}/signups/", {}, (401, 401, 401, 401, 401, 401, 401, 401)),
+    ("GET", f"{A}/partners/dashboard/commitments/", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/page/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/domains/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/sites/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/tokens/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/organisations/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/domains/{{domain}}/remove/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/sites/{{site}}/remove/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/tokens/{{token}}/revoke/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403),
+    ),
+    ("GET", f"{A}/partners/staff/commitments/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
+    (
+        "POST",
+        f"{A}/partners/staff/commitments/domains/{{domain}}/",
+        {"decision": "approve"},
+        (302, 302, 403, 403, 403, 302, 403, 302),
+    ),
+    (
+        "POST",
+        f"{A}/partners/staff/commitments/sites/{{site}}/",
+        {"decision": "approve"},
+        (302, 302, 403, 403, 403, 302, 403, 302),
+    ),
     ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
@@ -239,7 +290,12 @@ def test_the_matrix_covers_every_url_pattern():
             elif isinstance(p, URLPattern) and not str(p.pattern).startswith("^"):
                 yield prefix + str(p.pattern)
 
-    dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
+    dummy = {
+        key: "1"
+        for key in (
+            "story", "media", "draft_media", "commitment", "report", "evidence", "invitation", "domain", "site", "token"
+        )
+    }  # fmt: skip
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)

@@ -110,7 +110,15 @@ def populated(db, settings):
     for pledge in PledgeFactory.create_batch(6, lat10=-13, lng10=368):
         pledge_confirm(pledge_id=pledge.pk)
     fold_events()
-    return {"/api/v1/stories/{slug}/": {"slug": story.slug}, "/api/v1/partners/{slug}/": {"slug": partner.slug}}
+    from commitments.services import token_create
+
+    _token, raw = token_create(partner=partner, name="Registration", actor=None)
+    return {
+        "/api/v1/stories/{slug}/": {"slug": story.slug},
+        "/api/v1/partners/{slug}/": {"slug": partner.slug},
+        "/api/v1/partners/{slug}/signups/": {"slug": partner.slug},
+        "token": raw,
+    }
 
 
 OPERATIONS = [
@@ -122,6 +130,7 @@ OPERATIONS = [
     ("GET", "/api/v1/pledges/stats/", 200),
     ("GET", "/api/v1/pledges/map/", 200),
     ("POST", "/api/v1/pledges/", 202),
+    ("POST", "/api/v1/partners/{slug}/signups/", 200),
 ]
 
 
@@ -140,6 +149,10 @@ def test_answers_with_data_conform_to_the_schema(populated, method, path, expect
     if method == "POST":
         kwargs["body"] = {"first_name": "Amani", "email": "amani@example.org", "country": "KE", "consent": True}
         kwargs["media_type"] = "application/json"
+    if path.endswith("/signups/"):
+        row = {"external_id": "s-1", "first_name": "Amani", "email": "amani@example.org", "country": "KE"}
+        kwargs["body"] = {"signups": [row | {"language": "en", "consent": True}]}
+        kwargs["headers"] = {"Authorization": f"Bearer {populated['token']}"}
     case = operation.Case(**kwargs)
     response = case.call()
     assert response.status_code == expected
