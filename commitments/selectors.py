@@ -88,21 +88,9 @@ def members_of(*, partner_ids: list[int]) -> dict:
 
 
 def government_target(*, partner) -> dict | None:
-    """A government champion's target is the men of its country; its count is that country's confirmed pledges."""
-    from partners.models import Sector
-    from pledges.geo import men_estimate
+    from partners.selectors import government_target as target
 
-    if partner.sector != Sector.GOVERNMENT or not partner.country:
-        return None
-    men = men_estimate(partner.country.code)
-    if not men:
-        return None
-    confirmed = pledge_selectors.country_confirmed(country=partner.country.code)
-    return {"country": partner.country, "target": men, "confirmed": confirmed, "percent": _share(confirmed, men)}
-
-
-def _share(part: int, whole: int) -> float:
-    return round(min(100.0, part * 100 / whole), 2) if whole else 0.0
+    return target(partner=partner)
 
 
 def live_figures(*, partner) -> dict:

@@ -141,3 +141,14 @@ def test_a_new_token_is_shown_once_and_never_again():
     raw = shown.context["new_token"]
     assert raw.startswith("hfs_") and raw in shown.content.decode()
     assert raw not in client.get("/en/partners/dashboard/commitments/").content.decode()
+
+
+def test_a_government_public_page_shows_the_country_against_its_men():
+    PartnerFactory(slug="gov-fr", name="France", sector=Sector.GOVERNMENT, country="FR", is_impact_champion=True)
+    pledge = pledge_submit(data=PledgeInput(first_name="M", email="f@example.org", country="FR", consent=True))
+    pledge_confirm(pledge_id=pledge.pk)
+    fold_events()
+    response = Client().get("/en/partners/gov-fr/")
+    assert response.status_code == 200
+    assert response.context["target"]["confirmed"] == 1
+    assert 'data-live="country_confirmed"' in response.content.decode()
