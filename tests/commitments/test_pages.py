@@ -152,3 +152,10 @@ def test_a_government_public_page_shows_the_country_against_its_men():
     assert response.status_code == 200
     assert response.context["target"]["confirmed"] == 1
     assert 'data-live="country_confirmed"' in response.content.decode()
+
+
+def test_the_page_reads_in_arabic_right_to_left():
+    university(slug="uni", name="Uni")
+    html = Client().get("/ar/partners/uni/join/").content.decode()
+    assert 'dir="rtl"' in html
+    assert "HeForShe مع Uni" in html
