@@ -7,7 +7,11 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments app")
 
     def ready(self) -> None:
+        from commitments.services import privacy_erase, privacy_export
+        from heforshe.lib import privacy
         from heforshe.lib.audit import register_actions
+
+        privacy.register("commitments", export=privacy_export, erase=privacy_erase)
 
         register_actions(
             {

@@ -255,7 +255,8 @@ def api_signup(*, token: ApiToken, row: SignupRow) -> dict:
     """
     from pledges.services import PledgeInput, pledge_submit
 
-    existing = ApiSignup.objects.filter(partner_id=token.partner_id, external_id=row.external_id).first()
+    known = [row.external_id, erased_external_id(row.external_id)]
+    existing = ApiSignup.objects.filter(partner_id=token.partner_id, external_id__in=known).first()
     if existing:
         return {"external_id": row.external_id, "status": "duplicate"}
     with transaction.atomic():
@@ -285,6 +286,39 @@ def api_signup(*, token: ApiToken, row: SignupRow) -> dict:
         signup.save(update_fields=["pledge_id", "outcome"])
     # Whether the address had pledged before is not told: the email itself tells its owner.
     return {"external_id": row.external_id, "status": "accepted"}
+
+
+def erased_external_id(external_id: str) -> str:
+    """What an erased person's external id becomes: a keyed hash, so a resend still finds the sign-up."""
+    import hmac
+
+    from django.conf import settings
+
+    return "erased:" + hmac.new(settings.SECRET_KEY.encode(), external_id.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _pledge_ids(email: str) -> list[int]:
+    from pledges.identity import canonical_email
+    from pledges.models import Pledge
+
+    return list(Pledge.objects.filter(email_canonical=canonical_email(email)).values_list("pk", flat=True))
+
+
+def privacy_export(email: str) -> list[dict]:
+    """The sign-ups a partner's system sent for this person (its external ids)."""
+    rows = ApiSignup.objects.filter(pledge_id__in=_pledge_ids(email)).select_related("partner")
+    return [
+        {"partner": r.partner.name, "external_id": r.external_id, "sent_at": r.created_at.isoformat()} for r in rows
+    ]
+
+
+def privacy_erase(email: str) -> None:
+    """Forget which partner record was this person; a resend of the same id still answers "duplicate"."""
+    for signup in ApiSignup.objects.filter(pledge_id__in=_pledge_ids(email)):
+        if not signup.external_id.startswith("erased:"):
+            signup.external_id = erased_external_id(signup.external_id)
+        signup.pledge_id = None
+        signup.save(update_fields=["external_id", "pledge_id"])
 
 
 def api_token_used(*, token: ApiToken, accepted: int, rejected: int, ip: str) -> None:

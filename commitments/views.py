@@ -337,18 +337,19 @@ def _is_admin(request) -> bool:
 def _dashboard_context(request, **forms) -> dict:
     partner = request.membership.partner
     origin = settings.SITE_URL
+    page = selectors.page_of(partner)
     return {
         "partner": partner,
         "is_admin": _is_admin(request),
         "figures": selectors.dashboard(partner=partner),
-        "page": selectors.page_of(partner),
+        "page": page,
         "domains": selectors.domains_of(partner=partner),
         "origins": selectors.origins_of(partner=partner),
         "tokens": selectors.tokens_of(partner=partner),
         "join_url": origin + reverse("commitments:join", args=[partner.slug]),
         "site_origin": origin,
         "widgets": WIDGETS,
-        "page_form": forms.get("page_form") or _page_form(partner),
+        "page_form": forms.get("page_form") or _page_form(partner, page),
         "domain_form": forms.get("domain_form") or DomainForm(),
         "origin_form": forms.get("origin_form") or OriginForm(),
         "token_form": forms.get("token_form") or TokenForm(),
@@ -357,8 +358,8 @@ def _dashboard_context(request, **forms) -> dict:
     }
 
 
-def _page_form(partner) -> PageForm:
-    page = selectors.page_of(partner)
+def _page_form(partner, page=None) -> PageForm:
+    page = page or selectors.page_of(partner)
     initial = {"colour": page.colour} | {f"message_{k}": v for k, v in (page.messages or {}).items()}
     return PageForm(initial=initial)
 

@@ -145,3 +145,19 @@ def test_the_schema_documents_the_endpoint_with_examples():
     assert operation["security"] == [{"partnerToken": []}]
     assert "examples" in operation["requestBody"]["content"]["application/json"]
     assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
+
+
+def test_erasure_forgets_the_external_id_but_a_resend_stays_a_duplicate(token_a):
+    from heforshe.lib import privacy
+    from pledges.services import pledge_erase
+
+    _partner, raw = token_a
+    post("org-a", raw, {"signups": [row(7)]})
+    pledge = Pledge.objects.get()
+    assert privacy.export_person(email="student7@uni.example")["commitments"][0]["external_id"] == "student-7"
+    pledge_erase(pledge_id=pledge.pk)
+    signup = ApiSignup.objects.get()
+    assert (signup.pledge_id, signup.external_id.startswith("erased:")) == (None, True)
+    again = post("org-a", raw, {"signups": [row(7)]})
+    assert again.json()["accepted"][0]["status"] == "duplicate"
+    assert Pledge.objects.count() == 1
