@@ -170,6 +170,7 @@ def staff_attribution(*, limit: int = 50) -> list[dict]:
             "summary": summaries[pk],
             "generations": [(g, summaries[pk]["generation"].get(g, 0)) for g in ("1", "2", "3+")],
             "sources": sorted(summaries[pk]["source"].items(), key=lambda kv: -kv[1])[:5],
+            "countries": sorted(summaries[pk]["country"].items(), key=lambda kv: -kv[1])[:5],
         }
         for pk, _n in top
         if pk in partners

@@ -100,3 +100,14 @@ def test_staff_approve_a_domain_from_their_review_page():
     response = client.post(f"/en/partners/staff/commitments/domains/{claim.pk}/", {"decision": "approve"})
     assert response.status_code == 302
     assert PartnerDomain.objects.get().status == Review.APPROVED
+
+
+def test_staff_approve_domains_from_the_admin_too():
+    partner = university(slug="corp")
+    claim = domain_request(partner=partner, domain="corp.example", actor=None)
+    client = Client()
+    client.force_login(staff_user("Partnerships"))
+    assert client.get("/admin/commitments/partnerdomain/").status_code == 200
+    response = client.post("/admin/commitments/partnerdomain/", {"action": "approve", "_selected_action": [claim.pk]})
+    assert response.status_code == 302
+    assert PartnerDomain.objects.get().status == Review.APPROVED

@@ -50,7 +50,7 @@ def test_roles_only_grant_their_own_apps():
 
     for name, allowed in {
         CURATORS: {"stories", "partners"},
-        PARTNERSHIPS: {"partners", "pledges"},
+        PARTNERSHIPS: {"partners", "pledges", "commitments"},
         KIT_EDITORS: {"actionkits", "partners"},
     }.items():
         apps = set(Group.objects.get(name=name).permissions.values_list("content_type__app_label", flat=True))
