@@ -70,3 +70,16 @@ def test_an_erased_pledgers_link_still_counts_and_reveals_nothing():
     second = pledge_via(Client(), url)
     second.refresh_from_db()
     assert (second.referred_by_id, second.partner_id, second.generation) == (first.pk, partner.pk, 2)
+
+
+def test_the_pledge_forms_carry_the_links_source_and_referral():
+    from pledges.attribution import share_token
+
+    ref = share_token(1)
+    for path in ("/en/pledge/", "/en/partners/uni/join/"):
+        university(slug="uni") if path.endswith("join/") else None
+        html = Client().get(f"{path}?source=spring-fair&ref={ref}").content.decode()
+        assert 'name="source" value="spring-fair"' in html
+        assert f'name="ref" value="{ref}"' in html
+    assert 'name="source"' in Client().get("/en/pledge/?source=bad code!").content.decode()
+    assert "bad code" not in Client().get("/en/pledge/?source=bad code!").content.decode()
