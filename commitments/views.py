@@ -187,13 +187,13 @@ def _host_origin(request, partner) -> str:
 
 
 def _framable(response, partner):
-    """Only the partner's approved sites may frame this answer; with none, nobody may."""
+    """Only the partner's approved sites (and this site, for the dashboard's preview) may frame this answer."""
     origins = selectors.approved_origins(partner_id=partner.pk)
+    response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF, *origins]}
     if origins:
-        response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": origins}
         response.xframe_options_exempt = True
     else:
-        response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.NONE]}
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
