@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from commitments import urls as commitments_urls
+from giving import views as giving_views
 from heforshe import views
 from heforshe.forms import AdminLoginForm
 from heforshe.lib.admin import harden_site
@@ -29,6 +30,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("embed/", include((commitments_urls.embed_urlpatterns, "embed"))),
+    # Payment provider webhooks: no language prefix, no CSRF (the signature is the check).
+    path("giving/webhooks/<str:provider>/", giving_views.webhook, name="giving_webhook"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -39,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("commitments.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("give/", include("giving.urls")),
     prefix_default_language=True,
 )
 

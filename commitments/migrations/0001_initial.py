@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('partners', '0003_partner_parent'),
+        ('partners', '0004_partner_parent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

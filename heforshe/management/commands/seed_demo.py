@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APPS_IN_ORDER = ["heforshe", "partners", "pledges", "stories", "actionkits", "commitments"]
+APPS_IN_ORDER = ["heforshe", "partners", "pledges", "stories", "actionkits", "giving", "commitments"]
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0002_impact_programme'),
+        ('partners', '0003_logo_public_storage'),
     ]
 
     operations = [
