@@ -52,3 +52,12 @@ def test_the_dashboard_looks_right(live_server, browser, lang):
     screenshot(page, f"commitments-dashboard-{lang}")
     assert serious_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("widget", ["counter", "map", "signup"])
+def test_each_widget_is_accessible_in_arabic(live_server, page, widget):
+    university(slug="uni", name="University of Testing")
+    page.goto(f"{live_server.url}/embed/uni/{widget}/?lang=ar")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    screenshot(page, f"commitments-widget-{widget}-ar")
+    assert serious_violations(page) == []
