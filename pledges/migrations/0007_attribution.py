@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0004_custom_action_key'),
+        ('pledges', '0006_confirmation_queue'),
     ]
 
     operations = [
