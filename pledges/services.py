@@ -516,6 +516,9 @@ def pledge_export(*, pledge_id: int) -> dict:
         "confirmed_at": pledge.confirmed_at.isoformat() if pledge.confirmed_at else None,
         "privacy_notice_accepted_at": pledge.consent_at.isoformat() if pledge.consent_at else None,
         "partner": pledge.partner.name if pledge.partner else None,
+        "source_code": pledge.source_code,
+        "generation": pledge.generation,
+        "joined_through_a_share": pledge.referred_by_id is not None,
         "approximate_position": (
             {"lat": pledge.lat10 / 10, "lng": pledge.lng10 / 10, "from": pledge.location_source}
             if pledge.lat10 is not None
