@@ -39,6 +39,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "solutions.challenge": ("view", "add", "change"),
         "solutions.outcomeupdate": ("view", "add"),
         "solutions.solution": ("view",),
+        "commitments.partnerdomain": ("view", "review_partnerdomain"),
+        "commitments.embedorigin": ("view",),
+        "commitments.apitoken": ("view",),
     },
     KIT_EDITORS: {
         "actionkits": ("view", "add", "change", "delete"),

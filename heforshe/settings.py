@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "actionkits",
     "solutions",
     "newsletters",
+    "commitments",
     "giving",
 ]
 
@@ -455,6 +456,8 @@ REST_FRAMEWORK = {
 # Largest JSON body and deepest nesting the API parses: a pledge is a few hundred bytes and one level.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
 API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 16)
+# A partner's batch of up to 500 sign-ups (commitments.api).
+API_BATCH_MAX_BODY_BYTES = env_int("API_BATCH_MAX_BODY_BYTES", 512 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "HeForShe API",
     "DESCRIPTION": "Public Commitments API of the HeForShe solidarity movement for gender equality.",

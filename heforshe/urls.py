@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from commitments import urls as commitments_urls
 from giving import views as giving_views
 from heforshe import views
 from heforshe.forms import AdminLoginForm
@@ -33,6 +34,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Providers' tracking webhooks (bounces, complaints), authenticated by anymail.
     path("anymail/<slug:esp>/tracking/", newsletter_webhooks.tracking, name="anymail_tracking"),
+    path("embed/", include((commitments_urls.embed_urlpatterns, "embed"))),
     # Payment provider webhooks: no language prefix, no CSRF (the signature is the check).
     path("giving/webhooks/<str:provider>/", giving_views.webhook, name="giving_webhook"),
 ]
@@ -42,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("pledges.urls")),
     path("stories/", include("stories.urls")),
+    path("partners/", include("commitments.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
     path("solutions/", include("solutions.urls")),

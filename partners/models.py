@@ -56,6 +56,15 @@ class Partner(models.Model):
     )
     referral_code = models.CharField(_("referral code"), max_length=16, unique=True, default=new_referral_code)
     signup_target = models.PositiveIntegerField(_("sign-up target"), default=0)
+    # A "10x10x10" partner of a partner (alumni association, supplier): its sign-ups roll up into the parent's.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

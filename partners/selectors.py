@@ -97,6 +97,21 @@ def partner_signups_many(*, partner_ids: list[int]) -> dict[int, int]:
     return totals
 
 
+def government_target(*, partner: Partner) -> dict | None:
+    """A government champion's target is the number of men in its country; its count, that country's pledges."""
+    from pledges.geo import men_estimate
+    from pledges.selectors import country_confirmed
+
+    if partner.sector != Sector.GOVERNMENT or not partner.country:
+        return None
+    men = men_estimate(partner.country.code)
+    if not men:
+        return None
+    confirmed = country_confirmed(country=partner.country.code)
+    share = round(min(100.0, confirmed * 100 / men), 2)
+    return {"country": partner.country, "target": men, "confirmed": confirmed, "percent": share}
+
+
 def percent(part: float, whole: float) -> int:
     if not whole:
         return 0

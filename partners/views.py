@@ -95,7 +95,12 @@ def detail(request, slug: str):
     partner = selectors.partner_public(slug=slug)
     if partner is None:
         raise Http404
-    return render(request, "partners/detail.html", {"partner": partner, "report": partner.latest_report})
+    context = {
+        "partner": partner,
+        "report": partner.latest_report,
+        "target": selectors.government_target(partner=partner),
+    }
+    return render(request, "partners/detail.html", context)
 
 
 # --- Dashboard -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pledges import attribution
 from pledges.models import CountEvent, CountTotal, Pledge
 
 logger = logging.getLogger(__name__)
@@ -72,16 +73,21 @@ def fold_events(*, limit: int = 20000, wait: bool = False) -> int:
     with transaction.atomic():
         if not _lock(wait=wait):
             return 0  # another fold is running; it will take these events
-        events = list(CountEvent.objects.order_by("id").values_list("id", "country", "lat10", "lng10", "delta")[:limit])
+        events = list(
+            CountEvent.objects.order_by("id").values_list("id", "country", "lat10", "lng10", "delta", "pledge_id")[
+                :limit
+            ]
+        )
         if not events:
             return 0
         by_country: Counter = Counter()
         by_cell: Counter = Counter()
-        for _id, country, lat10, lng10, delta in events:
+        for _id, country, lat10, lng10, delta, _pledge in events:
             by_country[country] += delta
             if lat10 is not None and lng10 is not None:
                 by_cell[(country, lat10, lng10)] += delta
         _add_counts(by_country, by_cell)
+        attribution.fold([(e[5], e[1], e[2], e[3], e[4]) for e in events])
         # Exactly the events read, never "id <= max": a lower id may commit later.
         CountEvent.objects.filter(id__in=[e[0] for e in events]).delete()
     return len(events)
@@ -170,7 +176,8 @@ def reconcile_counts() -> int:
             }
         )
         _add_counts(fix_country, fix_cell, replace=True)
-    drift = len(fix_country) + len(fix_cell) + actions_fixed
+        drift_attribution = attribution.reconcile()
+    drift = len(fix_country) + len(fix_cell) + actions_fixed + drift_attribution
     if drift:
         logger.warning("Pledge counts reconciled: %d rows corrected", drift)
     return drift

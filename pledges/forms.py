@@ -43,6 +43,9 @@ class PledgeForm(_Form):
     # Change NEWSLETTER_WORDING_VERSION whenever this label changes: each opt-in records the version it saw.
     newsletter = forms.BooleanField(label=_("Send me HeForShe news (optional)."), required=False)
     partner = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
+    # Attribution from the link: a malformed code or referral is dropped, never refused.
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    ref = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # Filled in by the browser only if the pledger asks for it, already rounded to 0.1 degree.
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
@@ -61,6 +64,15 @@ class PledgeForm(_Form):
             self.fields[name].widget.attrs["autocomplete"] = "given-name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
+
+    def clean_source(self) -> str:
+        from pledges.attribution import clean_source
+
+        return clean_source(self.cleaned_data.get("source"))
+
+    def clean_ref(self) -> str:
+        ref = self.cleaned_data.get("ref") or ""
+        return ref if "\x00" not in ref else ""
 
     def browser_position(self) -> tuple[float, float] | None:
         lat, lng = self.cleaned_data.get("lat"), self.cleaned_data.get("lng")

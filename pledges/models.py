@@ -18,6 +18,8 @@ from django_countries.fields import CountryField
 
 from heforshe.lib.pillars import Pillar  # noqa: F401 - re-exported for the app's modules
 
+SOURCE_CODE_MAX = 40
+
 
 class Level(models.TextChoices):
     AWARENESS = "awareness", _("Awareness")
@@ -85,6 +87,16 @@ class Pledge(models.Model):
         on_delete=models.SET_NULL,
         related_name="pledges",
     )
+    # Attribution (see pledges.attribution): the link's ?source= code, or the original one of the chain
+    # of shares it came through; who shared the link; how many shares from the partner (1: direct).
+    source_code = models.CharField(_("source code"), max_length=SOURCE_CODE_MAX, blank=True, default="")
+    referred_by = models.ForeignKey(
+        "self", verbose_name=_("referred by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    generation = models.PositiveSmallIntegerField(_("generation"), default=1)
+    # The nearest ancestors' ids, nearest last ("12/345/"): the fold credits each of them
+    # with a descendant without walking the tree. Bounded to REFERRAL_PATH_DEPTH ancestors.
+    referral_path = models.CharField(max_length=400, blank=True, default="", editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -172,6 +184,42 @@ class CountryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country}: {self.n}"
+
+
+class AttributionCount(models.Model):
+    """Confirmed pledges per partner and dimension, folded and reconciled like `CountryCount`.
+
+    Dimensions: per partner (`partner_id` > 0) "total", "source", "generation",
+    "country", "cell" ("CC:lat10:lng10") and "sharers" (pledgers with at least
+    one confirmed referral); across partners (`partner_id` = 0) "domain" and
+    "domain_country" ("example.org|CC"), from which intranet members are
+    counted per approved domain. A dashboard reads a few of these rows, never
+    the pledges.
+    """
+
+    partner_id = models.BigIntegerField(default=0)
+    dimension = models.CharField(max_length=16)
+    key = models.CharField(max_length=300, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner_id", "dimension", "key"], name="attributioncount_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.dimension} {self.key}: {self.n}"
+
+
+class ReferralCount(models.Model):
+    """Per pledger: confirmed pledges made through his own link (`direct`) and through those (`total`)."""
+
+    pledge_id = models.BigIntegerField(primary_key=True)
+    direct = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id}: {self.direct}/{self.total}"
 
 
 class CountTotal(models.Model):

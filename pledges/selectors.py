@@ -23,7 +23,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -235,37 +235,62 @@ _LEVEL_SQL = (
 _TOTALS_SQL = "SELECT 0, country, 0, 0, n FROM pledges_countrycount WHERE n > 0"
 
 
-def _map_layer(version: int, size: int, *, refresh: bool = False) -> dict:
+def _partner_levels(partner_ids: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[dict, dict]:
+    """The country totals and grid levels of some partners' pledges, from their attribution cells."""
+    from pledges.models import AttributionCount
+
+    totals: dict[str, int] = {}
+    levels: dict[int, dict[tuple, int]] = {s: {} for s in sizes}
+    rows = AttributionCount.objects.filter(partner_id__in=partner_ids, dimension__in=["country", "cell"], n__gt=0)
+    for dimension, key, n in rows.values_list("dimension", "key", "n"):
+        if dimension == "country":
+            totals[key] = totals.get(key, 0) + n
+            continue
+        country, lat, lng = key.split(":")
+        lat10, lng10 = min(int(lat), 899), (-1800 if int(lng) >= 1800 else int(lng))
+        for s in sizes:
+            cell = (country, lat10 // s, lng10 // s)
+            levels[s][cell] = levels[s].get(cell, 0) + n
+    return totals, {s: [(*cell, n) for cell, n in cells.items()] for s, cells in levels.items()}
+
+
+def _map_layer(version: int, size: int, partner_ids: tuple[int, ...] = (), *, refresh: bool = False) -> dict:
     """{"cells": [(country, gy, gx, n)], "folded": {country: n}} of one cell size, cached for PLEDGE_MAP_CACHE_SECONDS.
 
     One statement reads every coarser level and the country totals, so all
     come from one snapshot: a fold committing in between cannot skew a remainder.
     """
-    key = f"pledges:map:{version}:layer:{size}"
+    # A partner's layers (its attribution cells) are cached apart from the global ones.
+    scope = f"p{'-'.join(map(str, partner_ids))}:" if partner_ids else ""
+    prefix = f"pledges:map:{version}:{scope}layer"
+    key = f"{prefix}:{size}"
     layer = None if refresh else cache.get(key)
     if layer is not None:
         return layer
     from django.db import connection
 
     sizes = CELL_SIZES[: CELL_SIZES.index(size) + 1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            " UNION ALL ".join([_LEVEL_SQL] * len(sizes) + [_TOTALS_SQL]),
-            [v for s in sizes for v in (s,) + (s,) * 8],
-        )
-        rows = cursor.fetchall()
-    totals = {country: int(n) for level, country, _gy, _gx, n in rows if level == 0}
-    levels: dict[int, list] = {s: [] for s in sizes}
-    for level, country, gy, gx, n in rows:
-        if level:
-            levels[level].append((country, gy, gx, int(n)))
+    if partner_ids:
+        totals, levels = _partner_levels(partner_ids, sizes)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join([_LEVEL_SQL] * len(sizes) + [_TOTALS_SQL]),
+                [v for s in sizes for v in (s,) + (s,) * 8],
+            )
+            rows = cursor.fetchall()
+        totals = {country: int(n) for level, country, _gy, _gx, n in rows if level == 0}
+        levels = {s: [] for s in sizes}
+        for level, country, gy, gx, n in rows:
+            if level:
+                levels[level].append((country, gy, gx, int(n)))
     # Every level computed is stored, so that the layers in the cache come from one snapshot.
     layers = {}
     for level_size, shown in _shown_cells(totals, levels).items():
         on_map: dict[str, int] = {}
         for (country, _gy, _gx), n in shown.items():
             on_map[country] = on_map.get(country, 0) + n
-        layers[f"pledges:map:{version}:layer:{level_size}"] = {
+        layers[f"{prefix}:{level_size}"] = {
             "cells": sorted((country, gy, gx, n) for (country, gy, gx), n in shown.items()),
             "folded": {c: t - on_map.get(c, 0) for c, t in sorted(totals.items()) if t > on_map.get(c, 0)},
         }
@@ -278,7 +303,13 @@ def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:
     return [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
 
 
-def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None, refresh: bool = False) -> dict:
+def map_cells(
+    *,
+    zoom: int,
+    bbox: tuple[float, float, float, float] | None = None,
+    refresh: bool = False,
+    partner_ids: tuple[int, ...] = (),
+) -> dict:
     """GeoJSON FeatureCollection of the cells that may be shown at this zoom, within the bbox.
 
     A cell is returned whole when it touches the box; its count never depends
@@ -287,13 +318,14 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
     """
     version = cache.get(MAP_VERSION_KEY, 0)
     bbox_key = ",".join(f"{v:g}" for v in bbox) if bbox else "world"
-    key = f"pledges:map:{version}:{zoom}:{bbox_key}"
+    scope = f"p{'-'.join(map(str, sorted(partner_ids)))}:" if partner_ids else ""
+    key = f"pledges:map:{version}:{scope}{zoom}:{bbox_key}"
     cached = None if refresh else cache.get(key)
     if cached is not None:
         return cached
     counts_snapshot()  # folds pending events when no fold task ran lately
     size = cell_size_for_zoom(zoom)
-    layer = _map_layer(version, size, refresh=refresh)
+    layer = _map_layer(version, size, tuple(sorted(partner_ids)), refresh=refresh)
     edge = size / 10
     features = []
     for country, gy, gx, n in layer["cells"]:
@@ -392,6 +424,76 @@ def partner_signup_series(*, partner_id: int, days: int = 90) -> list[tuple[dt.d
         .order_by("day")
     )
     return [(row["day"], row["n"]) for row in rows]
+
+
+# --- Attribution (see pledges.attribution) ------------------------------------------------
+
+
+def referral_reach(*, pledge_id: int) -> dict:
+    """Confirmed pledges made through this pledger's link, and through those (all generations below)."""
+    from pledges.models import ReferralCount
+
+    row = ReferralCount.objects.filter(pledge_id=pledge_id).values_list("direct", "total").first()
+    direct, total = row or (0, 0)
+    return {"direct": max(direct, 0), "total": max(total, 0), "further": max(total - direct, 0)}
+
+
+def attribution_summary(*, partner_ids: list[int]) -> dict[int, dict]:
+    """Per partner: total, by source, by generation, by country and sharers, from the counter rows (one query).
+
+    Generations are given as "1", "2", "3+" (3rd and deeper together).
+    """
+    from pledges.models import AttributionCount
+
+    if settings.PLEDGE_FOLD_ON_READ:
+        counts_snapshot()  # folds pending events when the cache was cold
+    out = {pk: {"total": 0, "sharers": 0, "source": {}, "generation": {}, "country": {}} for pk in partner_ids}
+    rows = AttributionCount.objects.filter(
+        partner_id__in=partner_ids, dimension__in=["total", "sharers", "source", "generation", "country"], n__gt=0
+    ).values_list("partner_id", "dimension", "key", "n")
+    for partner_id, dimension, key, n in rows:
+        summary = out[partner_id]
+        if dimension in ("total", "sharers"):
+            summary[dimension] += n
+        elif dimension == "generation":
+            bucket = key if key in ("1", "2") else "3+"
+            summary["generation"][bucket] = summary["generation"].get(bucket, 0) + n
+        else:
+            summary[dimension][key] = summary[dimension].get(key, 0) + n
+    for summary in out.values():
+        referred = summary["total"] - summary["generation"].get("1", 0)
+        summary["referred"] = referred
+        summary["reach_factor"] = round(referred / summary["sharers"], 2) if summary["sharers"] else None
+    return out
+
+
+def domain_counts(*, domains: list[str]) -> dict:
+    """Confirmed pledges with an email at these domains: {"total", "countries": {code: n}} (one query)."""
+    from pledges.models import AttributionCount
+
+    domains = [d.lower() for d in domains]
+    if not domains:
+        return {"total": 0, "countries": {}}
+    if settings.PLEDGE_FOLD_ON_READ:
+        counts_snapshot()
+    keys = Q(dimension="domain", key__in=domains)
+    for domain in domains:
+        keys |= Q(dimension="domain_country", key__startswith=f"{domain}|")
+    total, by_country = 0, {}
+    for dimension, key, n in AttributionCount.objects.filter(keys, partner_id=0, n__gt=0).values_list(
+        "dimension", "key", "n"
+    ):
+        if dimension == "domain":
+            total += n
+        else:
+            country = key.rsplit("|", 1)[1]
+            by_country[country] = by_country.get(country, 0) + n
+    return {"total": total, "countries": by_country}
+
+
+def country_confirmed(*, country: str) -> int:
+    """Confirmed pledges in one country, from the counter rows through the short cache."""
+    return counts_snapshot()["countries"].get(country.upper(), 0)
 
 
 def pledge_for_ladder(*, pledge_id: int | None) -> Pledge | None:

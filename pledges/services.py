@@ -60,6 +60,11 @@ class PledgeInput:
     newsletter_wording: str = ""
     partner_code: str = ""
     source: str = Pledge.Source.WEB
+    # Attribution (pledges.attribution): a ?source= code, a share link's referral token, or a
+    # partner known by id (its widget, its API token). A referral's chain wins over the others.
+    source_code: str = ""
+    referral: str = ""
+    partner_id: int | None = None
     # Already rounded by the browser; rounded again here whatever it sent.
     browser_position: tuple[float, float] | None = None
 
@@ -123,6 +128,7 @@ def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = Fal
         ip_hash=hashed,
         confirmation_requested_at=now,
     )
+    _attribute(pledge, data)
     if data.browser_position is not None:
         pledge.lat10, pledge.lng10 = to_cell(*data.browser_position)
         pledge.location_source = Pledge.LocationSource.BROWSER
@@ -153,6 +159,22 @@ def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = Fal
     if pledge.city and pledge.location_source != Pledge.LocationSource.BROWSER:
         dispatch_on_commit(geocode_pledge_task, pledge_id=pledge.pk)
     return pledge
+
+
+def _attribute(pledge: Pledge, data: PledgeInput) -> None:
+    """Set the attribution fields: inherited from the referrer's chain, else the partner and source given."""
+    from pledges.attribution import clean_source, referral_for
+
+    if data.partner_id:
+        pledge.partner_id = data.partner_id
+    pledge.source_code = clean_source(data.source_code)
+    chain = referral_for(data.referral) if data.referral else None
+    if chain:
+        pledge.referred_by_id = chain["referred_by_id"]
+        pledge.generation = chain["generation"]
+        pledge.referral_path = chain["referral_path"]
+        pledge.partner_id = chain["partner_id"]
+        pledge.source_code = chain["source_code"] or pledge.source_code
 
 
 _INSERT_SQL: dict[str, str] = {}
@@ -538,6 +560,9 @@ def pledge_export(*, pledge_id: int) -> dict:
         "confirmed_at": pledge.confirmed_at.isoformat() if pledge.confirmed_at else None,
         "privacy_notice_accepted_at": pledge.consent_at.isoformat() if pledge.consent_at else None,
         "partner": pledge.partner.name if pledge.partner else None,
+        "source_code": pledge.source_code,
+        "generation": pledge.generation,
+        "joined_through_a_share": pledge.referred_by_id is not None,
         "approximate_position": (
             {"lat": pledge.lat10 / 10, "lng": pledge.lng10 / 10, "from": pledge.location_source}
             if pledge.lat10 is not None

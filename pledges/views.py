@@ -75,6 +75,8 @@ def pledge(request):
                             newsletter=data["newsletter"],
                             partner_code=data["partner"],
                             source=Pledge.Source.WEB,
+                            source_code=data["source"],
+                            referral=data["ref"],
                             browser_position=form.browser_position(),
                         ),
                         ip=client_ip(request),
@@ -95,12 +97,25 @@ def pledge(request):
         form.data = form.data.copy()
         form.data["started"] = form_started_token()
     else:
-        form = PledgeForm(initial={"partner": request.GET.get("partner", "")[:16], "started": form_started_token()})
+        form = PledgeForm(initial=pledge_link_initial(request))
     # The code as validated (a sent one) or as given in the link; a NUL would only fail in PostgreSQL.
     partner_code = form.cleaned_data.get("partner", "") if form.is_bound else form.initial["partner"]
     partner = partner_by_referral_code(code=partner_code) if partner_code and "\x00" not in partner_code else None
     response = render(request, "pledges/pledge.html", {"form": form, "partner": partner}, status=status)
     return retry_later(response, retry_after)
+
+
+def pledge_link_initial(request, **extra) -> dict:
+    """The form's hidden fields from the link: partner code, ?source= (dropped when malformed), ?ref=."""
+    from pledges.attribution import clean_source
+
+    return {
+        "partner": request.GET.get("partner", "")[:16],
+        "source": clean_source(request.GET.get("source", "")[:200]),
+        "ref": request.GET.get("ref", "")[:200].replace("\x00", ""),
+        "started": form_started_token(),
+        **extra,
+    }
 
 
 @require_GET
@@ -192,7 +207,10 @@ def me(request):
         {"key": k, "label": label, "reached": k in reached, "count": sum(1 for r in recorded if r.level == k)}
         for k, label in Level.choices
     ]
-    share_url = settings.SITE_URL + reverse("pledges:pledge")
+    from pledges.attribution import share_token
+    from pledges.selectors import referral_reach
+
+    share_url = settings.SITE_URL + reverse("pledges:pledge") + "?ref=" + share_token(pledge.pk)
     return render(
         request,
         "pledges/me.html",
@@ -206,6 +224,7 @@ def me(request):
             "welcome": "welcome" in request.GET,
             "shared": "shared" in request.GET,
             "share_url": share_url,
+            "reach": referral_reach(pledge_id=pledge.pk),
             "erase_form": EraseForm(),
         },
         status=status,

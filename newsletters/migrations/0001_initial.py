@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0002_impact_programme'),
-        ('pledges', '0007_newsletter_consent'),
+        ('pledges', '0008_newsletter_consent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -118,8 +118,9 @@ def test_the_bbox_limits_the_cells():
 
 def test_a_cold_stats_read_folds_then_reads_the_counts_once(client, django_assert_num_queries):
     _confirmed(3)
-    # fold: savepoint, lock, events, country upsert, delete, release; then country counts and action counts
-    with django_assert_num_queries(8):
+    # fold: savepoint, lock, events, country upsert, the pledges' attribution, its upsert, delete, release;
+    # then country counts and action counts
+    with django_assert_num_queries(10):
         first = client.get("/api/v1/pledges/stats/")
     assert first.status_code == 200
     assert first.json()["total"] == 3

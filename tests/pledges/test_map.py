@@ -252,9 +252,9 @@ def test_the_map_errors_are_plain_json(client):
 
 def test_a_cold_map_read_folds_then_reads_counts_and_cells_once(client, django_assert_num_queries):
     _confirmed(5, lat10=-13, lng10=368)
-    # fold: savepoint, lock, events, country upsert, cell upsert, delete, release;
-    # then the country counts, the action counts and the one map statement.
-    with django_assert_num_queries(10):
+    # fold: savepoint, lock, events, country upsert, cell upsert, the pledges' attribution, its upsert,
+    # delete, release; then the country counts, the action counts and the one map statement.
+    with django_assert_num_queries(12):
         response = client.get(MAP + "?zoom=6&bbox=30,-5,40,5")
     assert [f["properties"]["count"] for f in response.json()["features"]] == [5]
     with django_assert_num_queries(0):

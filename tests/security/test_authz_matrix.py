@@ -14,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from commitments.services import domain_request, origin_request, token_create
 from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from newsletters import tokens as newsletter_tokens
 from partners.services import commitment_create, invitation_create, report_add_evidence
@@ -77,6 +78,10 @@ def world(db):
     solution = SolutionFactory(challenge=challenge)
     comment = comment_add(solution=solution, participant=solution.author, body="A comment")
     newsletter = newsletter_factory(name="Matrix news")
+    pledge = ConfirmedPledgeFactory()
+    domain = domain_request(partner=org_a, domain="org-a.example", actor=member_a)
+    site = origin_request(partner=org_a, origin="https://intranet.org-a.example", actor=member_a)
+    token, _raw = token_create(partner=org_a, name="Registration", actor=member_a)
     gift = giving_world()
     users = {
         "anon": None,
@@ -102,6 +107,9 @@ def world(db):
             "report": report.pk,
             "evidence": evidence.pk,
             "invitation": invitation.pk,
+            "domain": domain.pk,
+            "site": site.pk,
+            "token": token.pk,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
             "public_story_pk": public_story.pk,
@@ -208,6 +216,65 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/map/i18n.js", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The Commitments app: public page and widgets, the partner's dashboard, staff review, the partner API.
+    ("GET", f"{A}/partners/{{org_a}}/join/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/counter/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/stats.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/embed/{org_a}/cells.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/embed/{org_a}/signup/send/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", "/api/v1/partners/{org_a}/signups/", {}, (401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401)),
+    ("GET", f"{A}/partners/dashboard/commitments/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/commitments/page/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/domains/",
+        {},
+        (302, 302, 400, 400, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    ("POST", f"{A}/partners/dashboard/commitments/sites/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/tokens/",
+        {},
+        (302, 302, 400, 400, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/organisations/",
+        {},
+        (302, 302, 400, 400, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/domains/{{domain}}/remove/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/sites/{{site}}/remove/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/dashboard/commitments/tokens/{{token}}/revoke/",
+        {},
+        (302, 302, 302, 404, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    ("GET", f"{A}/partners/staff/commitments/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200, 403, 403)),
+    (
+        "POST",
+        f"{A}/partners/staff/commitments/domains/{{domain}}/",
+        {"decision": "approve"},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/partners/staff/commitments/sites/{{site}}/",
+        {"decision": "approve"},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/state/",
@@ -494,6 +561,7 @@ def test_the_matrix_covers_every_url_pattern():
     }
     dummy |= {key: "1" for key in ("solution", "comment")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "challenge")}
+    dummy |= {key: "1" for key in ("domain", "site", "token")}
     dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
     dummy |= {"subscription": "1", "customer": "cus_1"}
     dummy |= {"newsletter": "1", "nl_token": "some-token"}

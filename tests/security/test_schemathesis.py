@@ -110,14 +110,18 @@ def populated(db, settings):
     for pledge in PledgeFactory.create_batch(6, lat10=-13, lng10=368):
         pledge_confirm(pledge_id=pledge.pk)
     fold_events()
+    from commitments.services import token_create
     from tests.solutions.factories import SolutionFactory
 
     solution = SolutionFactory(challenge__partner=partner, outcome="selected")
+    _token, raw = token_create(partner=partner, name="Registration", actor=None)
     return {
         "/api/v1/stories/{slug}/": {"slug": story.slug},
         "/api/v1/partners/{slug}/": {"slug": partner.slug},
+        "/api/v1/partners/{slug}/signups/": {"slug": partner.slug},
         "/api/v1/solutions/challenges/{slug}/": {"slug": solution.challenge.slug},
         "/api/v1/solutions/{id}/": {"id": solution.pk},
+        "token": raw,
     }
 
 
@@ -134,6 +138,7 @@ OPERATIONS = [
     ("GET", "/api/v1/solutions/challenges/{slug}/", 200),
     ("GET", "/api/v1/solutions/", 200),
     ("GET", "/api/v1/solutions/{id}/", 200),
+    ("POST", "/api/v1/partners/{slug}/signups/", 200),
 ]
 
 
@@ -152,6 +157,10 @@ def test_answers_with_data_conform_to_the_schema(populated, method, path, expect
     if method == "POST":
         kwargs["body"] = {"first_name": "Amani", "email": "amani@example.org", "country": "KE", "consent": True}
         kwargs["media_type"] = "application/json"
+    if path.endswith("/signups/"):
+        row = {"external_id": "s-1", "first_name": "Amani", "email": "amani@example.org", "country": "KE"}
+        kwargs["body"] = {"signups": [row | {"language": "en", "consent": True}]}
+        kwargs["headers"] = {"Authorization": f"Bearer {populated['token']}"}
     case = operation.Case(**kwargs)
     response = case.call()
     assert response.status_code == expected

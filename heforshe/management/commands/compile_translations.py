@@ -18,7 +18,7 @@ def catalogue_paths() -> list[Path]:
     base = Path(settings.BASE_DIR)
     roots = [base / "locale"] + [
         base / app / "locale"
-        for app in ("pledges", "stories", "partners", "actionkits", "giving", "solutions", "newsletters")
+        for app in ("pledges", "stories", "partners", "actionkits", "giving", "solutions", "newsletters", "commitments")
     ]
     return sorted(p for root in roots if root.exists() for p in root.glob("*/LC_MESSAGES/*.po"))
 

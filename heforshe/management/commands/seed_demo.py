@@ -12,7 +12,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APPS_IN_ORDER = ["heforshe", "partners", "pledges", "stories", "actionkits", "giving", "solutions", "newsletters"]
+APPS_IN_ORDER = [
+    "heforshe",
+    "partners",
+    "pledges",
+    "stories",
+    "actionkits",
+    "giving",
+    "solutions",
+    "newsletters",
+    "commitments",
+]
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0006_confirmation_queue'),
+        ('pledges', '0007_attribution'),
     ]
 
     operations = [
