@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "pledges",
     "stories",
     "actionkits",
+    "champions",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -486,6 +488,11 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
+
+# --- events ---
+# Day-before reminders are due at 09:00 in each event's own time zone; the sweep runs often
+# enough to send them within minutes of that time.
+CELERY_BEAT_SCHEDULE["events-reminders"] = {"task": "events.tasks.reminders_sweep_task", "schedule": 300.0}
 
 # --- partners ---
 # Days after a quarter ends that its progress report is due.

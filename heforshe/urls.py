@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("stories/", include("stories.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("champions/", include("champions.urls")),
+    path("events/", include("events.urls")),
     prefix_default_language=True,
 )
 

@@ -85,8 +85,11 @@ def send_templated(
     bulk: bool = False,
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes | str, str]] | None = None,
 ) -> int:
     """Render `template` in `language` and send it to `to`; return the number of messages sent (0 or 1).
+
+    `attachments` are (file name, content, MIME type), such as an event's `.ics`.
 
     Mail-server errors are raised to the caller, whose task decides whether to retry.
     """
@@ -100,4 +103,6 @@ def send_templated(
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments or ():
+        message.attach(name, content, mimetype)
     return message.send()
