@@ -42,11 +42,16 @@ def send_reminder_task(self, registration_id: int) -> None:
 
 
 @shared_task
-def reminders_sweep_task() -> int:
-    """Periodic: enqueue every reminder now due; sending claims each row, so overlaps send once."""
+def reminders_sweep_task(now: str | None = None) -> int:
+    """Periodic: enqueue every reminder now due; sending claims each row, so overlaps send once.
+
+    `now` (ISO 8601) replays the sweep as of another instant; beat never passes it.
+    """
+    import datetime as dt
+
     from events.services import reminders_due
 
-    due = reminders_due()
+    due = reminders_due(now=dt.datetime.fromisoformat(now) if now else None)
     for pk in due:
         send_task_now(send_reminder_task, registration_id=pk)
     return len(due)

@@ -28,10 +28,17 @@ class EventFactory(factory.django.DjangoModelFactory):
     remind_at = factory.LazyAttribute(lambda o: services.reminder_time(starts_at=o.starts_at, zone=o.timezone))
 
 
-def registration(event, *, email: str, status: str = Registration.Status.CONFIRMED, language: str = "en", name: str = "Amani"):
+def registration(
+    event, *, email: str, status: str = Registration.Status.CONFIRMED, language: str = "en", name: str = "Amani"
+):
     from pledges.identity import canonical_email
 
     return Registration.objects.create(
-        event=event, name=name, email=email, email_canonical=canonical_email(email), language=language, status=status,
+        event=event,
+        name=name,
+        email=email,
+        email_canonical=canonical_email(email),
+        language=language,
+        status=status,
         confirmed_at=timezone.now() if status != Registration.Status.PENDING else None,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from icalendar import Calendar
 from django.core import mail
+from icalendar import Calendar
 
 from events.models import Registration
 from pledges.models import Pledge
