@@ -1,3 +1,4 @@
+# ruff: noqa: DTZ001 - wall-clock times in a named zone are the subject of these tests
 """Day-before reminders at 09:00 local time, across time zones and a daylight-saving change, sent once."""
 
 from __future__ import annotations
