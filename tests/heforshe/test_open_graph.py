@@ -17,7 +17,7 @@ REQUIRED = ["og:title", "og:description", "og:url", "og:image", "og:type", "og:s
 
 def _meta(html: str) -> dict[str, str]:
     found = {}
-    for attr, name, content in re.findall(r'<meta (property|name)="([^"]+)" content="([^"]*)"', html):
+    for _attr, name, content in re.findall(r'<meta (property|name)="([^"]+)" content="([^"]*)"', html):
         found[name] = content
     return found
 

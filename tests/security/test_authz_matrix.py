@@ -14,11 +14,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from champions import services as champion_services
 from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
+from tests.champions.factories import ChampionFactory
+from tests.events.factories import EventFactory
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
@@ -57,6 +60,12 @@ def world(db):
     open_kit = make_kit(slug="open-kit", languages=("en", "fr"))
     closed_kit = make_kit(slug="closed-kit", restricted_to_sector="university")
     pledge = ConfirmedPledgeFactory()
+    champion_user = UserFactory()
+    champion = ChampionFactory(slug="champ-a", user=champion_user)
+    revision = champion_services.revision_submit(
+        champion=champion, user=champion_user, language="fr", statement="Une proposition"
+    )
+    event = EventFactory(slug="event-a", partner=org_a)
     users = {
         "anon": None,
         "pledger": None,
@@ -78,6 +87,10 @@ def world(db):
             "report": report.pk,
             "evidence": evidence.pk,
             "invitation": invitation.pk,
+            "champion": champion.slug,
+            "champion_pk": champion.pk,
+            "revision": revision.pk,
+            "event": event.slug,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
             "open_kit": open_kit.slug,
@@ -195,7 +208,34 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 200)),
+    ("GET", f"{A}/champions/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/mine/", {}, (302, 302, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/champions/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
+    ("POST", f"{A}/champions/staff/{{champion_pk}}/invite/", {}, (302, 302, 403, 403, 403, 302, 403, 302)),
+    ("POST", f"{A}/champions/staff/revisions/{{revision}}/", {}, (302, 302, 403, 403, 403, 302, 403, 302)),
+    ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    # Organisers: members of the organising partner and Partnerships staff; another partner is told nothing exists.
+    ("GET", f"{A}/events/manage/", {}, (302, 302, 200, 200, 403, 200, 403, 200)),
+    ("GET", f"{A}/events/manage/new/", {}, (302, 302, 200, 200, 403, 200, 403, 200)),
+    ("GET", f"{A}/events/manage/{{event}}/", {}, (302, 302, 200, 404, 403, 200, 403, 200)),
+    ("POST", f"{A}/events/manage/{{event}}/cancel/", {}, (302, 302, 302, 404, 404, 302, 404, 302)),
+    ("GET", f"{A}/events/manage/{{event}}/check-in/", {}, (302, 302, 200, 404, 404, 200, 404, 200)),
+    ("GET", f"{A}/events/feeds/partner/{{org_a}}.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/feeds/country/KE.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/registration/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/registration/bad-token/confirm/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/registration/bad-token/event.ics", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/{{event}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", f"{A}/events/{{event}}/register/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", f"{A}/events/{{event}}/event.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
+    ("GET", "/admin/champions/champion/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
+    ("GET", "/admin/champions/revision/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
+    ("GET", "/admin/events/event/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
     ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
     ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
     ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
@@ -240,7 +280,8 @@ def test_the_matrix_covers_every_url_pattern():
                 yield prefix + str(p.pattern)
 
     dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
-    dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit")}
+    dummy |= {key: "1" for key in ("champion_pk", "revision")}
+    dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "champion", "event")}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)
     assert not missing, missing
