@@ -71,8 +71,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=tests --ignore=bench --no-obsolete
-	for app in pledges stories partners actionkits; do \
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=champions --ignore=events --ignore=tests --ignore=bench --no-obsolete
+	for app in pledges stories partners actionkits champions events; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages --all --no-obsolete); done
 	$(PY) manage.py makemessages -d djangojs --all --ignore=.venv --ignore=staticfiles --no-obsolete
 
