@@ -84,6 +84,74 @@ def wrap(text: str, font, width: int) -> list[str]:
     return lines
 
 
+LATIN_LETTER = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]")
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Split text into (script, run): Arabic runs and Latin/Cyrillic runs; neutral characters
+    (spaces, punctuation, #) stay with the run they are in."""
+    out: list[list[str]] = []
+    pending = ""  # neutral characters before the first letter join the first run
+    for ch in text:
+        kind = "arabic" if ARABIC.match(ch) else "latin" if LATIN_LETTER.match(ch) else None
+        if kind is None:
+            if out:
+                out[-1][1] += ch
+            else:
+                pending += ch
+        elif out and kind == out[-1][0]:
+            out[-1][1] += ch
+        else:
+            out.append([kind, pending + ch])
+            pending = ""
+    if pending:
+        out.append(["arabic", pending])
+    return [(k, v) for k, v in out]
+
+
+def _draw_rtl_line(draw, x_right: int, y: int, text: str, size: int, bold: bool, colour) -> None:
+    """Draw a right-to-left line whose Latin words (a hashtag, a name) need the Latin font:
+    runs go from the right edge leftwards in logical order, each shaped in its own font."""
+    x = x_right
+    y += size  # every run on one baseline, whatever each font's ascent
+    for script, chunk in runs(text):
+        if script == "latin":
+            # Neutral characters after the last letter (", ", " · ") follow the paragraph's direction,
+            # so they go to the left of the Latin run; leading spaces stay on its right.
+            end = max(i for i, ch in enumerate(chunk) if LATIN_LETTER.match(ch)) + 1
+            lead = chunk[: len(chunk) - len(chunk.lstrip())]
+            core, trail = chunk[len(lead) : end], chunk[end:]
+            arabic_font = _font("arabic", size, bold)
+            x -= int(arabic_font.getlength(lead)) if lead else 0
+            font = _font("latin", size, bold)
+            width = int(font.getlength(core))
+            draw.text((x - width, y), core, font=font, fill=colour, anchor="ls")
+            x -= width
+            if trail:  # spaces and punctuation such as "·", which the Arabic font may lack
+                draw.text((x, y), trail, font=font, fill=colour, anchor="rs", direction="rtl")
+                x -= int(font.getlength(trail, direction="rtl"))
+        else:
+            font = _font("arabic", size, bold)
+            width = int(font.getlength(chunk, direction="rtl"))
+            draw.text((x, y), chunk, font=font, fill=colour, anchor="rs", direction="rtl")
+            x -= width
+
+
+def _draw_line(draw, x: int, y: int, line: str, size: int, bold: bool, colour, rtl: bool) -> None:
+    script = script_of(line)
+    if script == "arabic":
+        if rtl:
+            _draw_rtl_line(draw, x, y, line, size, bold, colour)
+        else:
+            width = int(_font("arabic", size, bold).getlength(line, direction="rtl"))
+            _draw_rtl_line(draw, x + width, y, line, size, bold, colour)
+        return
+    direction = {"direction": "ltr"} if shaping_available() else {}
+    draw.text(
+        (x, y + size), line, font=_font(script, size, bold), fill=colour, anchor="rs" if rtl else "ls", **direction
+    )
+
+
 def render_card(*, headline: str, body: str = "", footer: str = "", rtl: bool = False, portrait=None) -> bytes:
     """A PNG card: headline (large), body (wrapped), footer line; right-aligned when `rtl`.
 
@@ -105,8 +173,6 @@ def render_card(*, headline: str, body: str = "", footer: str = "", rtl: bool = 
         x_text = SIZE[0] - MARGIN
     elif portrait is not None and rtl is False:
         x_text = MARGIN
-    direction = {"direction": "rtl"} if rtl and shaping_available() else {}
-    anchor = "ra" if rtl else "la"
     y = 90
     for text, size, bold, colour, max_lines in (
         (headline, 64, True, (255, 255, 255), 3),
@@ -116,13 +182,12 @@ def render_card(*, headline: str, body: str = "", footer: str = "", rtl: bool = 
             continue
         font = _font(script_of(text), size, bold)
         for line in wrap(text, font, text_width)[:max_lines]:
-            draw.text((x_text, y), line, font=font, fill=colour, anchor=anchor, **direction)
+            _draw_line(draw, x_text, y, line, size, bold, colour, rtl)
             y += int(size * 1.35)
         y += 24
     footer = footer or "#HeForShe"
     if _drawable(footer):
-        font = _font(script_of(footer), 30, False)
-        draw.text((x_text, SIZE[1] - 56), footer, font=font, fill=(255, 208, 230), anchor=anchor, **direction)
+        _draw_line(draw, x_text, SIZE[1] - 56, footer, 30, False, (255, 208, 230), rtl)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

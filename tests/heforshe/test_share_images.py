@@ -89,3 +89,12 @@ def test_the_pledge_share_image_renders_in_every_language(client, lang):
     assert response.status_code == 200
     with Image.open(io.BytesIO(response.content)) as im:
         assert im.size == (1200, 630)
+
+
+def test_latin_words_in_arabic_text_are_drawn_with_a_font_that_has_them():
+    text = "#HeForShe · انضم إليّ 2026"
+    parts = shareimage.runs(text)
+    assert [script for script, _chunk in parts] == ["latin", "arabic", "latin"]
+    for script, chunk in parts:
+        buf = _shape(chunk.strip(" ·"), shareimage.font_path(script))
+        assert all(info.codepoint != 0 for info in buf.glyph_infos), chunk
