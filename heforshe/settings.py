@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "heforshe.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -455,6 +456,10 @@ LOGGING = {
 # --- actionkits ---
 # Largest kit file an editor may upload, in bytes.
 ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
+# The largest request body a view takes unless it declares its own (@body_limit): above the
+# form and evidence limits; the admin takes kit files. Refused from Content-Length, unread.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 12 * 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_STAFF = env_int("REQUEST_BODY_MAX_BYTES_STAFF", ACTIONKITS_MAX_FILE_SIZE + 2 * 1024 * 1024)
 # When set (e.g. "/protected-media/"), downloads are handed to the reverse proxy
 # with X-Accel-Redirect to this internal location instead of streamed by Django.
 ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX")

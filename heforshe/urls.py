@@ -7,12 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from heforshe import views
 from heforshe.forms import AdminLoginForm
+from heforshe.lib.admin import harden_site
 
 admin.site.site_header = _("HeForShe administration")
 admin.site.site_title = _("HeForShe admin")
 admin.site.index_title = _("Campaign administration")
 # Failed admin sign-ins count against allauth's login limits (heforshe.forms.AdminLoginForm).
 admin.site.login_form = AdminLoginForm
+# Hostile query strings and action posts get the admin's error paths on every model, not a 500.
+harden_site(admin.site)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

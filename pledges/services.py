@@ -343,12 +343,18 @@ def pledge_request_privacy_link(*, email: str, ip: str = "") -> None:
 def pledge_send_privacy_link(*, pledge_id: int) -> bool:
     from django.core.cache import cache
 
-    if not cache.add(f"pledges:privacy-mail:{pledge_id}", 1, timeout=120):
+    key = f"pledges:privacy-mail:{pledge_id}"
+    if not cache.add(key, 1, timeout=120):
         return False
     pledge = Pledge.objects.filter(pk=pledge_id, erased_at__isnull=True).first()
     if pledge is None:
         return False
-    _send(pledge, "privacy", _links(pledge))
+    try:
+        _send(pledge, "privacy", _links(pledge))
+    except Exception:
+        # Not sent: the task's retry must not find the once-per-interval guard taken.
+        cache.delete(key)
+        raise
     return True
 
 

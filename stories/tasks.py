@@ -64,7 +64,8 @@ def share_image_media_task(story_id: int) -> bool:
 
 @shared_task(
     name="stories.tasks.rekey_story_media_task",
-    queue=MEDIA_QUEUE,
+    # Moving files is I/O, not CPU: it stays off the transcoding queue.
+    queue=DEFAULT_QUEUE,
     acks_late=True,
     ignore_result=True,
     **RETRY_ON_TRANSIENT,

@@ -34,6 +34,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from heforshe.middleware import body_limit
 from stories import selectors, services
 from stories.media import VIDEO_MAX_BYTES
 from stories.models import UploadSession
@@ -46,7 +47,9 @@ READ_BLOCK = 256 * 1024
 # An upload nobody continued for this long is removed (see uploads_expire).
 UPLOAD_EXPIRES_AFTER = timedelta(days=1)
 # A StoryError's code decides the status of the refusal; anything else is not media (415).
-_STATUS_BY_CODE = {"limit": 429, "too_large": 413}
+# A full story is 403, not 429: waiting does not help (a file must be removed), and 429 tells
+# clients to retry later.
+_STATUS_BY_CODE = {"limit": 403, "too_large": 413}
 
 
 def upload_dir() -> Path:
@@ -96,6 +99,8 @@ def tus_endpoint(*methods: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         protected = csrf_protect(view)
 
+        # A chunk may be the whole video: the site-wide body limit is not for this endpoint.
+        @body_limit(VIDEO_MAX_BYTES + 1024 * 1024)
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -28,6 +28,7 @@ from django_countries import countries
 
 from heforshe.lib import sniff
 from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
+from heforshe.middleware import OWN_GUARD, body_limit
 from partners.selectors import membership_for_user
 from stories import selectors, services
 from stories.forms import (
@@ -261,6 +262,7 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
+@body_limit(OWN_GUARD)  # the guard below refuses a larger body with the form's own message
 @login_required
 @csrf_exempt  # checked by _edit, once the size guard below is in place
 @require_http_methods(["GET", "POST"])

@@ -67,3 +67,19 @@ class HardenedAdminMixin:
             except ValidationError:
                 del initial[name]  # an unusable suggestion is dropped, not shown as an error
         return initial
+
+
+def harden_site(site) -> None:
+    """Give every ModelAdmin registered on `site` the hardening, third-party ones included.
+
+    The project's own admins mix HardenedAdminMixin in; Django's (users, groups) and
+    allauth's are registered by those packages, so they are re-registered here with the
+    mixin in front of their own class. Called once the admin has autodiscovered.
+    """
+    for model, model_admin in list(site._registry.items()):
+        cls = type(model_admin)
+        if isinstance(model_admin, HardenedAdminMixin):
+            continue
+        hardened = type(f"Hardened{cls.__name__}", (HardenedAdminMixin, cls), {"__module__": cls.__module__})
+        site.unregister(model)
+        site.register(model, hardened)

@@ -30,9 +30,6 @@ NO_NUL = r"^[^\x00]*$"
 NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 
 
-COUNTRY_CODE = r"^[A-Za-z]{2}$"
-
-
 class SchemaPattern(RegexValidator):
     """A RegexValidator that reads its `^...$` pattern as JSON Schema does: over the whole value.
 
@@ -54,8 +51,10 @@ def not_blank_validator() -> RegexValidator:
     return SchemaPattern(NOT_BLANK, message=_("This field may not be blank."))
 
 
-def country_code_validator() -> RegexValidator:
-    return SchemaPattern(COUNTRY_CODE, message=_("Give a two-letter ISO 3166-1 country code, such as KE."))
+def _country_codes() -> tuple[str, ...]:
+    from django_countries import countries
+
+    return tuple(code for code, _name in countries)
 
 
 # --- The JSON body ------------------------------------------------------------------
@@ -160,6 +159,31 @@ class StrictCharField(_StringOnly, serializers.CharField):
         super().__init__(**kwargs)
         if not any(isinstance(v, RegexValidator) for v in self.validators):
             self.validators.append(no_nul_validator())
+
+
+@extend_schema_field(
+    {"type": "string", "enum": [*_country_codes(), *(c.lower() for c in _country_codes())], "example": "KE"}
+)
+class CountryCodeField(StrictCharField):
+    """An ISO 3166-1 alpha-2 code of a real country, in upper or lower case; answers it in upper case.
+
+    A code that matches the pattern but names no country (`ZZ`) is refused rather than
+    answering an empty list, so a typo is told apart from a country with nothing in it.
+    """
+
+    default_error_messages = {
+        **STRING_ERRORS,
+        "unknown_country": _("Give a two-letter ISO 3166-1 country code, such as KE."),
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        codes = _country_codes()
+        if value in codes:
+            return value
+        if value.islower() and value.upper() in codes:
+            return value.upper()
+        self.fail("unknown_country")
 
 
 class StrictEmailField(_StringOnly, serializers.EmailField):

@@ -6,11 +6,10 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
 from heforshe.lib.api import (
+    CountryCodeField,
     NoQuery,
     PageQuery,
-    StrictCharField,
     StrictChoiceField,
-    country_code_validator,
     query_params,
 )
 from heforshe.lib.pillars import Pillar
@@ -52,9 +51,7 @@ EXAMPLE = {
 
 
 class StoryListQuery(PageQuery):
-    country = StrictCharField(
-        required=False, validators=[country_code_validator()], help_text="ISO 3166-1 alpha-2 code, e.g. NE"
-    )
+    country = CountryCodeField(required=False, help_text="ISO 3166-1 alpha-2 code, e.g. NE")
     pillar = StrictChoiceField(required=False, choices=Pillar.choices)
 
 
@@ -83,7 +80,7 @@ class StoryListApi(PublicStoriesMixin, ListAPIView):
 
     def get_queryset(self):
         query = query_params(self.request, StoryListQuery)
-        return selectors.stories_published(country=query.get("country", "").upper(), pillar=query.get("pillar", ""))
+        return selectors.stories_published(country=query.get("country", ""), pillar=query.get("pillar", ""))
 
 
 @extend_schema(

@@ -332,7 +332,7 @@ def test_a_signup_wave_survives_a_killed_worker_and_a_redis_restart(make_stack, 
     for media in MediaFile.objects.filter(pk__in=[before.pk, during.pk]):
         assert media.status == MediaStatus.READY and media.attempts == 1, (media.pk, media.status, media.attempts)
         assert sorted(media.renditions.values_list("label", flat=True)) == sorted(PHOTO_RENDITIONS)
-        files = list((settings.MEDIA_ROOT / "stories" / "renditions" / str(media.pk)).iterdir())
+        files = list((settings.MEDIA_ROOT / media.storage_folder()).iterdir())
         assert sorted(f.name for f in files) == sorted(PHOTO_RENDITIONS)
     assert MediaFile.objects.filter(story=story).count() == 2
 

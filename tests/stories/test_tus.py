@@ -396,7 +396,7 @@ def test_a_story_cannot_hold_more_files_than_its_limit(setup, settings):
     assert create(client, story, 1000).status_code == 201
     assert create(client, story, 1000).status_code == 201
     refused = create(client, story, 1000)
-    assert refused.status_code == 429
+    assert refused.status_code == 403
     assert (
         refused.content.decode()
         == "This story has reached the maximum number of photos and videos (2). Remove one to add another."
