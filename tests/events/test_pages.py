@@ -165,3 +165,84 @@ def test_another_partner_cannot_check_in_people(client):
     assert client.post(f"/en/events/manage/{event.slug}/check-in/", {"registration": person.pk}).status_code == 404
     person.refresh_from_db()
     assert person.checked_in_at is None
+
+
+def _event_post(**over):
+    data = {
+        "title": "Campus launch",
+        "description": "Join us.",
+        "kind": "campus_launch",
+        "pillar": "violence",
+        "timezone": "Europe/Paris",
+        "country": "FR",
+        "city": "Lyon",
+        "venue": "Amphi A",
+        "precision": "city",
+        "online_url": "",
+        "capacity": "40",
+        "start_local": "2099-03-30T10:00",
+        "end_local": "2099-03-30T12:00",
+        "language_codes": ["fr", "en"],
+        "title_fr": "Lancement sur le campus",
+    }
+    return data | over
+
+
+def test_a_partner_member_creates_an_event_in_its_own_time_zone(client):
+    import datetime as dt
+
+    from events.models import Event
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    response = client.post("/en/events/manage/new/", _event_post())
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.partner == membership.partner
+    assert event.starts_at == dt.datetime(2099, 3, 30, 8, 0, tzinfo=dt.UTC)  # 10:00 in Paris, summer time
+    assert event.languages == "fr,en"
+    assert event.translations == {"fr": {"title": "Lancement sur le campus", "description": ""}}
+    assert "Lancement sur le campus" in client.get(f"/fr/events/{event.slug}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"timezone": "Europe/Atlantis"}, "is not a time zone"),
+        ({"end_local": "2099-03-30T09:00"}, "The event must end after it starts."),
+        ({"start_local": "2099-03-29T02:30", "end_local": "2099-03-29T04:00"}, "does not exist in Europe/Paris"),
+    ],
+)
+def test_bad_event_input_is_refused_with_a_message_and_the_form_kept(client, over, message):
+    from events.models import Event
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory().user)
+    response = client.post("/en/events/manage/new/", _event_post(**over))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert 'value="Campus launch"' in body
+    assert not Event.objects.exists()
+
+
+def test_changing_the_time_tells_everyone_with_a_new_calendar_file(client):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    client.post("/en/events/manage/new/", _event_post())
+    from events.models import Event
+
+    event = Event.objects.get()
+    registration(event, email="a@example.org", language="es")
+    mail.outbox.clear()
+    client.post(
+        f"/en/events/manage/{event.slug}/", _event_post(start_local="2099-03-30T11:00", end_local="2099-03-30T13:00")
+    )
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    assert mail.outbox[0].subject.startswith("Cambio")
+    cal = Calendar.from_ical(mail.outbox[0].attachments[0][1])
+    start = cal.walk("VEVENT")[0]["DTSTART"].dt
+    assert (start.hour, str(start.tzinfo)) == (11, "Europe/Paris")
