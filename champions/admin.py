@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,26 @@ class ChampionAdminForm(forms.ModelForm):
     portrait_upload = forms.FileField(
         label=_("New portrait"), required=False, help_text=_("JPEG, PNG or WebP; re-encoded without metadata.")
     )
+
+    def clean(self):
+        data = super().clean()
+        statements = data.get("statements") or {}
+        if not isinstance(statements, dict) or not all(
+            isinstance(k, str) and k in dict(settings.LANGUAGES) and isinstance(v, str) for k, v in statements.items()
+        ):
+            self.add_error("statements", _('Give {"fr": "...", "ar": "..."}: a language code and its text.'))
+            return data
+        checks = [("statement", lambda: services.clean_statement(data.get("statement", "")))]
+        checks += [("statements", lambda t=text: services.clean_statement(t)) for text in statements.values()]
+        checks += [("video_url", lambda: services.clean_video_url(data.get("video_url", "")))]
+        if data.get("portrait_upload"):
+            checks.append(("portrait_upload", lambda: services.portrait_from_upload(data["portrait_upload"])))
+        for field, check in checks:
+            try:
+                check()
+            except ValidationError as exc:
+                self.add_error(field, exc.messages)
+        return data
 
     class Meta:
         model = Champion
@@ -48,11 +69,8 @@ class ChampionAdmin(HardenedAdminMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.champion_save(champion=obj, user=request.user, portrait=form.cleaned_data.get("portrait_upload"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise
+        # The form has run the same checks (ChampionAdminForm.clean), so this does not refuse.
+        services.champion_save(champion=obj, user=request.user, portrait=form.cleaned_data.get("portrait_upload"))
 
     @admin.action(description=_("Publish the selected champions"), permissions=["change"])
     def publish(self, request, queryset):

@@ -173,3 +173,33 @@ def test_the_share_image_is_a_png_card():
     assert response["Content-Type"] == "image/png"
     with Image.open(io.BytesIO(response.content)) as im:
         assert im.size == (1200, 630)
+
+
+def test_staff_create_a_champion_in_the_admin_and_a_scripted_statement_is_refused_there(client):
+    from heforshe.roles import PARTNERSHIPS
+
+    client.force_login(staff_user(PARTNERSHIPS))
+    data = {
+        "name": "Leila",
+        "slug": "leila",
+        "kind": "influencer",
+        "pillar": "",
+        "role": "Singer",
+        "audience": "youth",
+        "country": "MA",
+        "statement": "<script>alert(1)</script>",
+        "statements": "{}",
+        "video_url": "",
+    }
+    response = client.post("/admin/champions/champion/add/", data)
+    assert response.status_code == 200
+    assert "plain text" in response.content.decode()
+    assert not Champion.objects.exists()
+    data["statement"] = "Equality is a song we sing together."
+    data["statements"] = '{"ar": "المساواة أغنية نغنيها معًا"}'
+    data["portrait_upload"] = SimpleUploadedFile("me.jpg", jpeg_with_exif(), "image/jpeg")
+    response = client.post("/admin/champions/champion/add/", data)
+    assert response.status_code == 302
+    champion = Champion.objects.get()
+    assert champion.statement_in("ar") == "المساواة أغنية نغنيها معًا"
+    assert champion.portrait
