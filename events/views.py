@@ -51,13 +51,18 @@ def index(request):
         "pillar": _choice(request, "pillar", Pillar.choices),
         "language": _choice(request, "language", settings.LANGUAGES),
     }
+    from pledges.selectors import country_numeric_codes
+
     events = list(selectors.upcoming(**filters)[:100])
+    aggregate = selectors.by_country(events)
     return render(
         request,
         "events/index.html",
         {
             "events": events,
-            "map": selectors.by_country(events),
+            "map": aggregate,
+            "map_counts": {row["code"]: {"name": str(row["name"]), "n": row["n"]} for row in aggregate},
+            "numeric_codes": country_numeric_codes(),
             "filters": filters,
             "kinds": Kind.choices,
             "pillars": Pillar.choices,
