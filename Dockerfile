@@ -23,9 +23,11 @@ COPY --chown=heforshe:heforshe . .
 RUN python manage.py compile_translations \
     && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
        python manage.py collectstatic --noinput \
-    && mkdir -p /data/media && chown -R heforshe:heforshe /data /app
+    && mkdir -p /data/media /data/tus /srv/static && chown -R heforshe:heforshe /data /srv/static /app
 
 USER heforshe
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["gunicorn", "heforshe.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", "--timeout", "60", "--access-logfile", "-"]
+# gthread workers: a slow request (the last chunk of a 2 GB upload handed to
+# storage) is not killed by --timeout, which only watches for hung workers.
+CMD ["gunicorn", "heforshe.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", "--timeout", "60", "--keep-alive", "75", "--access-logfile", "-"]

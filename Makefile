@@ -46,12 +46,13 @@ translations: install
 migrate: translations
 	$(PY) manage.py migrate --noinput
 
+# HOST and PORT reach Django too: without SITE_URL, every generated link points where runserver listens.
 demo: migrate
-	$(PY) manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (demo staff: admin@heforshe.example / heforshe-demo-2026)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -71,8 +72,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=champions --ignore=events --ignore=tests --ignore=bench --no-obsolete
-	for app in pledges stories partners actionkits champions events; do \
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=champions --ignore=events --ignore=giving --ignore=tests --ignore=bench --no-obsolete
+	for app in pledges stories partners actionkits champions events giving; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages --all --no-obsolete); done
 	$(PY) manage.py makemessages -d djangojs --all --ignore=.venv --ignore=staticfiles --no-obsolete
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.conf import settings
 from django.http import (
@@ -32,6 +31,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from actionkits.models import KitTranslation
 from actionkits.validators import CONTENT_TYPES
 from heforshe.lib.downloads import harden
+from heforshe.lib.storage import accel_redirect_uri, has_local_path, signed_url
 
 CHUNK = 64 * 1024
 # Byte positions are at most 15 digits (a petabyte). A longer number is still
@@ -161,14 +161,6 @@ def _file_iterator(fileobj, start: int, length: int):
         fileobj.close()
 
 
-def _storage_has_local_path(translation: KitTranslation) -> bool:
-    try:
-        translation.file.storage.path(translation.file.name)
-    except NotImplementedError:
-        return False
-    return True
-
-
 def _validators(response: HttpResponse, translation: KitTranslation) -> HttpResponse:
     response["ETag"] = etag_for(translation)
     response["Last-Modified"] = http_date(last_modified_for(translation))
@@ -204,18 +196,20 @@ def respond(request, translation: KitTranslation, delivery: Delivery) -> HttpRes
         response["Accept-Ranges"] = "bytes"
         return _validators(response, translation)
 
-    if not _storage_has_local_path(translation):
-        # Object storage: the bucket serves the bytes (and ranges) itself through
-        # a short-lived signed URL; we only count and redirect.
-        response = HttpResponseRedirect(translation.file.url)
-        response["Cache-Control"] = "private, no-store"
+    storage, name = translation.file.storage, translation.file.name
+    accel = accel_redirect_uri(storage, name, prefix=settings.ACTIONKITS_X_ACCEL_REDIRECT_PREFIX)
+    if accel:
+        # The reverse proxy serves the file from an `internal` location (from
+        # disk, or fetched from the bucket), ranges included.
+        response = _as_upload(HttpResponse(), translation)
+        response["X-Accel-Redirect"] = accel
         return response
 
-    accel_prefix = getattr(settings, "ACTIONKITS_X_ACCEL_REDIRECT_PREFIX", "")
-    if accel_prefix:
-        # The reverse proxy serves the file from an `internal` location, ranges included.
-        response = _as_upload(HttpResponse(), translation)
-        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(translation.file.name)
+    if not has_local_path(storage, name):
+        # Object storage without a proxy: the bucket serves the bytes (and ranges)
+        # itself through a short-lived signed URL; we only count and redirect.
+        response = HttpResponseRedirect(signed_url(storage, name))
+        response["Cache-Control"] = "private, no-store"
         return response
 
     fileobj = translation.file.storage.open(translation.file.name, "rb")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import pillars as pillar_lib
+from heforshe.lib.storage import public_storage
 from partners.models import Sector
 
 SOURCE_LANGUAGE = "en"
@@ -155,7 +156,11 @@ class KitTranslation(models.Model):
         help_text=_("For a translation: the English version it was made from."),
     )
     change_notes = models.TextField(_("change notes"), blank=True)
-    preview = models.ImageField(_("preview image"), upload_to=kit_preview_path, max_length=300, blank=True)
+    # Public storage: a stable, unsigned, cacheable URL. The page shows a restricted
+    # kit's preview only to those who may download it; its folder is unguessable.
+    preview = models.ImageField(
+        _("preview image"), upload_to=kit_preview_path, max_length=300, blank=True, storage=public_storage
+    )
     preview_status = models.CharField(
         _("preview status"), max_length=10, choices=PreviewStatus.choices, default=PreviewStatus.NONE
     )

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -302,13 +301,14 @@ def translation_generate_preview(*, translation_id: int) -> bool:
             preview_status=PreviewStatus.FAILED, preview_error=str(exc)[:300]
         )
         return False
-    name = default_storage.save(kit_preview_path(translation, "preview.png"), ContentFile(png))
+    storage = KitTranslation._meta.get_field("preview").storage
+    name = storage.save(kit_preview_path(translation, "preview.png"), ContentFile(png))
     # Conditional UPDATE: only if the file is still the one we rendered.
     updated = KitTranslation.objects.filter(pk=translation_id, file=file_name).update(
         preview=name, preview_status=PreviewStatus.READY, preview_error=""
     )
     if not updated:
-        default_storage.delete(name)  # a newer file arrived; its own task makes its preview
+        storage.delete(name)  # a newer file arrived; its own task makes its preview
         return False
     return True
 

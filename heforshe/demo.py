@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
 
 from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS, sync_roles
 
@@ -31,6 +35,8 @@ def demo_user(email: str, *, is_staff: bool = False, is_superuser: bool = False)
 
 
 def seed(*, log) -> None:
+    # `make run PORT=...` moves SITE_URL; the site record (allauth's emails) follows it.
+    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": urlparse(settings.SITE_URL).netloc})
     sync_roles()
     for email, group, superuser in STAFF:
         user = demo_user(email, is_staff=True, is_superuser=superuser)

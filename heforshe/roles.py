@@ -13,6 +13,7 @@ CURATORS = "Curators"
 PARTNERSHIPS = "Partnerships"
 KIT_EDITORS = "Kit editors"
 PLEDGE_MODERATORS = "Pledge moderators"
+FINANCE = "Finance"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CURATORS: {
@@ -49,6 +50,21 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "pledges.pledge": ("view", "change", "invalidate", "export"),
         "pledges.action": ("view", "add", "change"),
         "pledges.recordedaction": ("view",),
+    },
+    # Finance: donations, refunds (a custom permission) and sponsor statements; donor data is
+    # theirs alone. Gifts and events are never edited by hand (the provider's webhooks are
+    # the truth), only viewed; campaigns, rates, agreements and offers are kept by them.
+    FINANCE: {
+        "giving.donation": ("view", "refund_donation"),
+        "giving.subscription": ("view",),
+        "giving.providerevent": ("view",),
+        "giving.matchallocation": ("view",),
+        "giving.campaign": ("view", "add", "change"),
+        "giving.currencyoption": ("view", "add", "change"),
+        "giving.exchangerate": ("view", "add", "change"),
+        "giving.sponsoragreement": ("view", "add", "change"),
+        "giving.offer": ("view", "add", "change"),
+        "partners.partner": ("view",),
     },
 }
 

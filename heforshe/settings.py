@@ -60,17 +60,33 @@ def env_required(name: str) -> str:
 
 DEBUG = env_bool("DEBUG", True)
 
+# Where `make run` serves the site (HOST, PORT): links default to it when SITE_URL is not set.
+RUN_HOST = env_str("HOST", "127.0.0.1")
+RUN_PORT = env_int("PORT", 8000)
+
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],testserver,{RUN_HOST}")
     DATABASE_URL = env_str("DATABASE_URL")
 else:
     SECRET_KEY = env_required("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or env_required("ALLOWED_HOSTS").split(",")
     DATABASE_URL = env_required("DATABASE_URL")
 
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def _default_site_url(host: str, port: int) -> str:
+    # A wildcard bind address is no address a browser can open: link to the loopback instead.
+    if host in {"0.0.0.0", "::", "[::]", ""}:  # noqa: S104 - compared, not bound
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+# Public base URL of every generated link (emails, share buttons, referral links, QR codes, canonical tags).
+SITE_URL = (env_str("SITE_URL") or _default_site_url(RUN_HOST, RUN_PORT)).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "heforshe.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,6 +109,7 @@ INSTALLED_APPS = [
     "pledges",
     "stories",
     "actionkits",
+    "giving",
     "champions",
     "events",
 ]
@@ -251,7 +268,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HeForShe] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Links in allauth emails sent without a request (from a worker) follow SITE_URL's scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0]
 ACCOUNT_ADAPTER = "heforshe.adapters.AccountAdapter"
 # Password-reset, unknown-account and account-exists mails: one per address per this many seconds.
 ACCOUNT_RESET_EMAIL_INTERVAL = env_int("ACCOUNT_RESET_EMAIL_INTERVAL", 300)
@@ -286,27 +304,57 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Media are kept in two storages (see heforshe/lib/storage.py and docs/production.md):
+# "default" is private (originals, unpublished media, evidence, kit files: reached only
+# through a view that checks access), "public" holds what anyone may see at a stable,
+# unsigned, cacheable URL (published renditions, posters, share images, public kit previews).
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where public media are served: a path on this site (the reverse proxy serves
+# MEDIA_ROOT/public there) or, with S3, see AWS_S3_CUSTOM_DOMAIN.
+MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", MEDIA_URL.rstrip("/") + "/public/")
+# Internal location of the reverse proxy that serves private files once a view
+# has checked access (X-Accel-Redirect); empty: Django streams them itself, or
+# on S3 redirects to a signed URL valid MEDIA_SIGNED_URL_SECONDS.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
+MEDIA_SIGNED_URL_SECONDS = env_int("MEDIA_SIGNED_URL_SECONDS", 300)
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    # S3-compatible storage (AWS, MinIO, Ceph...) through django-storages.
+    # S3-compatible storage (AWS, MinIO, Ceph...) through django-storages. One
+    # bucket: private objects at its root, public ones under AWS_PUBLIC_LOCATION,
+    # the only prefix the bucket policy lets anyone read.
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "default_acl": None,
+        "file_overwrite": False,
+        # Signature version 4: what AWS requires everywhere and what MinIO checks.
+        "signature_version": "s3v4",
+    }
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "querystring_auth": True, "querystring_expire": MEDIA_SIGNED_URL_SECONDS},
+    }
+    _public_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            **_s3,
+            "location": env_str("AWS_PUBLIC_LOCATION", "public"),
+            # The host (and path) browsers load public objects from: a CDN, or this
+            # site's /media/bucket/ location that the reverse proxy maps to the bucket.
             "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
-            "default_acl": None,
-            "file_overwrite": False,
-            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+            "url_protocol": env_str("AWS_S3_URL_PROTOCOL", "https:"),
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
         },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _public_storage = {"BACKEND": "heforshe.lib.storage.PublicFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    "public": _public_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -315,7 +363,13 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_PERMISSIONS = 0o640
+# World-readable files and directories: the reverse proxy (another user) serves
+# them; what is private is kept so by its unlisted location, never by file modes.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
+# Where resumable uploads collect their chunks: a directory every web process
+# shares (a volume mounted in each web container), outside MEDIA_ROOT.
+TUS_UPLOAD_DIR = Path(env_str("TUS_UPLOAD_DIR", str(BASE_DIR / "tus-incoming")))
 
 # --- Geo ----------------------------------------------------------------------
 # A newer MaxMind GeoLite2/GeoIP2 City file; empty means the one the
@@ -460,9 +514,9 @@ ACTIONKITS_MAX_FILE_SIZE = env_int("ACTIONKITS_MAX_FILE_SIZE", 50 * 1024 * 1024)
 # form and evidence limits; the admin takes kit files. Refused from Content-Length, unread.
 REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 12 * 1024 * 1024)
 REQUEST_BODY_MAX_BYTES_STAFF = env_int("REQUEST_BODY_MAX_BYTES_STAFF", ACTIONKITS_MAX_FILE_SIZE + 2 * 1024 * 1024)
-# When set (e.g. "/protected-media/"), downloads are handed to the reverse proxy
+# When set (e.g. "/_protected/"), downloads are handed to the reverse proxy
 # with X-Accel-Redirect to this internal location instead of streamed by Django.
-ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX")
+ACTIONKITS_X_ACCEL_REDIRECT_PREFIX = env_str("ACTIONKITS_X_ACCEL_REDIRECT_PREFIX") or MEDIA_ACCEL_REDIRECT_PREFIX
 # Where static instances of the packaged variable fonts are cached (default: the temp dir).
 ACTIONKITS_FONT_CACHE = env_str("ACTIONKITS_FONT_CACHE")
 # (name, requests, window seconds) of kit downloads per client address. Download
@@ -486,10 +540,6 @@ STORIES_UPLOAD_CHUNK_SIZE = env_int("STORIES_UPLOAD_CHUNK_SIZE", 5 * 1024 * 1024
 STORIES_MAX_DRAFTS_PER_PARTNER = env_int("STORIES_MAX_DRAFTS_PER_PARTNER", 20)
 STORIES_MAX_MEDIA_PER_STORY = env_int("STORIES_MAX_MEDIA_PER_STORY", 20)
 STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER", 5 * 1024**3)
-# When set (e.g. "/protected-media/"), media of unpublished stories is handed to the
-# reverse proxy with X-Accel-Redirect to this internal location (an nginx `internal`
-# alias of MEDIA_ROOT) after the access check; empty streams the file from Django.
-MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX")
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
@@ -539,3 +589,30 @@ CELERY_BEAT_SCHEDULE["pledges-fold-counts"] = {"task": "pledges.tasks.fold_count
 CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.reconcile_counts", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}
+
+# --- giving ---
+# "dev": the offline simulated checkout on the site itself (the default, for make run);
+# "stripe": Stripe Checkout with the keys below.
+GIVING_PROVIDER = env_str("GIVING_PROVIDER", "dev")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# The Stripe API's address (tests point it at a local fake that speaks the same protocol).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# Seconds a call to Stripe may take before the donor is told to try again (nothing is charged).
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 10)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+if GIVING_PROVIDER == "stripe" and not DEBUG and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("GIVING_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+# Signs the development provider's webhooks (the same scheme as Stripe's).
+GIVING_DEV_WEBHOOK_SECRET = env_str("GIVING_DEV_WEBHOOK_SECRET") or "whsec_dev_" + SECRET_KEY[:24]
+# Oldest webhook signature timestamp accepted, in seconds (Stripe's own default).
+GIVING_WEBHOOK_TOLERANCE = env_int("GIVING_WEBHOOK_TOLERANCE", 300)
+GIVING_RECONCILE_HOURS = env_int("GIVING_RECONCILE_HOURS", 72)
+GIVING_PROGRESS_CACHE_SECONDS = env_int("GIVING_PROGRESS_CACHE_SECONDS", 5)
+# How often an open campaign page refreshes its thermometer.
+GIVING_PROGRESS_POLL_SECONDS = env_int("GIVING_PROGRESS_POLL_SECONDS", 15)
+GIVING_DONOR_LINK_MAX_AGE = env_int("GIVING_DONOR_LINK_MAX_AGE", 7 * 24 * 3600)
+GIVING_RATE_LIMITS = [("burst", env_int("GIVING_RATE_BURST", 10), 60), ("sustained", 100, 3600)]
+GIVING_LINK_RATE_LIMITS = [("burst", 5, 60), ("sustained", 30, 3600)]
+CELERY_BEAT_SCHEDULE["giving-reconcile"] = {"task": "giving.tasks.reconcile_task", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["giving-resend-receipts"] = {"task": "giving.tasks.resend_receipts_task", "schedule": 600.0}

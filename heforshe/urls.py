@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from giving import views as giving_views
 from heforshe import views
 from heforshe.forms import AdminLoginForm
 from heforshe.lib.admin import harden_site
@@ -27,6 +28,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Payment provider webhooks: no language prefix, no CSRF (the signature is the check).
+    path("giving/webhooks/<str:provider>/", giving_views.webhook, name="giving_webhook"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("stories/", include("stories.urls")),
     path("partners/", include("partners.urls")),
     path("action-kits/", include("actionkits.urls")),
+    path("give/", include("giving.urls")),
     path("champions/", include("champions.urls")),
     path("events/", include("events.urls")),
     prefix_default_language=True,

@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 
 from heforshe.lib import sniff
 from heforshe.lib.pillars import Pillar
+from heforshe.lib.storage import public_storage
 
 
 def new_referral_code() -> str:
@@ -46,7 +47,8 @@ class Partner(models.Model):
     slug = models.SlugField(_("public slug"), max_length=80, unique=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, db_index=True)
     country = CountryField(_("country"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True)
+    # Public storage: shown on public pages, at a stable, unsigned, cacheable URL.
+    logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True, storage=public_storage)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_impact_champion = models.BooleanField(

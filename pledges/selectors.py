@@ -288,6 +288,13 @@ def partner_signup_total(*, partner_id: int) -> int:
     return Pledge.objects.filter(partner_id=partner_id, status=Pledge.Status.CONFIRMED).count()
 
 
+def partner_confirmed_between(*, partner_id: int, start: dt.datetime, end: dt.datetime) -> int:
+    """Confirmed pledges attributed to a partner whose confirmation fell in [start, end) (pay-per-pledge offers)."""
+    return Pledge.objects.filter(
+        partner_id=partner_id, status=Pledge.Status.CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end
+    ).count()
+
+
 def partner_signup_totals(*, partner_ids: list[int]) -> dict[int, int]:
     """Confirmed pledges per partner for many partners in one query; partners without any count 0."""
     rows = (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from heforshe.lib.pillars import Pillar  # noqa: F401 - re-exported for the app's modules
+from heforshe.lib.storage import public_storage
 
 
 class Call(models.Model):
@@ -156,7 +157,9 @@ class Story(models.Model):
         verbose_name=_("cover image"),
     )
     follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
-    share_image = models.ImageField(_("share image"), upload_to="stories/share/", blank=True)
+    # Made only for published stories, so kept in the public storage: the stable,
+    # unsigned URL that og:image gives social networks.
+    share_image = models.ImageField(_("share image"), upload_to="stories/share/", blank=True, storage=public_storage)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -307,6 +310,9 @@ class MediaFile(models.Model):
     # random and is replaced when the story stops being public, so a URL that
     # was public once does not keep working (see services.story_media_rekey).
     folder = models.CharField(max_length=32, default=new_media_folder, editable=False)
+    # The folder whose renditions and poster have copies in the public storage
+    # (services.story_media_publish); equal to `folder` while the story is public.
+    public_folder = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -341,8 +347,18 @@ class MediaFile(models.Model):
         labels = dict(MediaWarning.choices)
         return [str(labels.get(code, code)) for code in self.warnings]
 
+    @property
+    def is_public(self) -> bool:
+        return bool(self.public_folder) and self.public_folder == self.folder
+
+    @property
+    def public_poster_url(self) -> str:
+        """The poster's stable, unsigned URL in the public storage (published stories only)."""
+        return public_storage().url(self.poster.name) if self.poster else ""
+
     def srcset(self, mime_type: str) -> str:
-        return ", ".join(f"{r.file.url} {r.width}w" for r in self.renditions.all() if r.mime_type == mime_type)
+        """For public pages: the public copies of the renditions of one type, with their widths."""
+        return ", ".join(f"{r.public_url} {r.width}w" for r in self.renditions.all() if r.mime_type == mime_type)
 
     def jpeg_fallback(self) -> Rendition | None:
         """The 1200 px JPEG, or the widest JPEG of a smaller photo."""
@@ -375,6 +391,11 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def public_url(self) -> str:
+        """The stable, unsigned URL of this rendition's copy in the public storage (published stories only)."""
+        return public_storage().url(self.file.name)
 
 
 class StoryAuditEntry(models.Model):

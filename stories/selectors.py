@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
 
 
+def _public_media() -> QuerySet[MediaFile]:
+    """Ready files whose copies are in the public storage (services.story_media_publish)."""
+    return MediaFile.objects.filter(status=MediaStatus.READY, public_folder=F("folder")).exclude(public_folder="")
+
+
 def _public_media_prefetch() -> Prefetch:
     return Prefetch(
         "media",
-        queryset=MediaFile.objects.filter(status=MediaStatus.READY).prefetch_related(
+        queryset=_public_media().prefetch_related(
             Prefetch("renditions", queryset=Rendition.objects.order_by("width", "label"))
         ),
         to_attr="ready_media",
@@ -127,7 +132,7 @@ def story_public_media(story: Story) -> dict:
     kinds = story.active_consent_kinds()
     media = getattr(story, "ready_media", None)
     if media is None:
-        media = list(story.media.filter(status=MediaStatus.READY).prefetch_related("renditions"))
+        media = list(_public_media().filter(story=story).prefetch_related("renditions"))
     if "media" not in kinds:
         return {"photos": [], "videos": [], "cover": None}
     photos = [m for m in media if m.kind == "photo"]

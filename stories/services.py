@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from heforshe.lib import sniff
 from heforshe.lib.audit import log_action
 from heforshe.lib.mail import send_templated
+from heforshe.lib.storage import copy_to_public, public_storage
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
 from stories.models import (
@@ -272,6 +273,7 @@ def story_transition(*, story: Story, to_state: str, user, comment: str = "", sy
 
         dispatch_on_commit(notify_submitter_task, story_id=story.pk, to_state=to_state, comment=comment)
     if to_state == StoryState.PUBLISHED:
+        _dispatch_media_publish(story)
         _dispatch_share_image(story)
     if from_state == StoryState.PUBLISHED:
         _dispatch_media_rekey(story)
@@ -548,8 +550,10 @@ def media_process(*, media_id: int) -> str:
         status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
     )
     story = media.story
-    if story.state == StoryState.PUBLISHED and not story.share_image:
-        _dispatch_share_image(story)
+    if story.state == StoryState.PUBLISHED:
+        _dispatch_media_publish(story)
+        if not story.share_image:
+            _dispatch_share_image(story)
     return MediaStatus.READY
 
 
@@ -742,6 +746,7 @@ def story_media_rekey(*, story_id: int) -> int:
         return 0
     moved = 0
     for media in story.media.all():
+        _media_unpublish(media)
         media.folder = new_media_folder()
         MediaFile.objects.filter(pk=media.pk).update(folder=media.folder)
         moved += _move_into_folder(media)
@@ -749,8 +754,61 @@ def story_media_rekey(*, story_id: int) -> int:
         # The share image (quote over photo) was public too.
         name = story.share_image.name
         Story.objects.filter(pk=story.pk, share_image=name).update(share_image="")
-        default_storage.delete(name)
+        story.share_image.storage.delete(name)
     return moved
+
+
+# --- public copies of a published story's media ------------------------------------------
+
+
+def story_media_publish(*, story_id: int) -> int:
+    """Copy the renditions and posters of a public story into the public storage.
+
+    The public pages show a file once its copies are there (`public_folder`
+    equal to `folder`): stable, unsigned, cacheable URLs that need no access
+    check. Idempotent; skipped when the story is not public (any more).
+    Storage copies happen outside any transaction. Returns the files made public.
+    """
+    story = Story.objects.prefetch_related("consents").filter(pk=story_id).first()
+    if story is None or not _media_is_public(story):
+        return 0
+    published = 0
+    for media in story.media.filter(status=MediaStatus.READY).prefetch_related("renditions"):
+        if media.is_public:
+            continue
+        names = [r.file.name for r in media.renditions.all()] + ([media.poster.name] if media.poster else [])
+        if any(copy_to_public(name) is None for name in names):
+            logger.warning("media %s: a file is missing from storage; not made public", media.pk)
+            continue
+        # Only if the files were not moved meanwhile (a rekey after a take-down).
+        published += MediaFile.objects.filter(pk=media.pk, folder=media.folder).update(public_folder=media.folder)
+    story = Story.objects.prefetch_related("consents").get(pk=story_id)
+    if not _media_is_public(story):  # taken down while we copied: the rekey may have run before us
+        for media in story.media.all():
+            _media_unpublish(media)
+    return published
+
+
+def _media_unpublish(media: MediaFile) -> None:
+    """Delete the public copies of one file's renditions and poster; their URLs stop working."""
+    if not media.public_folder:
+        return
+    folder = f"stories/media/{media.public_folder}"
+    storage = public_storage()
+    MediaFile.objects.filter(pk=media.pk).update(public_folder="")
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        files = []
+    for name in files:
+        storage.delete(f"{folder}/{name}")
+    media.public_folder = ""
+
+
+def _dispatch_media_publish(story: Story) -> None:
+    from stories.tasks import publish_story_media_task
+
+    dispatch_on_commit(publish_story_media_task, story_id=story.pk)
 
 
 def _dispatch_media_rekey(story: Story) -> None:
@@ -808,12 +866,13 @@ def story_make_share_image(*, story_id: int) -> bool:
         # Right-to-left when the quote itself is in Hebrew or Arabic script, whatever the submitter's language.
         rtl = any("\u0590" <= ch <= "\u08ff" for ch in quote)
         render_share_image(out, photo=photo_path, quote=quote, byline=story.heroes, rtl=rtl)
+        storage = Story._meta.get_field("share_image").storage  # the public one
         with out.open("rb") as fh:
-            name = default_storage.save(f"stories/share/{story.slug}.jpg", File(fh))
+            name = storage.save(f"stories/share/{story.slug}.jpg", File(fh))
     old = Story.objects.filter(pk=story_id).values_list("share_image", flat=True).first()
     Story.objects.filter(pk=story_id).update(share_image=name)
     if old and old != name:
-        default_storage.delete(old)
+        storage.delete(old)
     return True
 
 

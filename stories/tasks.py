@@ -90,3 +90,16 @@ def notify_submitter_task(story_id: int, to_state: str, comment: str = "") -> bo
     from stories.services import story_notify_submitter
 
     return story_notify_submitter(story_id=story_id, to_state=to_state, comment=comment)
+
+
+@shared_task(
+    name="stories.tasks.publish_story_media_task",
+    queue=MEDIA_QUEUE,
+    acks_late=True,
+    ignore_result=True,
+    **RETRY_ON_TRANSIENT,
+)
+def publish_story_media_task(story_id: int) -> int:
+    from stories.services import story_media_publish
+
+    return story_media_publish(story_id=story_id)

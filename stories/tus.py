@@ -4,10 +4,10 @@ https://tus.io/protocols/resumable-upload. The browser (tus-js-client,
 vendored) creates an upload with POST, sends PATCH chunks at the offset the
 server reports, and after a dropped connection asks HEAD for the offset and
 continues from there. Each PATCH body is received into a file of its own and
-appended to the upload's temporary file on local disk only under the upload
-row's lock (`services.upload_append`); when the last byte arrives the file is
-sniffed and handed to `media_add`, which puts it in storage and queues
-processing.
+appended to the upload's temporary file in TUS_UPLOAD_DIR (a directory every
+web process shares) only under the upload row's lock (`services.upload_append`);
+when the last byte arrives the file is sniffed and handed to `media_add`, which
+puts it in storage and queues processing.
 
 Discovery (OPTIONS) is open to anyone, as the protocol says. Everything else
 needs the partner user's session; PATCH, POST and DELETE go through Django's
@@ -53,7 +53,8 @@ _STATUS_BY_CODE = {"limit": 403, "too_large": 413}
 
 
 def upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tus-incoming"
+    # Shared by every web process (a volume in each web container): the next chunk may reach another one.
+    path = Path(settings.TUS_UPLOAD_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

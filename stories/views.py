@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +27,7 @@ from django_countries import countries
 
 from heforshe.lib import sniff
 from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
+from heforshe.lib.storage import accel_redirect_uri, has_local_path, signed_url
 from heforshe.middleware import OWN_GUARD, body_limit
 from partners.selectors import membership_for_user
 from stories import selectors, services
@@ -422,25 +422,21 @@ def media_file(request: HttpRequest, pk: int, media_id: int, label: str) -> Http
 
 def _serve_private(name: str, *, content_type: str, filename: str, inline: bool) -> HttpResponse:
     """A stored file after the access check: handed to the proxy, streamed, or a signed storage URL."""
-    try:
-        default_storage.path(name)
-        local = True
-    except NotImplementedError:
-        local = False
-    accel_prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
-    if local and accel_prefix:
-        # nginx serves the file from an `internal` location (ranges included); the path never reaches the client.
+    accel = accel_redirect_uri(default_storage, name)
+    if accel:
+        # nginx serves the file from an `internal` location, from disk or fetched
+        # from the bucket (ranges included); the path never reaches the client.
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(name)
-    elif local or not getattr(default_storage, "querystring_auth", False):
+        response["X-Accel-Redirect"] = accel
+    elif has_local_path(default_storage, name):
         try:
             fileobj = default_storage.open(name, "rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
         response = FileResponse(fileobj, content_type=content_type)
     else:
-        # Object storage with signed URLs: the bucket answers a short-lived link itself.
-        response = HttpResponseRedirect(default_storage.url(name))
+        # Object storage without a proxy: the bucket answers a short-lived link itself.
+        response = HttpResponseRedirect(signed_url(default_storage, name))
     response["Content-Type"] = content_type
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"

@@ -42,6 +42,7 @@ requires_services = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path_factory, settings):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.TUS_UPLOAD_DIR = tmp_path_factory.mktemp("tus")
 
 
 @pytest.fixture(autouse=True)

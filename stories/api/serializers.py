@@ -20,7 +20,7 @@ class RenditionOut(serializers.Serializer):
     mime_type = serializers.CharField()
 
     def get_url(self, obj) -> str:
-        return _abs(self.context.get("request"), obj.file.url)
+        return _abs(self.context.get("request"), obj.public_url)
 
 
 class MediaOut(serializers.Serializer):
@@ -32,7 +32,7 @@ class MediaOut(serializers.Serializer):
     renditions = RenditionOut(many=True, source="renditions.all")
 
     def get_poster(self, obj) -> str | None:
-        return _abs(self.context.get("request"), obj.poster.url) if obj.poster else None
+        return _abs(self.context.get("request"), obj.public_poster_url) if obj.poster else None
 
 
 class StoryListOut(serializers.Serializer):

@@ -165,7 +165,7 @@ def test_the_pages_are_translated_and_arabic_is_right_to_left(client):
     assert '<article class="kit" lang="en" dir="ltr">' in html
 
 
-def test_object_storage_downloads_redirect_to_the_signed_url(client, settings):
+def test_object_storage_downloads_redirect_to_a_url_signed_for_minutes(client, settings):
     kit = make_kit()
     name = KitTranslation.objects.get(kit=kit, language="en").file.name
     # From now on the files are read through a storage without local paths.
@@ -173,9 +173,10 @@ def test_object_storage_downloads_redirect_to_the_signed_url(client, settings):
         **settings.STORAGES,
         "default": {"BACKEND": "tests.actionkits.storages.UrlOnlyStorage"},
     }
+    settings.MEDIA_SIGNED_URL_SECONDS = 300
     response = client.get("/en/action-kits/universities/download/")
     assert response.status_code == 302
-    assert response["Location"] == f"https://bucket.example/{name}?X-Amz-Signature=test"
+    assert response["Location"] == f"https://bucket.example/{name}?X-Amz-Expires=300&X-Amz-Signature=test"
     assert KitDownloadCount.objects.get().count == 1
 
 

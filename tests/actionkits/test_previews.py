@@ -76,3 +76,30 @@ def test_a_real_worker_generates_the_preview_on_the_media_queue(live_worker):
         ),
         timeout=60,
     )
+
+
+@pytest.mark.django_db
+def test_a_preview_is_public_media_at_a_stable_unsigned_url(settings):
+    from pathlib import Path
+
+    settings.MEDIA_PUBLIC_URL = "/media/public/"
+    kit = make_kit()
+    translation = KitTranslation.objects.get(kit=kit, language="en")
+    services.translation_generate_preview(translation_id=translation.pk)
+    translation.refresh_from_db()
+    assert Path(settings.MEDIA_ROOT, "public", translation.preview.name).read_bytes().startswith(b"\x89PNG")
+    assert translation.preview.url == f"/media/public/{translation.preview.name}"
+
+
+@pytest.mark.django_db
+def test_previews_made_in_the_private_storage_are_rendered_again(settings):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("actionkits.migrations.0004_preview_public_storage")
+    kit = make_kit()
+    KitTranslation.objects.filter(kit=kit).update(preview="actionkits/old/preview.png", preview_status="ready")
+    migration.render_again(apps, None)
+    translation = KitTranslation.objects.get(kit=kit, language="en")
+    assert (translation.preview.name, translation.preview_status) == ("", PreviewStatus.PENDING)

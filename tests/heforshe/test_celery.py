@@ -50,11 +50,14 @@ def test_every_project_task_names_a_declared_queue():
     assert {name for name, queue in queues.items() if queue not in ("default", "media")} == set()
 
 
-def test_the_cpu_heavy_tasks_and_only_they_go_to_the_media_queue():
+def test_the_heavy_media_tasks_and_only_they_go_to_the_media_queue():
+    # CPU-bound work, and the copies and moves of whole video files between storage folders.
     media = {name for name, task in project_tasks().items() if task.queue == "media"}
     assert media == {
         "stories.tasks.process_media_task",
         "stories.tasks.share_image_media_task",
+        "stories.tasks.rekey_story_media_task",
+        "stories.tasks.publish_story_media_task",
         "actionkits.tasks.generate_preview_task",
     }
 

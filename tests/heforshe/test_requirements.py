@@ -17,7 +17,8 @@ DEMO_ONLY = {"fpdf2", "uharfbuzz", "fonttools", "fontpkg-noto-sans", "fontpkg-no
 
 
 def normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    # "moto[server]" declares the distribution moto (with its server extra).
+    return re.sub(r"[-_.]+", "-", name.split("[", 1)[0]).lower()
 
 
 def declared(filename: str) -> dict[str, str]:

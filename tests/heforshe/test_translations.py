@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 LANGS = ["ar", "es", "fr", "ru", "zh_Hans"]
 CATALOGUE_ROOTS = [ROOT / "locale"] + [
-    ROOT / app / "locale" for app in ("pledges", "stories", "partners", "actionkits", "champions", "events")
+    ROOT / app / "locale" for app in ("pledges", "stories", "partners", "actionkits", "giving", "champions", "events")
 ]
 
 

@@ -4,7 +4,7 @@ Each row gets a fresh world, and the roles visit in an order where a write by
 the owner (member_a) cannot turn a later role's refusal into something else.
 Roles: anonymous, a pledger (signed in through the magic link), a partner admin
 of organisation A, a partner admin of organisation B, a curator, Partnerships
-staff, a kit editor and a superuser. Objects in the URLs belong to
+staff, a kit editor, Finance staff and a superuser. Objects in the URLs belong to
 organisation A, so B must be refused exactly as a stranger would be.
 """
 
@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from champions import services as champion_services
-from heforshe.roles import CURATORS, KIT_EDITORS, PARTNERSHIPS
+from heforshe.roles import CURATORS, FINANCE, KIT_EDITORS, PARTNERSHIPS
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
 from stories.models import ConsentKind, MediaFile, StoryState
@@ -27,7 +27,7 @@ from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
 from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
 
-ROLES = ["anon", "pledger", "member_a", "member_b", "curator", "partnerships", "kit_editor", "superuser"]
+ROLES = ["anon", "pledger", "member_a", "member_b", "curator", "partnerships", "kit_editor", "finance", "superuser"]
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def world(db):
         champion=champion, user=champion_user, language="fr", statement="Une proposition"
     )
     event = EventFactory(slug="event-a", partner=org_a)
+    gift = giving_world()
     users = {
         "anon": None,
         "pledger": None,
@@ -74,6 +75,7 @@ def world(db):
         "curator": staff_user(CURATORS),
         "partnerships": staff_user(PARTNERSHIPS),
         "kit_editor": staff_user(KIT_EDITORS),
+        "finance": staff_user(FINANCE),
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
     return {
@@ -95,7 +97,48 @@ def world(db):
             "public_story": public_story.slug,
             "open_kit": open_kit.slug,
             "closed_kit": closed_kit.slug,
+            **gift,
         },
+    }
+
+
+def giving_world() -> dict:
+    """A campaign, a paid monthly gift and its subscription (with a development-provider customer)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from giving.models import Campaign, Donation, Subscription
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        slug="campaign-a", title="Campaign A", goal_minor=100000, starts_on=today, ends_on=today + dt.timedelta(days=9)
+    )
+    sub = Subscription.objects.create(
+        provider="dev",
+        provider_subscription_id="sub_dev_1",
+        customer_id="cus_dev_1",
+        email="donor@example.org",
+        amount_minor=1000,
+        currency="USD",
+    )
+    donation = Donation.objects.create(
+        campaign=campaign,
+        amount_minor=1000,
+        currency="USD",
+        email="donor@example.org",
+        provider="dev",
+        status="succeeded",
+        succeeded_at=timezone.now(),
+        subscription=sub,
+        frequency="monthly",
+    )
+    return {
+        "campaign": campaign.slug,
+        "donation": str(donation.public_id),
+        "donation_pk": donation.pk,
+        "subscription": sub.pk,
+        "customer": sub.customer_id,
     }
 
 
@@ -112,136 +155,175 @@ def client_for(client, world, role):
 
 A = "/en"
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_METADATA": "filename cC5qcGc="}
-#            anon  pledger member_a member_b curator partnerships kit_editor superuser
+#            anon  pledger member_a member_b curator partnerships kit_editor finance superuser
 MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
-    ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302)),
-    ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
-    ("GET", "/api/v1/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/stories/{public_story}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/stories/{story}/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", "/api/v1/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/partners/{org_a}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/schema/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/docs/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/redoc/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/thanks/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/confirm/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/pledge/privacy/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302)),
-    ("POST", f"{A}/me/erase/", {}, (302, 302, 302, 302, 302, 302, 302, 302)),
-    ("POST", f"{A}/me/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302)),
-    ("GET", f"{A}/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/feed/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/{{public_story}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/stories/{{story}}/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
-    ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404)),
-    ("POST", f"{A}/stories/submit/{{story}}/state/", {"action": "withdraw"}, (302, 302, 302, 404, 404, 404, 404, 404)),
+    ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302, 302)),
+    ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/pledges/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", "/api/v1/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{public_story}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stories/{story}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/api/v1/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/partners/{org_a}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/schema/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/docs/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/redoc/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/thanks/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/confirm/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/privacy/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/pledge/privacy/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/pledge/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/me/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/me/export/", {}, (302, 200, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/erase/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/me/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/stories/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/feed/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{public_story}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/stories/{{story}}/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/stories/submit/{{story}}/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/people/", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/stories/submit/{{story}}/media.json", {}, (302, 302, 200, 404, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/state/",
+        {"action": "withdraw"},
+        (302, 302, 302, 404, 404, 404, 404, 404, 404),
+    ),
     (
         "POST",
         f"{A}/stories/submit/{{story}}/consent/withdraw/",
         {"kind": "follow_up"},
-        (302, 302, 302, 404, 404, 404, 404, 404),
+        (302, 302, 302, 404, 404, 404, 404, 404, 404),
     ),
-    ("POST", f"{A}/stories/submit/{{story}}/media/{{media}}/delete/", {}, (302, 302, 404, 404, 404, 404, 404, 404)),
+    (
+        "POST",
+        f"{A}/stories/submit/{{story}}/media/{{media}}/delete/",
+        {},
+        (302, 302, 404, 404, 404, 404, 404, 404, 404),
+    ),
     # A draft's files: its organisation and curators only; everyone else is told nothing exists.
     (
         "GET",
         f"{A}/stories/submit/{{story}}/media/{{draft_media}}/file/original",
         {},
-        (404, 404, 200, 404, 200, 404, 404, 200),
+        (404, 404, 200, 404, 200, 404, 404, 404, 200),
     ),
     # tus answers an upload client without a session with 403, not a redirect to a sign-in page.
-    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (403, 403, 201, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/stories/submit/{{story}}/uploads/", {"headers": TUS}, (403, 403, 201, 404, 404, 404, 404, 404, 404)),
     (
         "HEAD",
         f"{A}/stories/submit/{{story}}/uploads/00000000-0000-4000-8000-000000000000",
         {"headers": TUS},
-        (403, 403, 404, 404, 404, 404, 404, 404),
+        (403, 403, 404, 404, 404, 404, 404, 404, 404),
     ),
-    ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/{{org_a}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Partnerships staff and superusers have no organisation: the dashboard sends them to the staff overview.
-    ("GET", f"{A}/partners/dashboard/", {}, (302, 302, 200, 200, 403, 302, 403, 302)),
-    ("POST", f"{A}/partners/dashboard/target/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/framework/", {}, (302, 302, 302, 302, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/commitments/new/", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/commitments/{{commitment}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/reports/new/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/dashboard/reports/{{report}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403)),
-    ("POST", f"{A}/partners/dashboard/reports/{{report}}/evidence/", {}, (302, 302, 400, 404, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/evidence/{{evidence}}/", {}, (302, 302, 200, 404, 404, 200, 404, 200)),
+    ("GET", f"{A}/partners/dashboard/", {}, (302, 302, 200, 200, 403, 302, 403, 403, 302)),
+    ("POST", f"{A}/partners/dashboard/target/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/framework/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/commitments/new/", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/commitments/{{commitment}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/reports/new/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/dashboard/reports/{{report}}/", {}, (302, 302, 200, 404, 403, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/reports/{{report}}/evidence/", {}, (302, 302, 400, 404, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/evidence/{{evidence}}/", {}, (302, 302, 200, 404, 404, 200, 404, 404, 200)),
     (
         "POST",
         f"{A}/partners/dashboard/reports/{{report}}/evidence/{{evidence}}/remove/",
         {},
-        (302, 302, 302, 404, 403, 403, 403, 403),
+        (302, 302, 302, 404, 403, 403, 403, 403, 403),
     ),
-    ("POST", f"{A}/partners/dashboard/invite/", {}, (302, 302, 400, 400, 403, 403, 403, 403)),
+    ("POST", f"{A}/partners/dashboard/invite/", {}, (302, 302, 400, 400, 403, 403, 403, 403, 403)),
     (
         "POST",
         f"{A}/partners/dashboard/invitations/{{invitation}}/revoke/",
         {},
-        (302, 302, 302, 404, 403, 403, 403, 403),
+        (302, 302, 302, 404, 403, 403, 403, 403, 403),
     ),
-    ("GET", f"{A}/partners/dashboard/qr.svg", {}, (302, 302, 200, 200, 403, 403, 403, 403)),
-    ("GET", f"{A}/partners/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/partners/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
-    ("GET", f"{A}/partners/staff/export.csv", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
-    ("GET", f"{A}/partners/staff/reports/{{report}}/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
-    ("GET", f"{A}/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/staff/translations/", {}, (302, 302, 403, 403, 403, 403, 200, 200)),
-    ("GET", f"{A}/action-kits/{{open_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 200)),
-    ("GET", f"{A}/champions/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/champions/mine/", {}, (302, 302, 403, 403, 403, 403, 403, 403)),
-    ("GET", f"{A}/champions/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 200)),
-    ("POST", f"{A}/champions/staff/{{champion_pk}}/invite/", {}, (302, 302, 403, 403, 403, 302, 403, 302)),
-    ("POST", f"{A}/champions/staff/revisions/{{revision}}/", {}, (302, 302, 403, 403, 403, 302, 403, 302)),
-    ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/partners/dashboard/qr.svg", {}, (302, 302, 200, 200, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/partners/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/partners/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/partners/staff/export.csv", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/partners/staff/reports/{{report}}/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/action-kits/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/staff/translations/", {}, (302, 302, 403, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{open_kit}}/download/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/action-kits/{{closed_kit}}/download/", {}, (302, 302, 200, 200, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/champions/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/mine/", {}, (302, 302, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/champions/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200)),
+    ("POST", f"{A}/champions/staff/{{champion_pk}}/invite/", {}, (302, 302, 403, 403, 403, 302, 403, 403, 302)),
+    ("POST", f"{A}/champions/staff/revisions/{{revision}}/", {}, (302, 302, 403, 403, 403, 302, 403, 403, 302)),
+    ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Organisers: members of the organising partner and Partnerships staff; another partner is told nothing exists.
-    ("GET", f"{A}/events/manage/", {}, (302, 302, 200, 200, 403, 200, 403, 200)),
-    ("GET", f"{A}/events/manage/new/", {}, (302, 302, 200, 200, 403, 200, 403, 200)),
-    ("GET", f"{A}/events/manage/{{event}}/", {}, (302, 302, 200, 404, 403, 200, 403, 200)),
-    ("POST", f"{A}/events/manage/{{event}}/cancel/", {}, (302, 302, 302, 404, 404, 302, 404, 302)),
-    ("GET", f"{A}/events/manage/{{event}}/check-in/", {}, (302, 302, 200, 404, 404, 200, 404, 200)),
-    ("GET", f"{A}/events/feeds/partner/{{org_a}}.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/events/feeds/country/KE.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", f"{A}/events/registration/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/events/registration/bad-token/confirm/", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/events/registration/bad-token/event.ics", {}, (404, 404, 404, 404, 404, 404, 404, 404)),
-    ("GET", f"{A}/events/{{event}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("POST", f"{A}/events/{{event}}/register/", {}, (400, 400, 400, 400, 400, 400, 400, 400)),
-    ("GET", f"{A}/events/{{event}}/event.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
-    ("GET", "/admin/champions/champion/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
-    ("GET", "/admin/champions/revision/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
-    ("GET", "/admin/events/event/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
-    ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
-    ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 200)),
-    ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200)),
-    ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 200)),
-    ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 200)),
-    ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 200)),
+    ("GET", f"{A}/events/manage/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/events/manage/new/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200)),
+    ("GET", f"{A}/events/manage/{{event}}/", {}, (302, 302, 200, 404, 403, 200, 403, 403, 200)),
+    ("POST", f"{A}/events/manage/{{event}}/cancel/", {}, (302, 302, 302, 404, 404, 302, 404, 404, 302)),
+    ("GET", f"{A}/events/manage/{{event}}/check-in/", {}, (302, 302, 200, 404, 404, 200, 404, 404, 200)),
+    ("GET", f"{A}/events/feeds/partner/{{org_a}}.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/feeds/country/KE.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/registration/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/registration/bad-token/confirm/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/registration/bad-token/event.ics", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/{{event}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", f"{A}/events/{{event}}/register/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", f"{A}/events/{{event}}/event.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/pledges/pledge/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/stories/story/", {}, (302, 302, 302, 302, 200, 403, 403, 403, 200)),
+    ("GET", "/admin/partners/partner/", {}, (302, 302, 302, 302, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/partners/progressreport/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/actionkits/actionkit/", {}, (302, 302, 302, 302, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/champions/champion/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/champions/revision/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
+    ("GET", "/admin/events/event/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200)),
+    # Giving: public pages for everyone; donor data and sponsor statements for Finance (and superusers) only.
+    ("GET", f"{A}/give/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/give/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/campaigns/{{campaign}}/progress.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/thanks/{{donation}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/cancelled/{{donation}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/my-gifts/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/my-gifts/sign-in/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", f"{A}/give/my-gifts/manage/{{subscription}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/give/my-gifts/receipts/{{donation}}/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", f"{A}/give/my-gifts/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", f"{A}/give/dev/checkout/cs_unknown/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/give/dev/portal/{{customer}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/give/staff/", {}, (302, 302, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", f"{A}/give/staff/statement.csv", {}, (302, 302, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", f"{A}/give/staff/donations.csv", {}, (302, 302, 403, 403, 403, 403, 403, 200, 200)),
+    ("POST", "/giving/webhooks/dev/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", "/giving/webhooks/stripe/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/giving/donation/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/donation/{donation_pk}/change/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/donation/{donation_pk}/refund/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/subscription/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/providerevent/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/campaign/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/offer/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/sponsoragreement/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/exchangerate/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/giving/currencyoption/", {}, (302, 302, 302, 302, 403, 403, 403, 200, 200)),
+    ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200)),
 ]
 
 
@@ -282,6 +364,8 @@ def test_the_matrix_covers_every_url_pattern():
     dummy = {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
     dummy |= {key: "1" for key in ("champion_pk", "revision")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "champion", "event")}
+    dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
+    dummy |= {"subscription": "1", "customer": "cus_1"}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)
     assert not missing, missing

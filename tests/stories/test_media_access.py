@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from heforshe.lib.storage import public_storage
 from stories import services
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.factories import UserFactory
@@ -163,13 +164,26 @@ def _publish(media, curator):
     return services.story_transition(story=story, to_state=StoryState.PUBLISHED, user=curator)
 
 
-def test_a_published_storys_renditions_have_a_stable_public_url(client, curator, draft_media):
+def test_a_published_storys_renditions_have_a_stable_public_url(
+    client, curator, draft_media, django_capture_on_commit_callbacks
+):
     media, _owner = draft_media
-    _publish(media, curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(media, curator)
     media.refresh_from_db()
     html = client.get(f"/en/stories/{type(media.story).objects.get(pk=media.story_id).slug}/").content.decode()
-    assert media.rendition("w1200.jpg").file.url in html
-    assert media.rendition("w1200.jpg").file.url.startswith(f"/media/stories/media/{media.folder}/")
+    rendition = media.rendition("w1200.jpg")
+    assert rendition.public_url in html
+    assert rendition.public_url == f"/media/public/stories/media/{media.folder}/w1200.jpg"
+    assert public_storage().exists(rendition.file.name)
+
+
+def test_a_story_page_shows_no_media_before_its_public_copies_exist(client, curator, draft_media):
+    media, _owner = draft_media
+    story = _publish(media, curator)  # the copying task has not run yet
+    html = client.get(f"/en/stories/{story.slug}/").content.decode()
+    assert media.folder not in html
+    assert "<picture>" not in html
 
 
 def test_taking_a_story_down_moves_its_files_away_from_the_urls_that_were_public(
@@ -179,16 +193,19 @@ def test_taking_a_story_down_moves_its_files_away_from_the_urls_that_were_public
     with django_capture_on_commit_callbacks(execute=True):
         story = _publish(media, curator)
     public_names = [r.file.name for r in media.renditions.all()] + [media.poster.name]
+    assert [public_storage().exists(name) for name in public_names] == [True] * len(public_names)
     story.refresh_from_db()
     share_image = story.share_image.name
-    assert share_image and default_storage.exists(share_image)
+    assert share_image and public_storage().exists(share_image)
     with django_capture_on_commit_callbacks(execute=True):
         services.story_transition(story=story, to_state=StoryState.WITHDRAWN, user=curator)
     media.refresh_from_db()
+    assert media.public_folder == ""
+    assert [public_storage().exists(name) for name in public_names] == [False] * len(public_names)
     assert [default_storage.exists(name) for name in public_names] == [False] * len(public_names)
     assert all(r.file.name.startswith(media.storage_folder() + "/") for r in media.renditions.all())
     assert all(default_storage.exists(r.file.name) for r in media.renditions.all())
-    assert not default_storage.exists(share_image)
+    assert not public_storage().exists(share_image)
     # The owner still sees the files through the checked view.
     assert client_for(owner).get(media.private_url("w400.jpg")).status_code == 200
 
@@ -197,11 +214,14 @@ def test_withdrawing_consent_to_use_the_media_moves_the_files_too(
     curator, draft_media, django_capture_on_commit_callbacks
 ):
     media, owner = draft_media
-    story = _publish(media, curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = _publish(media, curator)
     public_name = media.rendition("w400.jpg").file.name
+    assert public_storage().exists(public_name)
     with django_capture_on_commit_callbacks(execute=True):
         services.consent_withdraw(story=story, kind=ConsentKind.MEDIA, user=owner)
     media.refresh_from_db()
+    assert not public_storage().exists(public_name)
     assert not default_storage.exists(public_name)
     assert media.rendition("w400.jpg").file.name != public_name
 

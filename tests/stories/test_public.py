@@ -26,6 +26,7 @@ def with_photo(story):
         size=1,
     )
     services.media_process(media_id=media.pk)
+    services.story_media_publish(story_id=story.pk)  # the task publishing sends, run here
     media.refresh_from_db()
     type(story).objects.filter(pk=story.pk).update(cover=media)
     return media
@@ -103,14 +104,15 @@ def test_the_story_page_shows_photo_quote_pillar_place_and_open_graph_tags(clien
 
 
 def test_the_share_image_is_1200_by_630(client):
-    from django.core.files.storage import default_storage
     from PIL import Image
+
+    from heforshe.lib.storage import public_storage
 
     story = published_story()
     with_photo(story)
     assert services.story_make_share_image(story_id=story.pk)
     story.refresh_from_db()
-    with default_storage.open(story.share_image.name) as fh, Image.open(fh) as im:
+    with public_storage().open(story.share_image.name) as fh, Image.open(fh) as im:
         assert im.size == (1200, 630)
 
 
@@ -122,14 +124,16 @@ def test_a_story_page_with_a_video_has_a_player_with_a_poster(client):
         status=MediaStatus.READY,
         width=1920,
         height=1080,
-        poster="stories/posters/1.jpg",
+        poster="stories/media/abc/poster.jpg",
+        folder="abc",
+        public_folder="abc",  # its copies are in the public storage
     )
     video.renditions.create(
-        label="1080p.mp4", file="stories/renditions/1/1080p.mp4", width=1920, height=1080, mime_type="video/mp4"
+        label="1080p.mp4", file="stories/media/abc/1080p.mp4", width=1920, height=1080, mime_type="video/mp4"
     )
     html = client.get(f"/en/stories/{story.slug}/").content.decode()
-    assert "<video controls" in html and 'poster="/media/stories/posters/1.jpg"' in html
-    assert '<source src="/media/stories/renditions/1/1080p.mp4" type="video/mp4"' in html
+    assert "<video controls" in html and 'poster="/media/public/stories/media/abc/poster.jpg"' in html
+    assert '<source src="/media/public/stories/media/abc/1080p.mp4" type="video/mp4"' in html
 
 
 def test_media_is_hidden_when_consent_to_use_it_is_withdrawn(client):

@@ -16,7 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 def catalogue_paths() -> list[Path]:
     base = Path(settings.BASE_DIR)
-    roots = [base / "locale"] + [base / app / "locale" for app in ("pledges", "stories", "partners", "actionkits", "champions", "events")]
+    roots = [base / "locale"] + [
+        base / app / "locale" for app in ("pledges", "stories", "partners", "actionkits", "giving", "champions", "events")
+    ]
     return sorted(p for root in roots if root.exists() for p in root.glob("*/LC_MESSAGES/*.po"))
 
 

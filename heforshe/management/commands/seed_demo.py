@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APPS_IN_ORDER = ["heforshe", "partners", "pledges", "stories", "actionkits", "champions", "events"]
+APPS_IN_ORDER = ["heforshe", "partners", "pledges", "stories", "actionkits", "giving", "champions", "events"]
 
 
 class Command(BaseCommand):
