@@ -11,7 +11,7 @@ import sys
 
 from tests.conftest import ROOT
 
-APPS = ("heforshe", "pledges", "stories", "partners", "actionkits", "champions", "events")
+APPS = ("heforshe", "pledges", "stories", "partners", "actionkits", "giving", "champions", "events")
 FIRST_PARTY = {*APPS, "tests", "bench"}
 DEMO_ONLY = {"fpdf2", "uharfbuzz", "fonttools", "fontpkg-noto-sans", "fontpkg-noto-sans-arabic"}
 
