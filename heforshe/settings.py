@@ -586,6 +586,18 @@ PLEDGE_FOLD_ON_READ = env_bool("PLEDGE_FOLD_ON_READ", True)
 # Dotted path to callable(country=, city=) -> (lat10, lng10) | None; an online geocoder in production.
 PLEDGE_GEOCODER = env_str("PLEDGE_GEOCODER", "pledges.geo.gazetteer_geocode")
 CELERY_BEAT_SCHEDULE["pledges-fold-counts"] = {"task": "pledges.tasks.fold_counts", "schedule": 2.0}
+# The pending pledge rows are the confirmation emails' queue: nothing is published at sign-up.
+CELERY_BEAT_SCHEDULE["pledges-send-confirmations"] = {
+    "task": "pledges.tasks.send_confirmations",
+    "schedule": 1.0,
+    "options": {"expires": 10},  # ticks queued while no worker ran are dropped, not run one after another
+}
+# The public actions total: an exact count over actions and pledges, off every request.
+CELERY_BEAT_SCHEDULE["pledges-recount-actions"] = {
+    "task": "pledges.tasks.recount_actions",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
 CELERY_BEAT_SCHEDULE["pledges-reconcile-counts"] = {"task": "pledges.tasks.reconcile_counts", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["pledges-expire"] = {"task": "pledges.tasks.expire_pledges", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedule": 60.0}

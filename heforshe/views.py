@@ -9,11 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from heforshe.health import health_report, may_see_details
-from heforshe.home import home_context
+from heforshe.home import home_context, home_version
+from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.lib.ratelimit import RateLimitExceeded, allauth_retry_after, retry_later
 
 
 @require_GET
+@cache_page_for_anonymous(version=home_version, timeout=60)
 def home(request):
     return render(request, "home.html", home_context())
 

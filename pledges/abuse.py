@@ -22,13 +22,17 @@ def check_rate_limits(*, ip: str) -> None:
     Limits are per address, so a campus behind one NAT gets a generous
     sustained limit (settings.PLEDGE_RATE_LIMITS).
     """
-    key = address_key(ip)
-    if not key:
-        return
-    limits = settings.PLEDGE_RATE_LIMITS
-    verdict = hit([Limit(f"pledges:{name}:{key}", limit, window) for name, limit, window in limits])
+    verdict = hit(signup_limits(ip=ip))
     if not verdict.allowed:
         raise RateLimited(verdict.exceeded[0], retry_after=verdict.retry_after)
+
+
+def signup_limits(*, ip: str) -> list[Limit]:
+    """The per-network sign-up limits of `ip` (none without an address), for `hit()` alone or with others."""
+    key = address_key(ip)
+    if not key:
+        return []
+    return [Limit(f"pledges:{name}:{key}", limit, window) for name, limit, window in settings.PLEDGE_RATE_LIMITS]
 
 
 def form_started_token() -> str:

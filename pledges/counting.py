@@ -20,7 +20,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pledges.models import CountEvent, Pledge
+from pledges.models import CountEvent, CountTotal, Pledge
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +101,49 @@ _TRUTH_CELL = """
 """
 
 
+ACTIONS = "actions"
+
+
+def count_actions() -> int:
+    """Actions of confirmed pledgers: catalogue ones per pledger, own words once per wording across everyone.
+
+    One pledger (or many accounts) repeating a text cannot inflate the count.
+    Exact, and seconds long at millions of rows: run by a task, never by a request.
+    """
+    from django.db.models import Count, Q
+
+    from pledges.models import RecordedAction
+
+    counts = RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).aggregate(
+        catalogue=Count("id", filter=Q(action__isnull=False)),
+        custom=Count("custom_key", distinct=True, filter=Q(action__isnull=True) & ~Q(custom_key="")),
+    )
+    return counts["catalogue"] + counts["custom"]
+
+
+def recount_actions() -> bool:
+    """Store the exact actions total where the public stats read it; True when it changed."""
+    total = count_actions()
+    changed = CountTotal.objects.filter(name=ACTIONS).exclude(n=total).update(n=total)
+    if not changed:
+        _row, created = CountTotal.objects.get_or_create(name=ACTIONS, defaults={"n": total})
+        return created and total != 0
+    return True
+
+
+def actions_total() -> int:
+    """The actions total as last counted (by the recount task or the reconcile)."""
+    return CountTotal.objects.filter(name=ACTIONS).values_list("n", flat=True).first() or 0
+
+
 def reconcile_counts() -> int:
     """Recompute the count tables exactly; returns how many rows were wrong (and are now right).
 
     Each truth query is one statement, hence one snapshot of pledges and of
     the events not folded yet; the advisory lock keeps folds out meanwhile.
+    The actions total is recounted too.
     """
+    actions_fixed = int(recount_actions())
     with transaction.atomic():
         _lock(wait=True)
         with connection.cursor() as cursor:
@@ -133,7 +170,7 @@ def reconcile_counts() -> int:
             }
         )
         _add_counts(fix_country, fix_cell, replace=True)
-    drift = len(fix_country) + len(fix_cell)
+    drift = len(fix_country) + len(fix_cell) + actions_fixed
     if drift:
         logger.warning("Pledge counts reconciled: %d rows corrected", drift)
     return drift

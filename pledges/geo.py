@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from heforshe.lib.net import geoip_city
+from heforshe.lib.net import geoip_record
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +31,15 @@ def to_cell(lat: float, lng: float) -> Position:
 
 def locate_ip(ip: str) -> tuple[str, Position] | None:
     """(country code, rounded position) of an address, or None when unknown or private."""
-    found = geoip_city(ip)
-    if found is None:
+    found = geoip_record(ip)  # on every sign-up: the raw record, not geoip2's objects
+    if not found:
         return None
-    lat, lng = found.location.latitude, found.location.longitude
-    if lat is None or lng is None or not found.country.iso_code:
+    location = found.get("location") or {}
+    lat, lng = location.get("latitude"), location.get("longitude")
+    country = (found.get("country") or {}).get("iso_code")
+    if lat is None or lng is None or not country:
         return None
-    return found.country.iso_code, to_cell(lat, lng)
+    return country, to_cell(lat, lng)
 
 
 def _fold(text: str) -> str:

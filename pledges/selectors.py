@@ -1,9 +1,16 @@
 """Reads of pledges. Other apps (partners, the home page) read pledge data only through here.
 
-Public counts come from the count tables (`pledges.counting`) through a
-short cache, never from COUNT(*) over pledges. When the cache is cold the
-reader first folds pending count events itself, so the numbers are at most
-PLEDGE_COUNT_CACHE_SECONDS old even when no beat is running (`make run`).
+Public counts come from the count tables (`pledges.counting`), never from
+COUNT(*) over pledges. The fold task rebuilds a small snapshot of them
+(total, per country, recorded actions, ETag) after every fold and stores it
+in the cache without expiry; a public read takes the snapshot from a
+per-process memo (refreshed from the cache at most every
+SNAPSHOT_MEMO_SECONDS) and answers with bytes rendered once per snapshot,
+language and map view. Building a snapshot reads only the small count tables,
+so a read that finds none (a flushed cache) builds it itself at the same
+cost at any number of pledges. When no fold task has refreshed it for a while
+(no beat, as with `make run`) one reader at a time folds pending events
+first (a single-flight lock), so the numbers stay fresh without a beat.
 """
 
 from __future__ import annotations
@@ -11,38 +18,56 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
-from pledges.counting import fold_events
+from pledges.counting import actions_total, fold_events
 from pledges.geo import country_facts, men_estimate
 from pledges.models import Action, CountryCount, Pledge, RecordedAction
 
-COUNTS_KEY = "pledges:counts:v1"
+SNAPSHOT_KEY = "pledges:snapshot:v2"
+SNAPSHOT_LOCK_KEY = "pledges:snapshot:lock"
 MAP_VERSION_KEY = "pledges:map:version"
+# How long a process trusts its copy of the snapshot before looking at the cache again.
+SNAPSHOT_MEMO_SECONDS = 1.0
+# A snapshot older than this was not refreshed by a fold task: readers fold (one at a time).
+STALE_AFTER_SECONDS = 5.0
+
+_memo_lock = threading.Lock()
+_memo: dict = {"snapshot": None, "at": 0.0}
+# Rendered answers, keyed by what they were rendered from (the snapshot's ETag first).
+_documents: dict[tuple, tuple[bytes, str]] = {}
+_map_documents: dict[tuple, tuple[float, tuple[bytes, str]]] = {}
+
+
+def forget_process_memo() -> None:
+    with _memo_lock:
+        _memo["snapshot"] = None
+        _memo["at"] = 0.0
+        _documents.clear()
+        _map_documents.clear()
 
 
 def forget_counts_cache() -> None:
-    cache.delete(COUNTS_KEY)
+    """Drop the snapshot (and, through the map version, every map view): the next read rebuilds it."""
+    cache.delete(SNAPSHOT_KEY)
     try:
         cache.incr(MAP_VERSION_KEY)
     except ValueError:
         cache.set(MAP_VERSION_KEY, 1, timeout=None)
+    forget_process_memo()
 
 
-def counts_snapshot() -> dict:
-    """{"total", "countries": {code: n}, "actions", "updated_at", "etag"}: cached a few seconds."""
-    snapshot = cache.get(COUNTS_KEY)
-    if snapshot is not None:
-        return snapshot
-    if settings.PLEDGE_FOLD_ON_READ:
-        fold_events(limit=50000)
+def build_counts_snapshot() -> dict:
+    """Read the count tables (a few hundred rows at any size) into a snapshot and store it."""
     rows = list(CountryCount.objects.filter(n__gt=0).values_list("country", "n", "updated_at"))
     updated = max((r[2] for r in rows), default=None)
     countries_n = {country: n for country, n, _u in sorted(rows)}
@@ -51,22 +76,36 @@ def counts_snapshot() -> dict:
         "countries": countries_n,
         "actions": actions_total(),
         "updated_at": (updated or timezone.now()).isoformat(),
+        "map_version": cache.get(MAP_VERSION_KEY, 0),
     }
     snapshot["etag"] = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20]
-    cache.set(COUNTS_KEY, snapshot, timeout=settings.PLEDGE_COUNT_CACHE_SECONDS)
+    snapshot["built_at"] = time.time()
+    cache.set(SNAPSHOT_KEY, snapshot, timeout=None)
+    with _memo_lock:
+        _memo["snapshot"] = snapshot
+        _memo["at"] = time.monotonic()
     return snapshot
 
 
-def actions_total() -> int:
-    """Actions of confirmed pledgers: catalogue ones per pledger, own words once per wording across everyone.
-
-    One pledger (or many accounts) repeating a text cannot inflate the count.
-    """
-    counts = RecordedAction.objects.filter(pledge__status=Pledge.Status.CONFIRMED).aggregate(
-        catalogue=Count("id", filter=Q(action__isnull=False)),
-        custom=Count("custom_key", distinct=True, filter=Q(action__isnull=True) & ~Q(custom_key="")),
-    )
-    return counts["catalogue"] + counts["custom"]
+def counts_snapshot() -> dict:
+    """{"total", "countries": {code: n}, "actions", "updated_at", "etag", ...}; never recounts pledges or actions."""
+    snapshot = _memo["snapshot"]
+    if snapshot is not None and time.monotonic() - _memo["at"] < SNAPSHOT_MEMO_SECONDS:
+        return snapshot
+    snapshot = cache.get(SNAPSHOT_KEY)
+    stale = snapshot is None or time.time() - snapshot.get("built_at", 0) > STALE_AFTER_SECONDS
+    if stale and settings.PLEDGE_FOLD_ON_READ and cache.add(SNAPSHOT_LOCK_KEY, 1, timeout=30):
+        try:
+            fold_events(limit=50000)
+            return build_counts_snapshot()
+        finally:
+            cache.delete(SNAPSHOT_LOCK_KEY)
+    if snapshot is None:
+        return build_counts_snapshot()
+    with _memo_lock:
+        _memo["snapshot"] = snapshot
+        _memo["at"] = time.monotonic()
+    return snapshot
 
 
 def pledge_total() -> int:
@@ -79,22 +118,22 @@ def per_million(n: int, country: str) -> float | None:
     return round(n * 1_000_000 / men, 2) if men else None
 
 
-_stats_memo: dict[tuple[str, str], dict] = {}
+def _remember(key: tuple, document: tuple[bytes, str]) -> tuple[bytes, str]:
+    with _memo_lock:
+        if len(_documents) > 256:
+            _documents.clear()
+        _documents[key] = document
+    return document
 
 
 def pledge_stats() -> dict:
     """The public stats: total, per country with per-million-men figures, and when they last changed.
 
-    Country names follow the active language, so the ETag carries it too. The
-    rendered dict is memoised per (snapshot, language) in the process: a warm
-    read is one cache GET and no per-country work.
+    Country names follow the active language, so the ETag carries it too.
     """
     snap = counts_snapshot()
     lang = get_language() or settings.LANGUAGE_CODE
-    memo_key = (snap["etag"], lang)
-    if memo_key in _stats_memo:
-        return dict(_stats_memo[memo_key])
-    stats = {
+    return {
         "total": snap["total"],
         "actions": snap["actions"],
         "updated_at": snap["updated_at"],
@@ -109,10 +148,18 @@ def pledge_stats() -> dict:
             for code, n in sorted(snap["countries"].items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     }
-    if len(_stats_memo) > 32:
-        _stats_memo.clear()
-    _stats_memo[memo_key] = stats
-    return dict(stats)
+
+
+def stats_document() -> tuple[bytes, str]:
+    """The stats as JSON bytes and their ETag, rendered once per snapshot and language in each process."""
+    snap = counts_snapshot()
+    key = ("stats", snap["etag"], get_language() or settings.LANGUAGE_CODE)
+    document = _documents.get(key)
+    if document is None:
+        stats = pledge_stats()
+        etag = stats.pop("etag")
+        document = _remember(key, (json.dumps(stats, ensure_ascii=False, separators=(",", ":")).encode(), etag))
+    return document
 
 
 # --- The map ----------------------------------------------------------------------------
@@ -186,14 +233,14 @@ _LEVEL_SQL = (
 _TOTALS_SQL = "SELECT 0, country, 0, 0, n FROM pledges_countrycount WHERE n > 0"
 
 
-def _map_layer(version: int, size: int) -> dict:
+def _map_layer(version: int, size: int, *, refresh: bool = False) -> dict:
     """{"cells": [(country, gy, gx, n)], "folded": {country: n}} of one cell size, cached for PLEDGE_MAP_CACHE_SECONDS.
 
     One statement reads every coarser level and the country totals, so all
     come from one snapshot: a fold committing in between cannot skew a remainder.
     """
     key = f"pledges:map:{version}:layer:{size}"
-    layer = cache.get(key)
+    layer = None if refresh else cache.get(key)
     if layer is not None:
         return layer
     from django.db import connection
@@ -229,7 +276,7 @@ def _longitude_ranges(west: float, east: float) -> list[tuple[float, float]]:
     return [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
 
 
-def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> dict:
+def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = None, refresh: bool = False) -> dict:
     """GeoJSON FeatureCollection of the cells that may be shown at this zoom, within the bbox.
 
     A cell is returned whole when it touches the box; its count never depends
@@ -239,12 +286,12 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
     version = cache.get(MAP_VERSION_KEY, 0)
     bbox_key = ",".join(f"{v:g}" for v in bbox) if bbox else "world"
     key = f"pledges:map:{version}:{zoom}:{bbox_key}"
-    cached = cache.get(key)
+    cached = None if refresh else cache.get(key)
     if cached is not None:
         return cached
-    counts_snapshot()  # folds pending events when the cache was cold
+    counts_snapshot()  # folds pending events when no fold task ran lately
     size = cell_size_for_zoom(zoom)
-    layer = _map_layer(version, size)
+    layer = _map_layer(version, size, refresh=refresh)
     edge = size / 10
     features = []
     for country, gy, gx, n in layer["cells"]:
@@ -276,6 +323,32 @@ def map_cells(*, zoom: int, bbox: tuple[float, float, float, float] | None = Non
     result["etag"] = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()[:20]
     cache.set(key, result, timeout=settings.PLEDGE_MAP_CACHE_SECONDS)
     return result
+
+
+# The views every visitor's map opens with, at each zoom: rebuilt by the fold task, not by a request.
+PREBUILT_ZOOMS = range(0, 8)
+
+
+def prebuild_map_views() -> None:
+    for zoom in PREBUILT_ZOOMS:
+        map_cells(zoom=zoom, refresh=True)
+
+
+def map_document(*, zoom: int, bbox: tuple[float, float, float, float] | None = None) -> tuple[bytes, str]:
+    """The map view as GeoJSON bytes and its ETag, kept SNAPSHOT_MEMO_SECONDS in each process."""
+    key = ("map", zoom, bbox)
+    now = time.monotonic()
+    held = _map_documents.get(key)
+    if held is not None and now - held[0] < SNAPSHOT_MEMO_SECONDS:
+        return held[1]
+    result = dict(map_cells(zoom=zoom, bbox=bbox))
+    etag = result.pop("etag")
+    document = (json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode(), etag)
+    with _memo_lock:
+        if len(_map_documents) > 256:
+            _map_documents.clear()
+        _map_documents[key] = (now, document)
+    return document
 
 
 def country_numeric_codes() -> dict[str, str]:

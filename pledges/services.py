@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib import privacy
 from heforshe.lib.audit import log_action, log_action_many
-from heforshe.lib.mail import send_templated
-from heforshe.lib.tasks import dispatch_on_commit
+from heforshe.lib.mail import TemplateBatch, email_language, mail_connection, placeholder, send_templated
+from heforshe.lib.tasks import dispatch_on_commit, run_inline_without_broker
 from pledges import counting, tokens
 from pledges.abuse import check_rate_limits
 from pledges.geo import country_codes, geocoder, locate_ip, to_cell
@@ -52,12 +53,14 @@ def _site_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
+def pledge_submit(*, data: PledgeInput, ip: str = "", limits_counted: bool = False) -> Pledge | None:
     """Store a new pending pledge (one INSERT) or, for a known email, re-send its link.
 
     Returns the new pledge, or None when the email was already known; callers
     answer both the same way so the form cannot reveal who signed. Raises
-    ValidationError (field errors) or RateLimited.
+    ValidationError (field errors) or RateLimited. `limits_counted`: the
+    caller already counted this attempt against `signup_limits(ip)` (in the
+    same Redis round trip as its own throttle) and it was allowed.
     """
     from partners.selectors import partner_by_referral_code
 
@@ -66,7 +69,8 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if is_disposable(data.email):
         raise ValidationError({"email": _("Please use a permanent email address: we send your confirmation there.")})
     hashed = ip_hash(ip)
-    check_rate_limits(ip=ip)
+    if not limits_counted:
+        check_rate_limits(ip=ip)
 
     now = timezone.now()
     country = data.country.upper()
@@ -101,19 +105,69 @@ def pledge_submit(*, data: PledgeInput, ip: str = "") -> Pledge | None:
     if country not in country_codes():
         raise ValidationError({"country": _("Unknown country: use an ISO 3166-1 alpha-2 code such as KE or FR.")})
     pledge.full_clean(exclude=["email_canonical", "country"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            pledge.save(force_insert=True)
-    except IntegrityError:
+    if not _insert_new(pledge):
         if not pledge_resubmitted(email_canonical=pledge.email_canonical, language=pledge.language):
-            raise  # not the one-pledge-per-person constraint: a real error, never swallowed
+            # Gone between the INSERT and the look-up (erased meanwhile): never swallowed silently.
+            raise IntegrityError(f"pledge {pledge.email_canonical!r} conflicted but is not there")
         return None
-    from pledges.tasks import geocode_pledge_task, send_confirmation_task
+    # No task is published here: the pending row is the queue of the confirmation sender (see
+    # pledges_send_confirmations), which the beat runs every second. Without a broker nothing runs it.
+    from pledges.tasks import geocode_pledge_task, send_confirmations_task
 
-    dispatch_on_commit(send_confirmation_task, pledge_id=pledge.pk)
+    run_inline_without_broker(send_confirmations_task)
     if pledge.city and pledge.location_source != Pledge.LocationSource.BROWSER:
         dispatch_on_commit(geocode_pledge_task, pledge_id=pledge.pk)
     return pledge
+
+
+_INSERT_SQL: dict[str, str] = {}
+
+
+def _execute_insert(sql: str, values: list):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()
+
+
+def _insert_new(pledge: Pledge) -> bool:
+    """INSERT the pledge unless its canonical email is known; one statement, no transaction of its own.
+
+    Returns False (and inserts nothing) for a known email. Other constraint
+    violations raise IntegrityError as usual.
+    """
+    from django.db import connection
+
+    fields = [f for f in Pledge._meta.concrete_fields if not f.primary_key]
+    sql = _INSERT_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        # Names from the model, values as parameters.
+        sql = _INSERT_SQL[connection.vendor] = (
+            f"INSERT INTO {qn(Pledge._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({qn('email_canonical')}) DO NOTHING RETURNING {qn('id')}"
+        )
+    values = [f.get_db_prep_save(f.pre_save(pledge, add=True), connection) for f in fields]
+    retry = not connection.in_atomic_block and connection.connection is not None
+    if retry:
+        # The statement checks the connection itself: no health-check query first (CONN_HEALTH_CHECKS).
+        connection.health_check_done = True
+    try:
+        row = _execute_insert(sql, values)
+    except (InterfaceError, OperationalError):
+        if not retry:
+            raise
+        # The kept-alive connection was dead (a database restart). Once more on a new one: if the
+        # first INSERT did land, this one finds the email known and the caller answers the same.
+        connection.close()
+        row = _execute_insert(sql, values)
+    if row is None:
+        return False
+    pledge.pk = row[0]
+    pledge._state.adding = False
+    pledge._state.db = connection.alias
+    return True
 
 
 def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
@@ -121,7 +175,7 @@ def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
 
     Returns False when no pledge has that email (the caller's IntegrityError had another cause).
     """
-    from pledges.tasks import send_already_pledged_task, send_confirmation_task
+    from pledges.tasks import send_already_pledged_task, send_confirmations_task
 
     existing = Pledge.objects.filter(email_canonical=email_canonical).values("pk", "status").first()
     if existing is None:
@@ -132,10 +186,15 @@ def pledge_resubmitted(*, email_canonical: str, language: str) -> bool:
         renewed = (
             Pledge.objects.filter(pk=existing["pk"], status__in=[Pledge.Status.PENDING, Pledge.Status.EXPIRED])
             .filter(Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lt=resend_before))
-            .update(status=Pledge.Status.PENDING, confirmation_requested_at=now, language=language)
+            .update(
+                status=Pledge.Status.PENDING,
+                confirmation_requested_at=now,
+                confirmation_sent_at=None,  # back in the sender's queue
+                language=language,
+            )
         )
         if renewed:
-            dispatch_on_commit(send_confirmation_task, pledge_id=existing["pk"])
+            run_inline_without_broker(send_confirmations_task)
     elif existing["status"] == Pledge.Status.CONFIRMED:
         dispatch_on_commit(send_already_pledged_task, pledge_id=existing["pk"])
     return True
@@ -159,27 +218,99 @@ def _links(pledge: Pledge) -> dict:
         }
 
 
-def pledge_send_confirmation(*, pledge_id: int) -> bool:
-    """Send the confirmation link once per request of it.
+CONFIRMATION_BATCH = 500
+# A message the mail server refused (a bad address) is not offered again for this long.
+REFUSED_PAUSE_SECONDS = 600
 
-    The row stays locked while the email is handed to the mail server and is
-    marked sent in the same transaction. A duplicate task skips the locked row;
-    a worker killed before the commit (SIGKILL, OOM) leaves it unsent for the
-    retry or the sweeper instead of marked sent without an email. That holds
-    one pending row for at most the mail timeout, the price of never losing a link.
+
+def _unsent_confirmations():
+    """Pending pledges whose confirmation email is still to send: the sender's queue (a partial index)."""
+    # Not forever: an address the mail server keeps refusing stops being retried after two days.
+    oldest = timezone.now() - dt.timedelta(days=2)
+    return Pledge.objects.filter(
+        status=Pledge.Status.PENDING,
+        confirmation_sent_at__isnull=True,
+        confirmation_requested_at__isnull=False,
+        confirmation_requested_at__gte=oldest,
+    )
+
+
+def _link_templates(language: str) -> dict[str, tuple[str, str]]:
+    """{name: (token purpose, absolute URL with TOKEN in place of the token)} in `language`."""
+    with translation.override(language):
+        return {
+            name: (purpose, _site_link(reverse(route, args=["TOKEN"])))
+            for name, purpose, route in (
+                ("confirm_url", tokens.CONFIRM, "pledges:confirm"),
+                ("me_url", tokens.SIGN_IN, "pledges:sign_in"),
+                ("privacy_url", tokens.PRIVACY, "pledges:privacy_manage"),
+            )
+        }
+
+
+def pledges_send_confirmations(*, limit: int = CONFIRMATION_BATCH, pledge_ids: list[int] | None = None) -> int:
+    """Claim up to `limit` unsent confirmation emails, send them over one SMTP connection; returns how many went.
+
+    The claimed rows stay locked (FOR UPDATE SKIP LOCKED: a second sender
+    takes other rows) while their emails are handed to the mail server, and
+    are marked sent in the same transaction. A sender killed before the
+    commit (SIGKILL, OOM) leaves them unsent for the next run instead of
+    marked sent without an email: at most a duplicate, never a lost link.
+    Each language's template is rendered once per batch. A mail server that
+    fails mid-batch keeps what it accepted marked sent, and the error is raised.
     """
+    from django.core.cache import cache
+
+    error: Exception | None = None
+    sent: list[int] = []
     with transaction.atomic():
-        pledge = (
-            Pledge.objects.select_for_update(skip_locked=True)
-            .filter(pk=pledge_id, status=Pledge.Status.PENDING, confirmation_requested_at__isnull=False)
-            .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
-            .first()
-        )
-        if pledge is None:
-            return False
-        _send(pledge, "confirm", _links(pledge))
-        Pledge.objects.filter(pk=pledge_id).update(confirmation_sent_at=timezone.now())
-    return True
+        queue = _unsent_confirmations().select_for_update(skip_locked=True).order_by("pk")
+        if pledge_ids is not None:
+            queue = queue.filter(pk__in=pledge_ids)
+        rows = list(queue.values_list("pk", "first_name", "email", "language")[:limit])
+        if not rows:
+            return 0
+        paused = cache.get_many([f"pledges:mail-refused:{r[0]}" for r in rows])
+        by_language: dict[str, list[tuple]] = {}
+        for row in rows:
+            if f"pledges:mail-refused:{row[0]}" not in paused:
+                by_language.setdefault(email_language(row[3]), []).append(row)
+        try:
+            with mail_connection() as connection:
+                for language, group in by_language.items():
+                    links = _link_templates(language)
+                    batch = TemplateBatch(
+                        template="pledges/email/confirm",
+                        language=language,
+                        context={
+                            "pledge": {"first_name": placeholder("first_name")},
+                            **{name: placeholder(name) for name in links},
+                        },
+                    )
+                    for pk, first_name, email, _language in group:
+                        values = {"first_name": first_name}
+                        for name, (purpose, url) in links.items():
+                            values[name] = url.replace("TOKEN", tokens.make(purpose, pk))
+                        try:
+                            batch.send(to=[email], values=values, connection=connection)
+                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+                            # This message, not the server: the others go on; this one waits a while.
+                            logger.warning("mail server refused the confirmation of pledge %s", pk, exc_info=True)
+                            cache.set(f"pledges:mail-refused:{pk}", 1, timeout=REFUSED_PAUSE_SECONDS)
+                            continue
+                        sent.append(pk)
+        except (OSError, smtplib.SMTPException) as exc:
+            error = exc
+        if sent:
+            Pledge.objects.filter(pk__in=sent).update(confirmation_sent_at=timezone.now())
+    if error is not None:
+        raise error
+    return len(sent)
+
+
+def pledge_send_confirmation(*, pledge_id: int) -> bool:
+    """Send one pledge's confirmation link if it is still unsent (the batch sender, for one row)."""
+    return pledges_send_confirmations(limit=1, pledge_ids=[pledge_id]) == 1
 
 
 def pledge_send_already_pledged(*, pledge_id: int) -> bool:
@@ -241,20 +372,6 @@ def pledges_expire(*, now: dt.datetime | None = None) -> int:
     )
 
 
-def pledges_needing_confirmation_email(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
-    """Pending pledges whose requested email was never sent (the broker was down): for the sweeper."""
-    cutoff = timezone.now() - older_than
-    # Not forever: an address the mail server keeps refusing stops being retried after two days.
-    oldest = timezone.now() - dt.timedelta(days=2)
-    return list(
-        Pledge.objects.filter(
-            status=Pledge.Status.PENDING, confirmation_requested_at__lt=cutoff, confirmation_requested_at__gte=oldest
-        )
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=F("confirmation_requested_at")))
-        .values_list("pk", flat=True)[:500]
-    )
-
-
 def pledges_needing_geocode(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
     cutoff = timezone.now() - older_than
     return list(
@@ -301,7 +418,9 @@ def pledges_invalidate(*, actor=None, **criteria) -> int:
         if not rows:
             return 0
         Pledge.objects.filter(pk__in=[r[0] for r in rows]).update(status=Pledge.Status.INVALIDATED)
-        counting.emit([(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED], delta=-1)
+        confirmed = [(pk, c, lat, lng) for pk, s, c, lat, lng in rows if s == Pledge.Status.CONFIRMED]
+        counting.emit(confirmed, delta=-1)
+        _actions_changed()
         # The selected ids are the rows themselves; the other criteria say why they were chosen.
         reason = {k: v for k, v in criteria.items() if k != "pledge_ids"} or {"selected": True}
         log_action_many(Pledge, [r[0] for r in rows], "pledges.invalidated", user=actor, data=reason)
@@ -403,6 +522,7 @@ def pledge_erase(*, pledge_id: int) -> bool:
             return False
         privacy.erase_person(email=pledge.email, exclude=("pledges",))
         RecordedAction.objects.filter(pledge_id=pledge_id).delete()
+        _actions_changed()
         pledge.first_name = ""
         pledge.email = ""
         pledge.email_canonical = f"erased:{pledge.pk}"
@@ -448,6 +568,7 @@ def action_record(
     try:
         with transaction.atomic():
             recorded.save()
+            _actions_changed()
     except IntegrityError:
         return RecordedAction.objects.get(pledge=pledge, action_id=action_id)
     return recorded
@@ -484,4 +605,12 @@ def _custom_action_record(*, pledge_id: int, text: str, pillar: str, level: str)
             % {"n": settings.PLEDGE_CUSTOM_ACTIONS_PER_DAY}
         )
     recorded.save()
+    _actions_changed()
     return recorded
+
+
+def _actions_changed() -> None:
+    """The public actions total is recounted by the beat's task; without a broker, at once."""
+    from pledges.tasks import recount_actions_task
+
+    run_inline_without_broker(recount_actions_task, after_commit=False)

@@ -22,3 +22,18 @@ class StoriesConfig(AppConfig):
                 "stories.withdrawn": _("Story withdrawn"),
             }
         )
+        from django.db.models.signals import post_delete, post_save
+
+        from partners.models import Partner
+        from stories.models import Consent, MediaFile, Rendition, Story
+
+        # Saves and deletes of what a gallery card shows; the services' bulk updates call forget_gallery().
+        for model in (Story, Consent, MediaFile, Rendition, Partner):
+            post_save.connect(_gallery_changed, sender=model, dispatch_uid=f"stories-gallery-{model.__name__}")
+            post_delete.connect(_gallery_changed, sender=model, dispatch_uid=f"stories-gallery-del-{model.__name__}")
+
+
+def _gallery_changed(sender, **kwargs) -> None:
+    from stories.selectors import forget_gallery
+
+    forget_gallery()

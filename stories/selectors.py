@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from stories.models import Call, Consent, MediaFile, MediaStatus, Rendition, Story, StoryState
+
+GALLERY_VERSION_KEY = "stories:gallery:version"
+
+
+def gallery_version() -> str:
+    """What the cached gallery pages were made from: bumped by every change to published stories."""
+    return str(cache.get(GALLERY_VERSION_KEY, 0))
+
+
+def _bump_gallery() -> None:
+    try:
+        cache.incr(GALLERY_VERSION_KEY)
+    except ValueError:
+        cache.set(GALLERY_VERSION_KEY, 1, timeout=None)
+
+
+def forget_gallery() -> None:
+    """The public gallery changed: its cached pages go. Now, and again once the change is committed,
+    so a page rendered meanwhile from the old rows is not kept under the new version."""
+    _bump_gallery()
+    transaction.on_commit(_bump_gallery)
 
 
 def _public_media() -> QuerySet[MediaFile]:

@@ -27,6 +27,7 @@ from heforshe.lib.mail import send_templated
 from heforshe.lib.storage import copy_to_public, public_storage
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
+from stories import selectors
 from stories.models import (
     CURATOR_STATES,
     PARTNER_EDITABLE_STATES,
@@ -176,6 +177,7 @@ def consent_withdraw(*, story: Story, kind: str, user, comment: str = "") -> Non
     )
     if not updated:
         return
+    selectors.forget_gallery()
     _touch(story)
     _audit(story=story, actor=user, action="consent_withdrawn", comment=f"{kind} {comment}".strip())
     story.refresh_from_db(fields=["state"])
@@ -303,6 +305,7 @@ def story_set_featured(*, story: Story, featured: bool, user) -> None:
     if not _is_curator(user):
         raise PermissionDenied(_("Only curators can moderate stories."))
     if Story.objects.filter(pk=story.pk).exclude(featured=featured).update(featured=featured):
+        selectors.forget_gallery()
         _audit(story=story, actor=user, action="featured" if featured else "unfeatured")
 
 
@@ -408,6 +411,7 @@ def media_remove(*, media: MediaFile, user) -> None:
     if not story.is_partner_editable:
         raise StoryError(_("This story can no longer be edited."))
     Story.objects.filter(pk=story.pk, cover=media).update(cover=None)
+    selectors.forget_gallery()
     _audit(story=story, actor=user, action="media_removed", comment=f"{media.kind} {media.original_name}")
     paths = [media.original.name, media.poster.name, *[r.file.name for r in media.renditions.all()]]
     media.delete()
@@ -549,6 +553,7 @@ def media_process(*, media_id: int) -> str:
     MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(
         status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
     )
+    selectors.forget_gallery()
     story = media.story
     if story.state == StoryState.PUBLISHED:
         _dispatch_media_publish(story)
@@ -782,6 +787,8 @@ def story_media_publish(*, story_id: int) -> int:
             continue
         # Only if the files were not moved meanwhile (a rekey after a take-down).
         published += MediaFile.objects.filter(pk=media.pk, folder=media.folder).update(public_folder=media.folder)
+    if published:
+        selectors.forget_gallery()  # cached gallery pages were made before these photos were public
     story = Story.objects.prefetch_related("consents").get(pk=story_id)
     if not _media_is_public(story):  # taken down while we copied: the rekey may have run before us
         for media in story.media.all():
@@ -796,6 +803,7 @@ def _media_unpublish(media: MediaFile) -> None:
     folder = f"stories/media/{media.public_folder}"
     storage = public_storage()
     MediaFile.objects.filter(pk=media.pk).update(public_folder="")
+    selectors.forget_gallery()
     try:
         _dirs, files = storage.listdir(folder)
     except FileNotFoundError:

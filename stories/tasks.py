@@ -64,8 +64,8 @@ def share_image_media_task(story_id: int) -> bool:
 
 @shared_task(
     name="stories.tasks.rekey_story_media_task",
-    # Moving files is I/O, not CPU: it stays off the transcoding queue.
-    queue=DEFAULT_QUEUE,
+    # Moving (and on S3 copying) every rendition of a story is heavy file work: the media queue.
+    queue=MEDIA_QUEUE,
     acks_late=True,
     ignore_result=True,
     **RETRY_ON_TRANSIENT,

@@ -27,6 +27,7 @@ from django_countries import countries
 
 from heforshe.lib import sniff
 from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
+from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.lib.storage import accel_redirect_uri, has_local_path, signed_url
 from heforshe.middleware import OWN_GUARD, body_limit
 from partners.selectors import membership_for_user
@@ -60,6 +61,7 @@ MEDIA_LABEL = re.compile(r"[a-z0-9]{1,20}(?:\.[a-z0-9]{1,5})?")
 
 
 @require_GET
+@cache_page_for_anonymous(version=selectors.gallery_version, timeout=60)
 def index(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "")
     pillar = request.GET.get("pillar", "")

@@ -8,7 +8,10 @@ against Redis and the test database.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -73,6 +76,12 @@ def _clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    from pledges.selectors import forget_process_memo
+
+    forget_process_memo()  # each process keeps the count snapshot it last read for a second
+    from heforshe.lib.pagecache import forget_memo
+
+    forget_memo()  # and the anonymous pages it served
 
 
 @pytest.fixture(autouse=True)
@@ -238,3 +247,45 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+class SmtpInbox:
+    """What a real SMTP server on loopback received; it refuses the recipients in `refuse`."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.sessions: set[int] = set()
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.sessions.add(id(session))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the site's mailer pointed at it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    from aiosmtpd.controller import Controller
+
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()

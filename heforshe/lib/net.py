@@ -163,6 +163,40 @@ def geoip_city(ip: str | None):
         return None
 
 
+@functools.lru_cache(maxsize=4)
+def _open_raw_reader(path: str, _version: tuple[int, int]):
+    import maxminddb
+
+    try:
+        return maxminddb.open_database(path)
+    except (OSError, ValueError):
+        logger.warning("GeoIP database %s could not be opened; locations are unknown", path, exc_info=True)
+        return None
+
+
+def geoip_record(ip: str | None) -> dict | None:
+    """The raw GeoIP record (a dict) of a public address, or None, like geoip_city().
+
+    For the hot paths: geoip2's City object copies every name in every
+    language into Python objects, several times the cost of the lookup.
+    """
+    address = parse_ip(ip)
+    if address is None or not address.is_global:
+        return None
+    path = geoip_path()
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    reader = _open_raw_reader(path, (stat.st_mtime_ns, stat.st_size))
+    if reader is None:
+        return None
+    try:
+        return reader.get(str(address))
+    except ValueError:
+        return None
+
+
 def country_for_ip(ip: str | None) -> str:
     """ISO 3166-1 alpha-2 country of `ip`, or "" when unknown."""
     found = geoip_city(ip)

@@ -34,6 +34,25 @@ def dispatch_on_commit(task, **kwargs: Any) -> None:
     transaction.on_commit(lambda: send_task_now(task, **kwargs))
 
 
+def run_inline_without_broker(task, *, after_commit: bool = True, **kwargs: Any) -> None:
+    """Run a task the beat would run when tasks run in-process (no broker, no beat): after commit, or now.
+
+    With a broker this does nothing: the beat schedules the task and the
+    request publishes nothing. In development and tests (eager tasks) there
+    is no beat, so the work the caller just queued in the database is done
+    after its commit; `after_commit=False` runs it at once, inside the
+    caller's transaction, for a task that only reads what the caller wrote.
+    """
+    from heforshe.celery import app
+
+    if not app.conf.task_always_eager:
+        return
+    if after_commit:
+        transaction.on_commit(lambda: send_task_now(task, **kwargs))
+    else:
+        send_task_now(task, **kwargs)
+
+
 def _transient_errors() -> tuple[type[BaseException], ...]:
     import smtplib
     import socket

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,9 +22,9 @@ from rest_framework.views import APIView
 
 from heforshe.lib.api import NoQuery, query_params
 from heforshe.lib.net import client_ip
-from heforshe.lib.ratelimit import ScopedThrottle
+from heforshe.lib.ratelimit import Limit, ScopedThrottle, hit
 from pledges import services
-from pledges.abuse import RateLimited
+from pledges.abuse import RateLimited, signup_limits
 from pledges.api.serializers import (
     MAP_FEATURE_COLLECTION,
     AcceptedSerializer,
@@ -27,8 +32,9 @@ from pledges.api.serializers import (
     PledgeCreateSerializer,
     StatsSerializer,
 )
+from pledges.geo import country_codes
 from pledges.models import Pledge
-from pledges.selectors import map_cells, pledge_stats
+from pledges.selectors import MAX_ZOOM, map_document, stats_document
 
 ACCEPTED = _("Thank you. If this address can take the pledge, a confirmation link is on its way: check your inbox.")
 
@@ -53,13 +59,110 @@ CACHE_HEADERS = [
 ]
 
 
-def _cached_response(request, payload: dict, etag: str) -> Response:
-    """Conditional GET: the same ETag answers 304 without a body."""
+def _document_response(request, document: tuple[bytes, str], content_type: str = "application/json") -> HttpResponse:
+    """Pre-rendered bytes; a conditional GET with the same ETag answers 304 without a body (nor a content type)."""
+    body, etag = document
     quoted = f'"{etag}"'
-    headers = {"ETag": quoted, "Cache-Control": f"public, max-age={settings.PLEDGE_COUNT_CACHE_SECONDS}"}
     if quoted in request.headers.get("If-None-Match", ""):
-        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(payload, headers=headers)
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = quoted
+    response["Cache-Control"] = f"public, max-age={settings.PLEDGE_COUNT_CACHE_SECONDS}"
+    return response
+
+
+class _AnonymousRequest:
+    """What the throttle reads of a request, as DRF presents it to these views: no user, the client's headers.
+
+    (Touching the Django request's `user` would load the session for a visitor with a session cookie.)
+    """
+
+    user = None
+
+    def __init__(self, meta: dict) -> None:
+        self.META = meta
+
+
+class PublicDocumentView(APIView):
+    """A public read answered with pre-rendered bytes.
+
+    A plain GET whose parameters parse and whose client is within its rate
+    limit skips DRF's request wrapping, negotiation and rendering, which cost
+    more than the answer: one rate-limit round trip to Redis and a dict
+    lookup. Anything else (a bad parameter, a throttled client, another
+    method) goes through DRF as usual, for its errors and headers.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "public_read"
+
+    content_type = "application/json"
+
+    def fast_document(self, request) -> tuple[bytes, str] | None:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET":
+            if not ScopedThrottle().allow_request(_AnonymousRequest(request.META), self):
+                return super().dispatch(request, *args, **kwargs)  # DRF's 429, with Retry-After
+            request.rate_limit_counted = True
+            document = self.fast_document(request)
+            if document is not None:
+                return _document_response(request, document, content_type=self.content_type)
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_throttles(self, request):
+        if not getattr(request, "rate_limit_counted", False):  # counted once per request, not twice
+            super().check_throttles(request)
+
+
+# The plain sign-up the apps and the site's own form send. Anything else takes DRF's path, for its errors.
+_FAST_REQUIRED = frozenset({"first_name", "email", "country", "consent"})
+_FAST_ALLOWED = _FAST_REQUIRED | {"language"}
+_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+_accepted_bodies: dict[str, bytes] = {}
+
+
+def _plain_text(value, max_length: int) -> str | None:
+    """A printable string with no surrounding whitespace (anything else is the serializer's to judge)."""
+    if not isinstance(value, str) or value != value.strip():
+        return None
+    return value if 0 < len(value) <= max_length and value.isprintable() else None
+
+
+def _fast_signup_fields(data) -> dict | None:
+    """The sign-up's fields when they are plainly valid, by rules at least as strict as the serializer's; else None."""
+    if not isinstance(data, dict) or not _FAST_REQUIRED <= data.keys() <= _FAST_ALLOWED or data["consent"] is not True:
+        return None
+    first_name = _plain_text(data["first_name"], 100)
+    email = _plain_text(data["email"], 254)
+    country = data["country"]
+    language = data.get("language")
+    if first_name is None or email is None or not isinstance(country, str) or country not in country_codes():
+        return None
+    if language is not None and language not in _LANGUAGES:
+        return None
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        return None
+    return {"first_name": first_name, "email": email, "country": country, "language": language}
+
+
+def _accepted_response() -> HttpResponse:
+    language = get_language() or settings.LANGUAGE_CODE
+    body = _accepted_bodies.get(language)
+    if body is None:
+        body = _accepted_bodies[language] = json.dumps(
+            {"detail": str(ACCEPTED)}, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+    response = HttpResponse(body, status=status.HTTP_202_ACCEPTED, content_type="application/json")
+    response["Vary"] = "Accept"
+    response["Allow"] = "POST, OPTIONS"
+    return response
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -81,6 +184,58 @@ class PledgeCreateView(APIView):
     authentication_classes: list = []  # anonymous and CSRF-free: nothing here acts for a session
     throttle_classes = [ScopedThrottle]
     throttle_scope = "public_write"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.content_type == "application/json":
+            response = self._fast_post(request)
+            if response is not None:
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def _fast_post(self, request) -> HttpResponse | None:
+        """A plainly valid sign-up within its limits: one Redis round trip, one INSERT, a pre-encoded answer.
+
+        Same rules, same answers as the DRF path, without its request
+        wrapping, serializer and renderer. Whatever is not plain (a field the
+        serializer must check, a refusal, an error) returns None and goes the
+        DRF way, which then does not count the attempt a second time.
+        """
+        try:
+            fields = _fast_signup_fields(json.loads(request.body))
+        except (ValueError, RecursionError, RequestDataTooBig):
+            return None
+        if fields is None:
+            return None
+        ip = client_ip(request)
+        throttle = ScopedThrottle()
+        throttle.scope = self.throttle_scope
+        throttle.rate = throttle.get_rate()
+        throttle.num_requests, throttle.duration = throttle.parse_rate(throttle.rate)
+        throttle_key = throttle.get_cache_key(_AnonymousRequest(request.META), self)
+        verdict = hit([Limit(throttle_key, throttle.num_requests, throttle.duration), *signup_limits(ip=ip)])
+        if not verdict.allowed:
+            return None  # DRF's throttle or the service's limit answers 429, with Retry-After
+        request.rate_limit_counted = True
+        try:
+            services.pledge_submit(
+                data=services.PledgeInput(
+                    first_name=fields["first_name"],
+                    email=fields["email"],
+                    country=fields["country"],
+                    consent=True,
+                    language=fields["language"] or get_language() or settings.LANGUAGE_CODE,
+                    source=Pledge.Source.API,
+                ),
+                ip=ip,
+                limits_counted=True,
+            )
+        except DjangoValidationError:
+            return None  # a disposable domain, an unknown country...: DRF's path words the error
+        return _accepted_response()
+
+    def check_throttles(self, request):
+        if not getattr(request, "rate_limit_counted", False):  # counted once per request, not twice
+            super().check_throttles(request)
 
     def handle_exception(self, exc):
         if isinstance(exc, UnsupportedMediaType):
@@ -155,6 +310,7 @@ class PledgeCreateView(APIView):
                     browser_position=position,
                 ),
                 ip=client_ip(request),
+                limits_counted=getattr(request, "rate_limit_counted", False),
             )
         except DjangoValidationError as exc:
             raise ValidationError(
@@ -168,11 +324,9 @@ class PledgeCreateView(APIView):
         return Response({"detail": str(ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 
 
-class StatsView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [ScopedThrottle]
-    throttle_scope = "public_read"
+class StatsView(PublicDocumentView):
+    def fast_document(self, request) -> tuple[bytes, str] | None:
+        return None if request.GET else stats_document()  # a parameter: the DRF path refuses it
 
     @extend_schema(
         operation_id="pledges_stats",
@@ -196,18 +350,23 @@ class StatsView(APIView):
     )
     def get(self, request):
         query_params(request, NoQuery)
-        stats = pledge_stats()
-        etag = stats.pop("etag")
-        return _cached_response(request, stats, etag)
+        return _document_response(request, stats_document())
 
 
-class MapView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [ScopedThrottle]
-    throttle_scope = "public_read"
+class MapView(PublicDocumentView):
     renderer_classes = [GeoJSONRenderer]
     content_negotiation_class = GeoJSONNegotiation
+    content_type = GeoJSONRenderer.media_type
+
+    def fast_document(self, request) -> tuple[bytes, str] | None:
+        params = request.GET
+        zoom_text = params.get("zoom", "2")
+        if set(params) - {"zoom"} or len(params.getlist("zoom")) > 1:
+            return None
+        if not (zoom_text.isascii() and zoom_text.isdigit() and len(zoom_text) <= 2):
+            return None  # a bbox or anything unusual: validated by the serializer on the DRF path
+        zoom = int(zoom_text)
+        return map_document(zoom=zoom) if zoom <= MAX_ZOOM else None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -254,6 +413,5 @@ class MapView(APIView):
     )
     def get(self, request):
         query = query_params(request, MapQuerySerializer)
-        result = dict(map_cells(zoom=query["zoom"], bbox=query.get("bbox")))
-        etag = result.pop("etag")
-        return _cached_response(request, result, etag)
+        document = map_document(zoom=query["zoom"], bbox=query.get("bbox"))
+        return _document_response(request, document, content_type=self.content_type)

@@ -191,3 +191,86 @@ def test_stats_etag_and_names_follow_the_language(client):
     assert fr.json()["countries"][0]["name"] == "Allemagne"
     assert en["ETag"] != fr["ETag"]
     assert "Accept-Language" in fr["Vary"]
+
+
+def _record_actions(pledge, n: int) -> None:
+    from pledges.services import action_record
+
+    for i in range(n):
+        # Own words count once per wording across everyone: each pledger words his own.
+        action_record(pledge_id=pledge.pk, custom_text=f"Action {pledge.pk} {i}", pillar="economic", level="action")
+
+
+def test_recorded_actions_move_the_actions_total_and_the_stats_never_count_them(client):
+    from django.test.utils import CaptureQueriesContext
+
+    from pledges.counting import actions_total
+
+    pledges = _confirmed(2)
+    _record_actions(pledges[0], 2)
+    _record_actions(pledges[1], 1)
+    assert actions_total() == 3
+    with CaptureQueriesContext(connection) as queries:
+        stats = client.get("/api/v1/pledges/stats/").json()
+    assert stats["actions"] == 3
+    assert not [q["sql"] for q in queries.captured_queries if "recordedaction" in q["sql"]]
+
+
+def test_invalidating_or_erasing_a_pledge_takes_its_actions_out_of_the_total():
+    from pledges.counting import actions_total
+    from pledges.services import pledge_erase
+
+    invalid, erased, kept = _confirmed(3)
+    for pledge in (invalid, erased, kept):
+        _record_actions(pledge, 2)
+    pledges_invalidate(pledge_ids=[invalid.pk])
+    pledge_erase(pledge_id=erased.pk)
+    assert actions_total() == 2
+    assert reconcile_counts() == 0
+
+
+def test_reconcile_repairs_the_actions_total():
+    from pledges.counting import actions_total
+    from pledges.models import CountTotal
+
+    _record_actions(_confirmed(1)[0], 3)
+    CountTotal.objects.filter(name="actions").update(n=40)
+    assert reconcile_counts() == 1
+    assert actions_total() == 3
+
+
+def test_the_fold_task_builds_the_snapshot_so_readers_do_no_database_work(client, django_assert_num_queries, settings):
+    from pledges.selectors import SNAPSHOT_KEY, forget_process_memo
+    from pledges.tasks import fold_counts_task
+
+    settings.PLEDGE_FOLD_ON_READ = True
+    _confirmed(4)
+    fold_counts_task()
+    forget_process_memo()  # another process: only the shared cache holds the snapshot
+    from django.core.cache import cache
+
+    assert cache.get(SNAPSHOT_KEY)["total"] == 4
+    with django_assert_num_queries(0):
+        response = client.get("/api/v1/pledges/stats/")
+    assert response.json()["total"] == 4
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/pledges/map/?zoom=3").status_code == 200
+
+
+def test_a_read_that_finds_no_snapshot_builds_it_from_the_count_tables_alone(client, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PLEDGE_FOLD_ON_READ = False
+    _confirmed(2)
+    fold_events()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/pledges/stats/").json()["total"] == 2
+    tables = sorted(
+        {
+            t
+            for q in queries.captured_queries
+            for t in ("pledges_pledge", "pledges_recordedaction", "pledges_countrycount", "pledges_counttotal")
+            if f'"{t}"' in q["sql"] or f" {t}" in q["sql"]
+        }
+    )
+    assert tables == ["pledges_countrycount", "pledges_counttotal"]

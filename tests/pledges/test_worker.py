@@ -46,6 +46,9 @@ def test_the_worker_sends_the_confirmation_and_folds_the_counts(live_worker):
     )
     assert response.status_code == 202
     pledge = Pledge.objects.get()
+    from pledges.tasks import send_confirmations_task
+
+    send_confirmations_task.delay()  # what the beat sends every second
     wait_for(
         lambda: Pledge.objects.filter(
             pk=pledge.pk, confirmation_sent_at__isnull=False, geocoded_at__isnull=False
