@@ -3,8 +3,10 @@ FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Share cards: Noto fonts for Latin, Cyrillic and Arabic, Noto CJK for Chinese; FriBiDi for
+# Pillow's Raqm layout, which shapes Arabic right to left (heforshe/lib/shareimage.py).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 curl \
+    && apt-get install -y --no-install-recommends libpq5 curl fonts-noto-core fonts-noto-cjk libfribidi0 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 heforshe
 

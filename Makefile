@@ -72,8 +72,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=giving --ignore=solutions --ignore=newsletters --ignore=commitments --ignore=tests --ignore=bench --no-obsolete
-	for app in pledges stories partners actionkits giving solutions newsletters commitments; do \
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=pledges --ignore=stories --ignore=partners --ignore=actionkits --ignore=giving --ignore=solutions --ignore=newsletters --ignore=commitments --ignore=champions --ignore=events --ignore=tests --ignore=bench --no-obsolete
+	for app in pledges stories partners actionkits giving solutions newsletters commitments champions events; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages --all --no-obsolete); done
 	$(PY) manage.py makemessages -d djangojs --all --ignore=.venv --ignore=staticfiles --no-obsolete
 

@@ -42,6 +42,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "commitments.partnerdomain": ("view", "review_partnerdomain"),
         "commitments.embedorigin": ("view",),
         "commitments.apitoken": ("view",),
+        # Champions: create, publish, invite, review changes, see reach; events of every partner.
+        "champions.champion": ("view", "add", "change", "view_champion_reach"),
+        "champions.revision": ("view", "change"),
+        "champions.invitation": ("view", "add"),
+        "events.event": ("view", "add", "change"),
+        "events.registration": ("view",),
     },
     KIT_EDITORS: {
         "actionkits": ("view", "add", "change", "delete"),

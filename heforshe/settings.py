@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "newsletters",
     "commitments",
     "giving",
+    "champions",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -571,6 +573,11 @@ STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYT
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["stories-publish-due"] = {"task": "stories.tasks.publish_due_task", "schedule": 60.0}
+
+# --- events ---
+# Day-before reminders are due at 09:00 in each event's own time zone; the sweep runs often
+# enough to send them within minutes of that time.
+CELERY_BEAT_SCHEDULE["events-reminders"] = {"task": "events.tasks.reminders_sweep_task", "schedule": 300.0}
 
 # --- partners ---
 # Days after a quarter ends that its progress report is due.

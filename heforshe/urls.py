@@ -50,6 +50,8 @@ urlpatterns += i18n_patterns(
     path("solutions/", include("solutions.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("give/", include("giving.urls")),
+    path("champions/", include("champions.urls")),
+    path("events/", include("events.urls")),
     prefix_default_language=True,
 )
 

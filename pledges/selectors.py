@@ -546,3 +546,17 @@ def trending(*, hours: int = 24, limit: int = 15) -> dict:
         .order_by("-n", "-hour")[:limit]
     )
     return {"ip_hashes": list(by_ip), "domains": list(by_domain), "since": since}
+
+
+# --- Attribution ------------------------------------------------------------------------
+
+
+def confirmed_count_by_source(*, codes: list[str]) -> dict[str, int]:
+    """Confirmed pledges per source code (`champion-<slug>`, `event-<slug>`), across generations.
+
+    The one read champions and events make of attribution. Pledges do not carry a
+    source code yet (the `source` field today names the channel: web form, API),
+    so every code reads 0 until attribution is stored with the pledge; callers need
+    not change when it is.
+    """
+    return dict.fromkeys(codes, 0)

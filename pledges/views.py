@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 from django.conf import settings
@@ -368,34 +367,31 @@ def commitments_map(request):
 
 @require_GET
 def share_image(request):
-    """A 1200x630 card for social previews: the brand, the global count and the kind of step taken."""
-    from PIL import Image, ImageDraw, ImageFont
+    """A 1200x630 card for social previews, in the page's language and script (heforshe.lib.shareimage)."""
+    from django.utils.translation import get_language_bidi
 
+    from heforshe.lib.shareimage import render_card
     from pledges.selectors import pledge_total
 
     kind = request.GET.get("kind", "pledge")
     if kind not in {"pledge", "action"}:
         raise Http404
     total = pledge_total()
-    key = f"pledges:share:{kind}:{total}"
+    lang = get_language()
+    key = f"pledges:share:v2:{kind}:{lang}:{total}"
     png = cache.get(key)
     if png is None:
-        image = Image.new("RGB", (1200, 630), (181, 0, 91))
-        draw = ImageDraw.Draw(image)
-        big = ImageFont.load_default(size=120)
-        mid = ImageFont.load_default(size=56)
-        draw.rectangle((0, 560, 1200, 630), fill=(92, 10, 60))
-        draw.text((80, 90), "HeForShe", font=big, fill=(255, 255, 255))
-        # No words but the brand: the default font has no Arabic or Chinese glyphs, and the
-        # page that shares the image carries the translated message.
-        draw.text((80, 270), f"{total:,}", font=big, fill=(255, 231, 242))
-        draw.text((80, 420), "#HeForShe" + (" +1" if kind == "action" else ""), font=mid, fill=(255, 255, 255))
-        draw.text(
-            (80, 575), settings.SITE_URL.split("//")[-1], font=ImageFont.load_default(size=36), fill=(255, 208, 230)
+        body = (
+            _("I took action for gender equality. Join me.")
+            if kind == "action"
+            else _("men and boys stand with women and girls for gender equality. Join them.")
         )
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
-        png = buffer.getvalue()
+        png = render_card(
+            headline=f"HeForShe · {total:,}",
+            body=str(body),
+            footer=settings.SITE_URL.split("//")[-1] + "  #HeForShe",
+            rtl=get_language_bidi(),
+        )
         cache.set(key, png, timeout=300)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=300"

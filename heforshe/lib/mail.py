@@ -159,16 +159,18 @@ def send_templated(
     headers: dict[str, str] | None = None,
     connection=None,
     list_unsubscribe: str | None = None,
+    attachments: list[tuple[str, bytes | str, str]] | None = None,
 ) -> int:
     """Render `template` in `language` and send it to `to`; return the number of messages sent (0 or 1).
 
     `connection` (from `mail_connection()`) sends over an SMTP session the caller already holds open.
     Mail-server errors are raised to the caller, whose task decides whether to retry; a permanent
     refusal of the recipient is recorded as a suppression first.
+    `attachments` are (file name, content, MIME type), such as an event's `.ics`.
     """
     message = build_templated(
         to=to, template=template, language=language, context=context, bulk=bulk, reply_to=reply_to,
-        headers=headers, connection=connection, list_unsubscribe=list_unsubscribe,
+        headers=headers, connection=connection, list_unsubscribe=list_unsubscribe, attachments=attachments,
     )  # fmt: skip
     try:
         return message.send()
@@ -188,6 +190,7 @@ def build_templated(
     headers: dict[str, str] | None = None,
     connection=None,
     list_unsubscribe: str | None = None,
+    attachments: list[tuple[str, bytes | str, str]] | None = None,
 ) -> EmailMultiAlternatives:
     """The message `send_templated` would send, unsent: for a batch sent over one open connection."""
     if list_unsubscribe:
@@ -195,10 +198,13 @@ def build_templated(
         headers = {**unsubscribe_headers(list_unsubscribe), **(headers or {})}
     language = email_language(language)
     subject, text, html = render_templated(template=template, language=language, context=context)
-    return _message(
+    message = _message(
         to=to, subject=subject, text=text, html=html, language=language, bulk=bulk, reply_to=reply_to,
         headers=headers, connection=connection,
     )  # fmt: skip
+    for name, content, mimetype in attachments or ():
+        message.attach(name, content, mimetype)
+    return message
 
 
 # --- batches: one rendering per language, one SMTP session -----------------------------

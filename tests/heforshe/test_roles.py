@@ -51,7 +51,7 @@ def test_roles_only_grant_their_own_apps():
     for name, allowed in {
         CURATORS: {"stories", "partners"},
         # Partnerships open challenges and answer solutions; they do not moderate them.
-        PARTNERSHIPS: {"partners", "pledges", "solutions", "commitments"},
+        PARTNERSHIPS: {"partners", "pledges", "solutions", "commitments", "champions", "events"},
         KIT_EDITORS: {"actionkits", "partners"},
         MODERATORS: {"solutions"},
     }.items():

@@ -12,7 +12,18 @@ from tests.conftest import ROOT
 LANGS = ["ar", "es", "fr", "ru", "zh_Hans"]
 CATALOGUE_ROOTS = [ROOT / "locale"] + [
     ROOT / app / "locale"
-    for app in ("pledges", "stories", "partners", "actionkits", "giving", "solutions", "newsletters", "commitments")
+    for app in (
+        "pledges",
+        "stories",
+        "partners",
+        "actionkits",
+        "giving",
+        "solutions",
+        "newsletters",
+        "commitments",
+        "champions",
+        "events",
+    )
 ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from champions import services as champion_services
 from commitments.services import domain_request, origin_request, token_create
 from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from newsletters import tokens as newsletter_tokens
@@ -22,6 +23,8 @@ from pledges.views import SESSION_KEY
 from solutions.services import comment_add
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
+from tests.champions.factories import ChampionFactory
+from tests.events.factories import EventFactory
 from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.newsletters.factories import newsletter as newsletter_factory
 from tests.partners.factories import draft_report, university
@@ -82,6 +85,12 @@ def world(db):
     domain = domain_request(partner=org_a, domain="org-a.example", actor=member_a)
     site = origin_request(partner=org_a, origin="https://intranet.org-a.example", actor=member_a)
     token, _raw = token_create(partner=org_a, name="Registration", actor=member_a)
+    champion_user = UserFactory()
+    champion = ChampionFactory(slug="champ-a", user=champion_user)
+    revision = champion_services.revision_submit(
+        champion=champion, user=champion_user, language="fr", statement="Une proposition"
+    )
+    event = EventFactory(slug="event-a", partner=org_a)
     gift = giving_world()
     users = {
         "anon": None,
@@ -110,6 +119,10 @@ def world(db):
             "domain": domain.pk,
             "site": site.pk,
             "token": token.pk,
+            "champion": champion.slug,
+            "champion_pk": champion.pk,
+            "revision": revision.pk,
+            "event": event.slug,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
             "public_story_pk": public_story.pk,
@@ -413,6 +426,48 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/admin/newsletters/delivery/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 403, 200)),
     ("GET", "/admin/newsletters/suppression/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 403, 200)),
     ("GET", "/admin/newsletters/staffdigest/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 403, 200)),
+    ("GET", f"{A}/champions/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/mine/", {}, (302, 302, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET", f"{A}/champions/staff/", {}, (302, 302, 403, 403, 403, 200, 403, 403, 200, 403, 403)),
+    (
+        "POST",
+        f"{A}/champions/staff/{{champion_pk}}/invite/",
+        {},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/champions/staff/revisions/{{revision}}/",
+        {},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
+    ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Organisers: members of the organising partner and Partnerships staff; another partner is told nothing exists.
+    ("GET", f"{A}/events/manage/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200, 403, 403)),
+    ("GET", f"{A}/events/manage/new/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200, 403, 403)),
+    ("GET", f"{A}/events/manage/{{event}}/", {}, (302, 302, 200, 404, 403, 200, 403, 403, 200, 403, 403)),
+    ("POST", f"{A}/events/manage/{{event}}/cancel/", {}, (302, 302, 302, 404, 404, 302, 404, 404, 302, 404, 404)),
+    ("GET", f"{A}/events/manage/{{event}}/check-in/", {}, (302, 302, 200, 404, 404, 200, 404, 404, 200, 404, 404)),
+    ("GET", f"{A}/events/feeds/partner/{{org_a}}.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/feeds/country/KE.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/events/registration/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", f"{A}/events/registration/bad-token/confirm/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    (
+        "GET",
+        f"{A}/events/registration/bad-token/event.ics",
+        {},
+        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    ("GET", f"{A}/events/{{event}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", f"{A}/events/{{event}}/register/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("GET", f"{A}/events/{{event}}/event.ics", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/admin/champions/champion/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200, 403, 403)),
+    ("GET", "/admin/champions/revision/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200, 403, 403)),
+    ("GET", "/admin/events/event/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200, 403, 403)),
     # Giving: public pages for everyone; donor data and sponsor statements for Finance (and superusers) only.
     ("GET", f"{A}/give/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/give/campaigns/{{campaign}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -562,6 +617,9 @@ def test_the_matrix_covers_every_url_pattern():
     dummy |= {key: "1" for key in ("solution", "comment")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "challenge")}
     dummy |= {key: "1" for key in ("domain", "site", "token")}
+    dummy |= {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
+    dummy |= {key: "1" for key in ("champion_pk", "revision")}
+    dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "champion", "event")}
     dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
     dummy |= {"subscription": "1", "customer": "cus_1"}
     dummy |= {"newsletter": "1", "nl_token": "some-token"}

@@ -22,6 +22,8 @@ APPS_IN_ORDER = [
     "solutions",
     "newsletters",
     "commitments",
+    "champions",
+    "events",
 ]
 
 
