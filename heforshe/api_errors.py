@@ -139,12 +139,14 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             codes.append(429)
         responses = operation.setdefault("responses", {})
+        # Other 4xx a view declares itself (a token's 401/403, its own 429) get the error body too.
+        codes += sorted({int(c) for c in responses if c.startswith("4")} - set(codes))
         for code in codes:
             documented = self._get_response_for_code(
                 ErrorSerializer, str(code), media_types=["application/json"], direction="response"
             )
             given = responses.get(str(code)) or {}
-            documented["description"] = given.get("description") or ERROR_DESCRIPTIONS[code]
+            documented["description"] = given.get("description") or ERROR_DESCRIPTIONS.get(code, "")
             # Keep the examples a view gave for this answer.
             for media in given.get("content", {}).values():
                 if "examples" in media:

@@ -132,6 +132,7 @@ class PartnerSignupsView(APIView):
             401: OpenApiResponse(description="No token, an unknown one or a revoked one."),
             403: OpenApiResponse(description="The token belongs to another partner."),
             404: OpenApiResponse(description="No such partner."),
+            429: OpenApiResponse(description="This token's rate limit is reached; see Retry-After."),
         },
         examples=[
             OpenApiExample("A batch with one bad row", value=EXAMPLE_BODY, request_only=True),

@@ -115,5 +115,6 @@ def test_every_generated_link_follows_the_port(transactional_db):
     assert all(link.startswith("http://127.0.0.1:8200/") for link in links["alternates"]), links["alternates"]
     assert links["email"], "the confirmation email carries no link"
     assert all(link.startswith("http://127.0.0.1:8200/") for link in links["email"]), links["email"]
-    assert links["share"] == "http://127.0.0.1:8200/en/pledge/"
+    # The shared link carries the pledger's signed referral (his own share link).
+    assert links["share"].startswith("http://127.0.0.1:8200/en/pledge/?ref=")
     assert links["referral"] == "http://127.0.0.1:8200/en/pledge/?partner=PORTTEST"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -148,7 +150,7 @@ def test_stats_refuse_parameters_they_do_not_take(client):
 def test_the_home_page_shows_the_global_count(client):
     _confirmed(3)
     html = client.get("/en/").content.decode()
-    assert 'data-pledge-total data-stats-url="/api/v1/pledges/stats/">3<' in html
+    assert re.search(r"data-pledge-total [^>]*>3<", html)
     assert "pledges/counter.js" in html
 
 
