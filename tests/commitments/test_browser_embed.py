@@ -52,7 +52,7 @@ def test_a_widget_signup_inside_a_page_on_another_origin(live_server, host_site,
     frame = frame_element.content_frame()
     frame.wait_for_selector("form.pledge-form")
     # The snippet sized the iframe to the height the widget reported.
-    wait_for(lambda: frame_element.evaluate("e => e.style.height") not in ("", "720px"), timeout=10)
+    wait_for(lambda: frame_element.evaluate("e => e.style.height") not in ("", "720px"), timeout=30)
     frame.fill("#id_first_name", "Amani")
     frame.fill("#id_email", "amani@intranet.example")
     frame.select_option("#id_country", "KE")
@@ -73,5 +73,5 @@ def test_a_widget_is_refused_inside_a_page_on_a_site_not_approved(live_server, h
     page.on("console", lambda msg: blocked.append(msg.text) if "frame-ancestors" in msg.text else None)
     page.goto(host_site + "/")
     frame = page.wait_for_selector("iframe").content_frame()
-    wait_for(lambda: blocked, timeout=10)
+    wait_for(lambda: blocked, timeout=30)  # Chromium reports the refusal once the frame has loaded
     assert frame.query_selector("form.pledge-form") is None
