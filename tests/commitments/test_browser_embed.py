@@ -73,5 +73,10 @@ def test_a_widget_is_refused_inside_a_page_on_a_site_not_approved(live_server, h
     page.on("console", lambda msg: blocked.append(msg.text) if "frame-ancestors" in msg.text else None)
     page.goto(host_site + "/")
     frame = page.wait_for_selector("iframe").content_frame()
-    wait_for(lambda: blocked, timeout=30)  # Chromium reports the refusal once the frame has loaded
+    # Playwright delivers console events only while it is called, so wait inside the page, not in time.sleep.
+    for _ in range(150):
+        if blocked:
+            break
+        page.wait_for_timeout(200)
+    assert blocked, "Chromium never reported the frame-ancestors refusal"
     assert frame.query_selector("form.pledge-form") is None
