@@ -24,14 +24,14 @@ from django_countries import countries
 from commitments import selectors, services
 from commitments.forms import ChildForm, DomainForm, OriginForm, PageForm, ReviewForm, TokenForm
 from commitments.models import EmbedOrigin, PartnerDomain
-from heforshe.lib.net import client_ip
+from heforshe.lib.forms import apply_errors
 from heforshe.lib.ratelimit import retry_later
 from partners.models import PartnerMembership
 from partners.selectors import membership_for_user
 from pledges import selectors as pledge_selectors
-from pledges.abuse import RateLimited, filled_too_fast, form_started_token
+from pledges.abuse import form_started_token
 from pledges.forms import PledgeForm
-from pledges.services import PledgeInput, pledge_submit
+from pledges.views import submit_pledge_form
 
 EMBED_SALT = "commitments.embed-form"
 WIDGETS = ("counter", "map", "signup")
@@ -77,52 +77,9 @@ def _partner_or_404(slug: str):
     return partner
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _submit(request, form, *, partner, source_code: str) -> tuple[int, int]:
-    """Validate the pledge form and store the pledge; (status, retry_after), 0 status when stored."""
-    if not form.is_valid():
-        return 400, 0
-    data = form.cleaned_data
-    if data["website"] or filled_too_fast(data["started"]):
-        form.add_error(
-            None, gettext("That was faster than a person can fill the form. Please check it and send it again.")
-        )
-        return 400, 0
-    try:
-        pledge_submit(
-            data=PledgeInput(
-                first_name=data["first_name"],
-                email=data["email"],
-                country=data["country"],
-                consent=data["consent"],
-                language=get_language(),
-                city=data["city"],
-                age_range=data["age_range"],
-                identity=data["identity"],
-                newsletter=data["newsletter"],
-                partner_id=partner.pk,
-                source_code=source_code,
-                referral=data["ref"],
-                browser_position=form.browser_position(),
-            ),
-            ip=client_ip(request),
-        )
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return 400, 0
-    except RateLimited as exc:
-        form.add_error(
-            None, gettext("Too many pledges came from your network just now. Please try again in a few minutes.")
-        )
-        return 429, exc.retry_after
-    return 0, 0
+    """The site's pledge form path, the pledge counted for this partner under this code."""
+    return submit_pledge_form(request, form, partner_id=partner.pk, partner_code="", source_code=source_code)
 
 
 def _page_context(partner) -> dict:
@@ -377,7 +334,7 @@ def _admin_post(request, form_class, name: str, action):
         try:
             result = action(form)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if isinstance(result, dict):
                 return render(request, "commitments/dashboard.html", _dashboard_context(request, **result))

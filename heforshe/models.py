@@ -56,3 +56,17 @@ class LogEntry(models.Model):
         from heforshe.lib.audit import action_label
 
         return action_label(self.action)
+
+
+class SentMail(models.Model):
+    """A message sent under a key, so that a retried task does not send it again (`heforshe.lib.mail.send_once`)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+
+    def __str__(self) -> str:
+        return self.key

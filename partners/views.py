@@ -33,6 +33,7 @@ from partners.forms import (
 )
 from partners.frameworks import framework_for
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
+from partners.panels import render_panels
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -99,6 +100,7 @@ def detail(request, slug: str):
         "partner": partner,
         "report": partner.latest_report,
         "target": selectors.government_target(partner=partner),
+        "panels": render_panels(partner=partner, request=request),
     }
     return render(request, "partners/detail.html", context)
 

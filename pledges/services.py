@@ -69,6 +69,21 @@ class PledgeInput:
     browser_position: tuple[float, float] | None = None
 
 
+def pledge_input(data, **attribution) -> PledgeInput:
+    """The pledge as the web form and the API both validate it; the caller adds language, channel and attribution."""
+    return PledgeInput(
+        first_name=data["first_name"],
+        email=data["email"],
+        country=data["country"],
+        consent=data["consent"],
+        city=data["city"],
+        age_range=data["age_range"],
+        identity=data["identity"],
+        newsletter=data["newsletter"],
+        **{"partner_code": data["partner"], **attribution},
+    )
+
+
 def _wording_version() -> str:
     from pledges.forms import NEWSLETTER_WORDING_VERSION
 

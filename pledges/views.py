@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import JavaScriptCatalog
 
+from heforshe.lib.forms import apply_errors
 from heforshe.lib.net import client_ip
 from heforshe.lib.ratelimit import retry_later
 from pledges import services, tokens
@@ -36,12 +37,38 @@ from pledges.selectors import (
 SESSION_KEY = PLEDGER_SESSION_KEY
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def submit_pledge_form(request, form, **attribution) -> tuple[int, int]:
+    """Validate the pledge form and store the pledge: (status, retry_after), status 0 when stored.
+
+    The one path of every page that shows the pledge form (this site's, a partner's page, its widget):
+    the honeypot and fill time first, then the service, its refusals put on the form.
+    """
+    if not form.is_valid():
+        return 400, 0
+    data = form.cleaned_data
+    if data["website"] or filled_too_fast(data["started"]):
+        form.add_error(None, _("That was faster than a person can fill the form. Please check it and send it again."))
+        return 400, 0
+    attribution = {"source_code": data["source"], **attribution}
+    try:
+        services.pledge_submit(
+            data=services.pledge_input(
+                data,
+                language=get_language(),
+                source=Pledge.Source.WEB,
+                referral=data["ref"],
+                browser_position=form.browser_position(),
+                **attribution,
+            ),
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return 400, 0
+    except RateLimited as exc:
+        form.add_error(None, _("Too many pledges came from your network just now. Please try again in a few minutes."))
+        return 429, exc.retry_after
+    return 0, 0
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,46 +79,9 @@ def pledge(request):
     retry_after = 0
     if request.method == "POST":
         form = PledgeForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["website"] or filled_too_fast(data["started"]):
-                form.add_error(
-                    None, _("That was faster than a person can fill the form. Please check it and send it again.")
-                )
-                status = 400
-            else:
-                try:
-                    services.pledge_submit(
-                        data=services.PledgeInput(
-                            first_name=data["first_name"],
-                            email=data["email"],
-                            country=data["country"],
-                            consent=data["consent"],
-                            language=get_language(),
-                            city=data["city"],
-                            age_range=data["age_range"],
-                            identity=data["identity"],
-                            newsletter=data["newsletter"],
-                            partner_code=data["partner"],
-                            source=Pledge.Source.WEB,
-                            source_code=data["source"],
-                            referral=data["ref"],
-                            browser_position=form.browser_position(),
-                        ),
-                        ip=client_ip(request),
-                    )
-                except ValidationError as exc:
-                    _apply_errors(form, exc)
-                    status = 400
-                except RateLimited as exc:
-                    form.add_error(
-                        None, _("Too many pledges came from your network just now. Please try again in a few minutes.")
-                    )
-                    status, retry_after = 429, exc.retry_after
-                else:
-                    return redirect("pledges:thanks")
-        else:
-            status = 400
+        status, retry_after = submit_pledge_form(request, form)
+        if status == 0:
+            return redirect("pledges:thanks")
         # A fresh start time: the next attempt is measured from now.
         form.data = form.data.copy()
         form.data["started"] = form_started_token()
@@ -183,7 +173,7 @@ def me(request):
                     level=data.get("level", ""),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
                 status = 400
             else:
                 messages.success(request, _("Recorded. Thank you for acting."))

@@ -29,6 +29,7 @@ from stories.models import (
     StoryState,
 )
 from stories.selectors import user_is_curator
+from stories.services import STORY_FIELDS
 
 
 def _may_moderate(request: HttpRequest) -> bool:
@@ -153,24 +154,7 @@ class StoryAdminForm(forms.ModelForm):
     class Meta:
         model = Story
         # The admin's fieldsets decide what is shown; the state is never a form field.
-        fields = [
-            "featured",
-            "cover",
-            "follow_up_notes",
-            "title",
-            "heroes",
-            "ages",
-            "has_minor",
-            "city",
-            "country",
-            "actions",
-            "started_on",
-            "is_ongoing",
-            "ended_on",
-            "quote",
-            "pillar",
-            "contact_details",
-        ]
+        fields = ["featured", "cover", "follow_up_notes", *STORY_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,20 +215,8 @@ class StoryAdmin(HardenedAdminMixin, admin.ModelAdmin):
         (
             _("Copy (curators may edit; the submitter's original is kept below)"),
             {
-                "fields": [
-                    "title",
-                    "heroes",
-                    "ages",
-                    "has_minor",
-                    "city",
-                    "country",
-                    "actions",
-                    "started_on",
-                    "is_ongoing",
-                    "ended_on",
-                    "quote",
-                    "pillar",
-                ]
+                # Contact details are not copy: they have a fieldset of their own.
+                "fields": [name for name in STORY_FIELDS if name != "contact_details"]
             },
         ),
         (

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from heforshe.lib import sniff
 from heforshe.lib.audit import log_action
-from heforshe.lib.mail import send_templated
+from heforshe.lib.mail import send_once, send_templated
 from heforshe.lib.storage import copy_to_public, public_storage
 from heforshe.lib.tasks import dispatch_on_commit
 from stories import media as media_lib
@@ -1075,6 +1075,7 @@ def story_notify_curators(*, story_id: int) -> int:
         .filter(Q(is_superuser=True) | Q(user_permissions=perm) | Q(groups__permissions=perm))
         .exclude(email="")
         .distinct()
+        .order_by("pk")
     )
     prefs = {c.user_id: c for c in CuratorSetting.objects.filter(user__in=curators)}
     sent = 0
@@ -1085,7 +1086,9 @@ def story_notify_curators(*, story_id: int) -> int:
         language = pref.language if pref else settings.LANGUAGE_CODE
         with translation.override(language):
             url = settings.SITE_URL + reverse("admin:stories_story_review", args=[story.pk])
-        sent += send_templated(
+        # Once per curator and submission: a retry after a mail-server error skips those already told.
+        sent += send_once(
+            f"stories.arrived:{story.pk}:{story.submitted_at.isoformat() if story.submitted_at else ''}:{curator.pk}",
             to=[curator.email],
             template="stories/emails/arrived",
             language=language,

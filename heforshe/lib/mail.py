@@ -179,6 +179,26 @@ def send_templated(
         raise
 
 
+def send_once(key: str, **kwargs) -> int:
+    """`send_templated` unless a message was already sent under `key` (a retried task's earlier try).
+
+    The key is written in the same transaction as the send: a send that fails leaves no key, so
+    the retry sends; a concurrent try waits on the key's row and then sends nothing. Only a worker
+    dying between the mail server's answer and the commit can repeat a message, never lose one.
+    """
+    from django.db import IntegrityError, transaction
+
+    from heforshe.models import SentMail
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentMail.objects.create(key=key[:200])
+        except IntegrityError:
+            return 0
+        return send_templated(**kwargs)
+
+
 def build_templated(
     *,
     to: list[str],

@@ -295,17 +295,9 @@ class PledgeCreateView(APIView):
         position = (data["lat"], data["lng"]) if data["lat"] is not None and data["lng"] is not None else None
         try:
             services.pledge_submit(
-                data=services.PledgeInput(
-                    first_name=data["first_name"],
-                    email=data["email"],
-                    country=data["country"],
-                    consent=data["consent"],
+                data=services.pledge_input(
+                    data,
                     language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
-                    city=data["city"],
-                    age_range=data["age_range"],
-                    identity=data["identity"],
-                    newsletter=data["newsletter"],
-                    partner_code=data["partner"],
                     source=Pledge.Source.API,
                     browser_position=position,
                 ),

@@ -229,3 +229,26 @@ def test_the_preview_of_an_unpublished_story_shows_its_photo_through_the_private
     private = media.private_url("w1200.jpg")
     assert f'src="{private}"' in html
     assert curator_client.get(private)["Content-Type"] == "image/jpeg"
+
+
+def test_a_retry_after_a_mail_server_error_tells_only_the_curators_not_yet_told(curator, settings):
+    import smtplib
+
+    from heforshe.roles import CURATORS
+    from tests.factories import staff_user
+    from tests.smtpserver import SMTPServer, smtp_mailers
+
+    second = staff_user(CURATORS)
+    told_first, told_second = sorted([curator, second], key=lambda u: u.pk)
+    server = SMTPServer().start()
+    try:
+        settings.MAILERS = smtp_mailers(server.port)
+        story = _submitted()
+        server.recorder.refuse.add(told_second.email.lower())
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            services.story_notify_curators(story_id=story.pk)
+        server.recorder.refuse.clear()
+        services.story_notify_curators(story_id=story.pk)  # the task's retry
+        assert sorted(server.recorder.recipients()) == sorted([told_first.email, told_second.email])
+    finally:
+        server.stop()
