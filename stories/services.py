@@ -985,7 +985,7 @@ def _dispatch_share_image(story: Story) -> None:
 
 def story_make_share_image(*, story_id: int) -> bool:
     """Render the 1200x630 Open Graph image (photo + quote) for a published story."""
-    from stories.share import render_share_image
+    from heforshe.lib.shareimage import render_photo_card
 
     story = Story.objects.select_related("cover").prefetch_related("consents").filter(pk=story_id).first()
     if story is None or story.state != StoryState.PUBLISHED:
@@ -1001,13 +1001,11 @@ def story_make_share_image(*, story_id: int) -> bool:
                 with default_storage.open(source.file.name, "rb") as fh, photo_path.open("wb") as out:
                     shutil.copyfileobj(fh, out)
         quote = story.quote if ConsentKind.QUOTE in live else story.title
-        out = Path(tmp) / "share.jpg"
         # Right-to-left when the quote itself is in Hebrew or Arabic script, whatever the submitter's language.
         rtl = any("\u0590" <= ch <= "\u08ff" for ch in quote)
-        render_share_image(out, photo=photo_path, quote=quote, byline=story.heroes, rtl=rtl)
-        storage = Story._meta.get_field("share_image").storage  # the public one
-        with out.open("rb") as fh:
-            name = storage.save(f"stories/share/{story.slug}.jpg", File(fh))
+        card = render_photo_card(photo=photo_path, quote=quote, byline=story.heroes, rtl=rtl)
+    storage = Story._meta.get_field("share_image").storage  # the public one
+    name = storage.save(f"stories/share/{story.slug}.jpg", ContentFile(card))
     old = Story.objects.filter(pk=story_id).values_list("share_image", flat=True).first()
     Story.objects.filter(pk=story_id).update(share_image=name)
     if old and old != name:

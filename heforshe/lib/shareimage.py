@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 SIZE = (1200, 630)
 MARGIN = 72
@@ -70,7 +70,8 @@ def _drawable(text: str) -> bool:
 def wrap(text: str, font, width: int) -> list[str]:
     """Greedy wrapping by rendered width; CJK text breaks between characters."""
     cjk = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"
-    tokens = re.findall(rf"[{cjk}]|[^\s{cjk}]+\s*", text)
+    # Closing punctuation stays with the character before it: a line never starts with "。" or "”".
+    tokens = re.findall(rf"[{cjk}][”’)\]」』），。、！？：；]*|[^\s{cjk}]+\s*", text)
     lines, current = [], ""
     for token in tokens:
         candidate = current + token
@@ -106,7 +107,12 @@ def runs(text: str) -> list[tuple[str, str]]:
             pending = ""
     if pending:
         out.append(["arabic", pending])
-    return [(k, v) for k, v in out]
+    # A hashtag's or handle's sign belongs to the Latin word after it (the Arabic font has no "#").
+    for before, after in zip(out, out[1:], strict=False):
+        sign = len(before[1]) - len(before[1].rstrip("#@"))
+        if before[0] == "arabic" and after[0] == "latin" and sign:
+            before[1], after[1] = before[1][:-sign], before[1][-sign:] + after[1]
+    return [(k, v) for k, v in out if v]
 
 
 def _draw_rtl_line(draw, x_right: int, y: int, text: str, size: int, bold: bool, colour) -> None:
@@ -190,4 +196,38 @@ def render_card(*, headline: str, body: str = "", footer: str = "", rtl: bool = 
         _draw_line(draw, x_text, SIZE[1] - 56, footer, 30, False, (255, 208, 230), rtl)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def render_photo_card(*, photo=None, quote: str, byline: str = "", rtl: bool = False) -> bytes:
+    """A JPEG card: a photo (or the brand colour) darkened towards the bottom, the quote and byline over it.
+
+    `photo` is a path or file object of an image already made safe by the media pipeline (a rendition).
+    The quote is drawn by the same shaping as every other card, so Arabic joins and Chinese has its font.
+    """
+    if photo is not None:
+        with Image.open(photo) as im:
+            canvas = ImageOps.fit(im.convert("RGB"), SIZE, Image.Resampling.LANCZOS)
+    else:
+        canvas = Image.new("RGB", SIZE, BRAND)
+    # Darker towards the bottom, so white text stays readable on any photo.
+    shade = Image.linear_gradient("L").resize(SIZE).point(lambda v: 60 + int(v * 150 / 255))
+    canvas = Image.composite(Image.new("RGB", SIZE, (20, 10, 25)), canvas, shade)
+    draw = ImageDraw.Draw(canvas)
+    # Arabic needs no Latin quotation marks (its font has none): the quote stands alone.
+    text = quote if script_of(quote) == "arabic" else f"“{quote}”"
+    size, step = 44, 58
+    if _drawable(text):
+        lines = wrap(text, _font(script_of(text), size, False), SIZE[0] - 2 * MARGIN)[:5]
+        x = SIZE[0] - MARGIN if rtl else MARGIN
+        y = SIZE[1] - 110 - step * len(lines)
+        for line in lines:
+            _draw_line(draw, x, y, line, size, False, (255, 255, 255), rtl)
+            y += step
+    footer = f"{byline[:60]}  #HeForShe".strip()
+    if not _drawable(footer):
+        footer = "#HeForShe"
+    _draw_line(draw, SIZE[0] - MARGIN if rtl else MARGIN, SIZE[1] - 78, footer, 28, False, (255, 208, 230), rtl)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="JPEG", quality=85, optimize=True)
     return buffer.getvalue()

@@ -98,3 +98,22 @@ def test_latin_words_in_arabic_text_are_drawn_with_a_font_that_has_them():
     for script, chunk in parts:
         buf = _shape(chunk.strip(" ·"), shareimage.font_path(script))
         assert all(info.codepoint != 0 for info in buf.glyph_infos), chunk
+
+
+def test_a_hashtag_after_arabic_words_is_drawn_in_the_latin_font_with_its_sign():
+    assert shareimage.runs("أحمد ومريم  #HeForShe")[-1] == ("latin", "#HeForShe")
+
+
+def test_a_chinese_line_never_starts_with_closing_punctuation():
+    text = "当我送女儿上学时，她的母亲可以挣到自己的工资。”"
+    font = shareimage._font("cjk", 44, False)
+    lines = shareimage.wrap(text, font, 900)
+    assert len(lines) >= 2 and all(line[0] not in "。，”、" for line in lines)
+
+
+def test_a_story_card_in_arabic_is_drawn_from_the_right_margin():
+    jpeg = shareimage.render_photo_card(quote=SAMPLES["ar"], byline="مريم", rtl=True)
+    with Image.open(io.BytesIO(jpeg)) as im:
+        text_band = im.convert("L").crop((0, 330, 1200, 560)).point(lambda v: 255 if v > 200 else 0)
+    box = text_band.getbbox()
+    assert box is not None and box[2] > 1200 - shareimage.MARGIN - 10

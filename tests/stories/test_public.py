@@ -203,9 +203,9 @@ def test_the_api_schema_documents_the_stories_endpoints(client, admin_client):
     ],
 )
 def test_share_image_quotes_wrap_inside_the_image_in_any_script(quote):
-    from stories.share import MARGIN, SIZE, _font, wrap
+    from heforshe.lib.shareimage import MARGIN, SIZE, _font, script_of, wrap
 
-    font = _font(44, quote)
+    font = _font(script_of(quote), 44, False)
     lines = wrap(quote, font, SIZE[0] - 2 * MARGIN)
     assert len(lines) >= 2
     assert "".join(lines).replace(" ", "") == quote.replace(" ", "")
