@@ -25,10 +25,12 @@ class GivingConfig(AppConfig):
         privacy.register("giving", export=services.donor_export, erase=services.donor_erase)
 
         from giving.selectors import partner_sponsorships
-        from partners import panels
+        from heforshe.lib import panels
 
         def sponsorship_panel(partner) -> dict | None:
             sponsorships = partner_sponsorships(partner_id=partner.pk)
             return {"sponsorships": sponsorships} if sponsorships else None
 
-        panels.register("giving.sponsorship", template="giving/_partner_sponsorship.html", context=sponsorship_panel)
+        panels.register(
+            "partner", "giving.sponsorship", template="giving/_partner_sponsorship.html", context=sponsorship_panel
+        )

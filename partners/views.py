@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heforshe.lib.csv import csv_response
 from heforshe.lib.downloads import serve_upload
 from heforshe.lib.links import sign_in_url
+from heforshe.lib.panels import render_panels
 from partners import selectors, services
 from partners.forms import (
     AcceptNewAccountForm,
@@ -33,7 +34,6 @@ from partners.forms import (
 )
 from partners.frameworks import framework_for
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
-from partners.panels import render_panels
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -100,7 +100,7 @@ def detail(request, slug: str):
         "partner": partner,
         "report": partner.latest_report,
         "target": selectors.government_target(partner=partner),
-        "panels": render_panels(partner=partner, request=request),
+        "panels": render_panels("partner", request=request, partner=partner),
     }
     return render(request, "partners/detail.html", context)
 

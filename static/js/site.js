@@ -9,6 +9,25 @@
       toggle.setAttribute("aria-expanded", String(!open));
       nav.classList.toggle("is-open", !open);
     });
+    // Long words in some languages: the links take a row of their own, or fold behind the button.
+    var header = document.querySelector(".site-header");
+    var overflows = function () {
+      return nav.scrollWidth > nav.clientWidth + 1;
+    };
+    var fit = function () {
+      if (!header || nav.classList.contains("is-open")) return;
+      header.classList.remove("is-compact", "is-wrapped");
+      if (window.getComputedStyle(toggle).display !== "none") return; // already folded by the media query
+      if (!overflows()) return;
+      header.classList.add("is-wrapped");
+      if (overflows()) {
+        header.classList.remove("is-wrapped");
+        header.classList.add("is-compact");
+      }
+    };
+    fit();
+    window.addEventListener("resize", fit);
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
   }
   // Close the language menu with Escape, returning focus to its button.
   document.addEventListener("keydown", function (event) {
