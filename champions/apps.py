@@ -25,3 +25,6 @@ class ChampionsConfig(AppConfig):
                 "champions.revision.rejected": _("Champion statement change rejected"),
             }
         )
+        from champions.panels import register as register_panels
+
+        register_panels()

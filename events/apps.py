@@ -21,3 +21,6 @@ class EventsConfig(AppConfig):
                 "events.checkin.undone": _("Check-in undone"),
             }
         )
+        from events.panels import register as register_panels
+
+        register_panels()

@@ -18,8 +18,30 @@ LADDER = [
 ]
 
 
+PANELS_SECONDS = 60
+
+
+def home_panels() -> list:
+    """Upcoming events, champions, open challenges: each app's own panel, rendered once a minute per language.
+
+    The page itself is re-rendered whenever the counts move (each second on a busy day); its panels
+    need not be, so the page keeps costing no query.
+    """
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from heforshe.lib.panels import render_panels
+
+    key = f"home:panels:{get_language()}"
+    panels = cache.get(key)
+    if panels is None:
+        panels = render_panels("home")
+        cache.set(key, panels, PANELS_SECONDS)
+    return panels
+
+
 def home_context() -> dict:
-    return {"pillars": pillars(), "ladder": LADDER, "pledge_total": pledge_total()}
+    return {"pillars": pillars(), "ladder": LADDER, "pledge_total": pledge_total(), "panels": home_panels()}
 
 
 def home_version() -> str:

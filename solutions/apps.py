@@ -24,3 +24,6 @@ class SolutionsConfig(AppConfig):
             }
         )
         privacy.register("solutions", export=services.privacy_export, erase=services.privacy_erase)
+        from solutions.panels import register as register_panels
+
+        register_panels()

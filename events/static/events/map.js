@@ -16,7 +16,8 @@
     return ramp[Math.min(ramp.length - 1, Math.floor((Math.log(1 + n) / Math.log(1 + max)) * (ramp.length - 1) + 0.5))];
   }
   el.hidden = false;
-  var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 6 }).setView([20, 10], el.clientWidth > 700 ? 2 : 1);
+  var worldZoom = el.clientWidth > 700 ? 2 : 1;
+  var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 6 }).setView([20, 10], worldZoom);
   fetch(d.topoUrl).then(function (r) { return r.json(); }).then(function (topo) {
     var geo = topojson.feature(topo, topo.objects.countries);
     geo.features = geo.features.filter(function (f) { return f.id !== "010"; });
@@ -33,6 +34,7 @@
         });
       });
     });
+    var withEvents = L.latLngBounds([]);
     L.geoJSON(geo, {
       style: function (f) {
         var c = counts[codes[f.id]];
@@ -41,9 +43,14 @@
       onEachFeature: function (f, layer) {
         var c = counts[codes[f.id]];
         if (!c) return;
+        withEvents.extend(layer.getBounds());
         layer.bindTooltip(c.name + ": " + fmt.format(c.n) + " " + d.labelEvents, { sticky: true });
         layer.on("click", function () { window.location.search = "?country=" + codes[f.id]; });
       }
     }).addTo(map);
+    // Frame the countries that have events when they fit closer than the world view (at most a region).
+    if (withEvents.isValid() && map.getBoundsZoom(withEvents, false, L.point(48, 48)) > worldZoom) {
+      map.fitBounds(withEvents, { padding: [24, 24], maxZoom: 4 });
+    }
   });
 })();
