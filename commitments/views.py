@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -24,10 +22,11 @@ from django_countries import countries
 from commitments import selectors, services
 from commitments.forms import ChildForm, DomainForm, OriginForm, PageForm, ReviewForm, TokenForm
 from commitments.models import EmbedOrigin, PartnerDomain
+from heforshe.lib.access import staff_required
 from heforshe.lib.forms import apply_errors
 from heforshe.lib.ratelimit import retry_later
+from partners.access import partner_member_required
 from partners.models import PartnerMembership
-from partners.selectors import membership_for_user
 from pledges import selectors as pledge_selectors
 from pledges.abuse import form_started_token
 from pledges.forms import PledgeForm
@@ -36,38 +35,6 @@ from pledges.views import submit_pledge_form
 EMBED_SALT = "commitments.embed-form"
 WIDGETS = ("counter", "map", "signup")
 REVIEW_PERMISSION = "commitments.review_partnerdomain"
-
-
-def partner_member_required(admin_only: bool = False):
-    """Signed in and acting for an active partner (its admin if `admin_only`), else 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            membership = membership_for_user(user=request.user)
-            if membership is None or (admin_only and membership.role != PartnerMembership.Role.ADMIN):
-                raise PermissionDenied
-            request.membership = membership
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def staff_required(permission: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _partner_or_404(slug: str):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,11 +14,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from heforshe.lib.access import staff_required
 from heforshe.lib.csv import csv_response
 from heforshe.lib.downloads import serve_upload
+from heforshe.lib.forms import apply_errors
 from heforshe.lib.links import sign_in_url
 from heforshe.lib.panels import render_panels
 from partners import selectors, services
+from partners.access import partner_member_required
 from partners.forms import (
     AcceptNewAccountForm,
     CommitmentForm,
@@ -34,54 +35,6 @@ from partners.forms import (
 )
 from partners.frameworks import framework_for
 from partners.models import Commitment, PartnerInvitation, PartnerMembership, ProgressReport, ReportEvidence
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def partner_member_required(admin_only: bool = False, staff_redirect: str = ""):
-    """Signed in, acting for an active partner (and its admin if `admin_only`), else 403.
-
-    Partnerships staff without a partner of their own are sent to `staff_redirect` when given.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            membership = selectors.membership_for_user(user=request.user)
-            if membership is None:
-                if staff_redirect and request.user.has_perm("partners.view_programme_overview"):
-                    return redirect(staff_redirect)
-                raise PermissionDenied
-            if admin_only and membership.role != PartnerMembership.Role.ADMIN:
-                raise PermissionDenied
-            request.membership = membership
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def staff_required(permission: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
 
 # --- Public ------------------------------------------------------------------------------
 
@@ -204,7 +157,7 @@ def commitment_edit(request, pk: int | None = None):
             else:
                 services.commitment_create(partner=partner, **fields)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, gettext("The commitment is saved."))
             return redirect("partners:dashboard")
@@ -226,7 +179,7 @@ def report_new(request):
                 partner=request.membership.partner, quarter=form.cleaned_data["period"], actor=request.user
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("partners:report", pk=report.pk)
     return render(
@@ -274,7 +227,7 @@ def report(request, pk: int):
                     )
                     return redirect("partners:dashboard")
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, gettext("Your report is saved as a draft."))
                 return redirect("partners:report", pk=report.pk)
@@ -302,7 +255,7 @@ def evidence_add(request, pk: int):
         try:
             services.report_add_evidence(report_id=report.pk, actor=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
     if form.errors:
         return render(
             request,
@@ -353,7 +306,7 @@ def invite(request):
         try:
             services.invitation_create(partner=request.membership.partner, invited_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("partners:dashboard")
@@ -473,7 +426,7 @@ def staff_report(request, pk: int):
                 report_id=report.pk, action=action, actor=request.user, comment=form.cleaned_data["comment"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
