@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 from tests.conftest import ROOT
 
 LANGS = ["ar", "es", "fr", "ru", "zh_Hans"]
-CATALOGUE_ROOTS = [ROOT / "locale"] + [
+# The project's catalogue, then the translations it supplies for Django's and allauth's catalogues.
+CATALOGUE_ROOTS = [ROOT / "locale", ROOT / "heforshe" / "locale_upstream"] + [
     ROOT / app / "locale"
     for app in (
         "pledges",
