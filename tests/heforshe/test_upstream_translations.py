@@ -24,6 +24,8 @@ from heforshe.management.commands.upstream_translation_gaps import (
     load,
     package_locale,
 )
+from tests.conftest import ROOT
+from tests.heforshe.test_translations import catalogues
 from tests.stories.factories import StoryFactory
 
 LANGS = [code for code, _ in settings.LANGUAGES if code != "en"]
@@ -143,6 +145,19 @@ def test_upstream_translations_differ_from_the_english_unless_listed(path):
         if m.id and not m.pluralizable and m.string == m.id and (lang, m.id) not in SAME_AS_ENGLISH
     ]
     assert not copied
+
+
+def entry_keys(path) -> set[tuple]:
+    lang, domain = path.parent.parent.name, path.stem
+    return {(lang, domain, catalogue_key(m)) for m in load(path) if m.id}
+
+
+def test_the_upstream_catalogue_shadows_no_string_of_our_apps():
+    # It outranks the apps' catalogues (only locale/ outranks it): an app's msgid there would lose.
+    upstream = set().union(*(entry_keys(p) for p in UPSTREAM_LOCALE.glob("*/LC_MESSAGES/*.po")))
+    apps = [p for p in catalogues() if p.parents[2] not in (ROOT / "locale", UPSTREAM_LOCALE)]
+    shadowed = sorted(key for p in apps for key in entry_keys(p) & upstream)
+    assert not shadowed
 
 
 @pytest.mark.django_db
