@@ -320,7 +320,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LANGUAGES_BIDI = ["ar"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first (it wins), then translations Django's and allauth's own catalogues lack
+# (heforshe/locale_upstream/, filled by hand: makemessages never writes there, see upstream_translation_gaps).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "heforshe" / "locale_upstream"]
 USE_I18N = True
 USE_TZ = True
 # Number formats where Django's locale data and the browser disagree (see heforshe/formats/).

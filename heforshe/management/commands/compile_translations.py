@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 def catalogue_paths() -> list[Path]:
     base = Path(settings.BASE_DIR)
-    roots = [base / "locale"] + [
+    roots = [Path(path) for path in settings.LOCALE_PATHS] + [
         base / app / "locale"
         for app in (
             "pledges",
