@@ -33,11 +33,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
 from django.template import Context, TemplateDoesNotExist
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
-from django.template.defaultfilters import linebreaksbr
 
 # Microsoft Exchange's equivalent of Auto-Submitted: no out-of-office or auto-replies to our mail.
 _SUPPRESS_AUTO_REPLIES = "OOF, AutoReply"
