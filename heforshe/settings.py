@@ -653,6 +653,11 @@ CELERY_BEAT_SCHEDULE["solutions-sweep"] = {"task": "solutions.tasks.sweep_task",
 from celery.schedules import crontab as _crontab  # noqa: E402
 
 # Messages handed to the mail server per second by one worker (0: as fast as it takes them).
+# Amazon SES bounces arrive through SNS: the certificate that signs them is fetched only from a URL
+# matching this (an https URL on an sns.<region>.amazonaws.com host).
+AMAZON_SNS_CERT_URL_PATTERN = env_str(
+    "AMAZON_SNS_CERT_URL_PATTERN", r"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[^?#]*\.pem$"
+)
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20)
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 # The lease of the batch sending a newsletter, renewed every third of it while it sends: once it is over
