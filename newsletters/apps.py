@@ -7,10 +7,10 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self) -> None:
-        from heforshe.lib import mail, privacy
-        from heforshe.lib.audit import register_actions
         from django.apps import apps
 
+        from heforshe.lib import mail, privacy
+        from heforshe.lib.audit import register_actions
         from newsletters import digest, segments, services, tracking
 
         privacy.register("newsletters", export=services.person_export, erase=services.person_erase)
