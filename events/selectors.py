@@ -115,3 +115,24 @@ def event_url(event: Event) -> str:
 
 def tracked_link(event: Event) -> str:
     return settings.SITE_URL + reverse("pledges:pledge") + f"?source={event.source_code}"
+
+
+def registrants_for_segment(*, event_ids: list[int] | None = None, partner_ids: list[int] | None = None) -> QuerySet:
+    """Confirmed registrations of the chosen events, or of the events the chosen partners organise.
+
+    For the newsletters' "event registrants" segment, which adds consent (the pledge's opt-in) and the
+    reading language: a registration alone is no consent to a newsletter.
+    """
+    events = Q()
+    if event_ids:
+        events |= Q(event_id__in=event_ids)
+    if partner_ids:
+        events |= Q(event__partner_id__in=partner_ids)
+    if not events:
+        return Registration.objects.none()
+    return Registration.objects.filter(events, status=Registration.Status.CONFIRMED)
+
+
+def events_for_segment() -> QuerySet[Event]:
+    """The events a newsletter may be sent to the registrants of (not drafts)."""
+    return _public().order_by("-starts_at")

@@ -416,7 +416,7 @@ def reminder_send(*, registration_id: int) -> bool:
             return False
         registration = Registration.objects.select_related("event").get(pk=registration_id)
         # An exception here rolls the claim back: the next sweep sends it again.
-        _send(registration, "reminder", with_ics=True, bulk=True)
+        _send(registration, "reminder", with_ics=True)  # about his own registration: transactional
     return True
 
 

@@ -7,9 +7,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
-from heforshe.lib.mail import site_headers
+from heforshe.lib.mail import html_from_text, site_headers
 from heforshe.lib.net import client_ip
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
         language = translation.get_language() or settings.LANGUAGE_CODE
         # The HTML twins (templates/account/email/*.html) share the site's email layout, which links home.
         context = {"site_url": settings.SITE_URL, **context}
-        return super().render_mail(
+        message = super().render_mail(
             template_prefix, email, context, headers={**site_headers(language=language), **(headers or {})}
         )
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            # allauth's emails without an HTML twin of ours: their text on the same branded layout.
+            message.attach_alternative(
+                html_from_text(subject=message.subject, text=message.body, context=context), "text/html"
+            )
+        return message
 
     def get_client_ip(self, request) -> str:
         # The site's one rule for the client address: allauth's own raises ImproperlyConfigured (a 500)

@@ -655,10 +655,16 @@ CELERY_BEAT_SCHEDULE["solutions-sweep"] = {"task": "solutions.tasks.sweep_task",
 from celery.schedules import crontab as _crontab  # noqa: E402
 
 # Messages handed to the mail server per second by one worker (0: as fast as it takes them).
+# Amazon SES bounces arrive through SNS: the certificate that signs them is fetched only from a URL
+# matching this (an https URL on an sns.<region>.amazonaws.com host).
+AMAZON_SNS_CERT_URL_PATTERN = env_str(
+    "AMAZON_SNS_CERT_URL_PATTERN", r"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[^?#]*\.pem$"
+)
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20)
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
-# A row claimed longer ago than this belongs to a worker that died (a batch takes seconds).
-NEWSLETTER_CLAIM_LEASE_SECONDS = env_int("NEWSLETTER_CLAIM_LEASE_SECONDS", 300)
+# The lease of the batch sending a newsletter, renewed every third of it while it sends: once it is over
+# the worker is taken for dead and the beat's resume sweep (every minute) takes its recipients back.
+NEWSLETTER_CLAIM_LEASE_SECONDS = env_int("NEWSLETTER_CLAIM_LEASE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["newsletters-resume"] = {"task": "newsletters.tasks.resume", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["newsletters-staff-digest"] = {
     "task": "newsletters.tasks.staff_digest",

@@ -49,6 +49,37 @@ class NewsletterForm(forms.ModelForm):
             "name", "topic", "countries", "languages", "partners", "ladder_level", "pledged_from", "pledged_until",
         ]  # fmt: skip
 
+    # The event-registrant segments (newsletters.segments.register_event_segments), stored in extra_segments.
+    registered_events = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Registered for these events"),
+        help_text=_("Only registrants who also opted into the newsletter; leave empty for no event filter."),
+    )  # fmt: skip
+    registered_with_partners = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Registered for an event of these partners")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from events.selectors import events_for_segment
+        from partners.models import Partner
+
+        super().__init__(*args, **kwargs)
+        extra = self.instance.extra_segments or {}
+        self.fields["registered_events"].queryset = events_for_segment()
+        self.fields["registered_events"].initial = extra.get("events") or []
+        self.fields["registered_with_partners"].queryset = Partner.objects.order_by("name")
+        self.fields["registered_with_partners"].initial = extra.get("event_partners") or []
+
+    def save(self, commit=True):
+        extra = dict(self.instance.extra_segments or {})
+        for key, field in (("events", "registered_events"), ("event_partners", "registered_with_partners")):
+            chosen = sorted(obj.pk for obj in self.cleaned_data.get(field) or [])
+            if chosen:
+                extra[key] = chosen
+            else:
+                extra.pop(key, None)
+        self.instance.extra_segments = extra
+        return super().save(commit)
+
     def clean_countries(self):
         value = self.cleaned_data["countries"] or []
         if not isinstance(value, list) or not all(isinstance(c, str) and len(c) == 2 for c in value):

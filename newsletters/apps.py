@@ -7,9 +7,11 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from heforshe.lib import mail, privacy
         from heforshe.lib.audit import register_actions
-        from newsletters import digest, services, tracking
+        from newsletters import digest, segments, services, tracking
 
         privacy.register("newsletters", export=services.person_export, erase=services.person_erase)
         mail.register_suppression(
@@ -18,6 +20,8 @@ class NewslettersConfig(AppConfig):
             check_many=services.suppressed_among,
         )
         tracking.connect()
+        if apps.is_installed("events"):
+            segments.register_event_segments()  # read through events.selectors
         digest._register_builtin()
         register_actions(
             {

@@ -57,6 +57,10 @@ class Newsletter(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    # The one batch sending now, and until when its lease holds (renewed while it sends). A batch of a
+    # worker that died stops renewing; the beat's resume sweep takes its rows back once the lease is over.
+    batch_claim = models.UUIDField(null=True, blank=True, editable=False)
+    batch_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("newsletter")

@@ -99,6 +99,34 @@ def recipients(newsletter: Newsletter, *, languages: list[str] | None = None) ->
     return qs.annotate(send_language=Case(*whens, default=None, output_field=CharField()))
 
 
+def _event_registrants(qs: QuerySet, value, *, by: str) -> QuerySet:
+    """Pledgers registered (and confirmed) for the chosen events, or for the events of the chosen partners:
+    the registration's pledge, or a pledge on the same address. Consent stays the pledge's opt-in."""
+    from events.selectors import registrants_for_segment
+
+    ids = [int(v) for v in (value if isinstance(value, list) else [value]) if str(v).isdigit()]
+    registrations = registrants_for_segment(**{by: ids})
+    return qs.filter(
+        Exists(registrations.filter(pledge_id=OuterRef("pk")))
+        | Exists(registrations.filter(email_canonical=OuterRef("email_canonical")))
+    )
+
+
+def register_event_segments() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    register(
+        "events",
+        label=_("Registered for these events"),
+        apply=lambda qs, value: _event_registrants(qs, value, by="event_ids"),
+    )
+    register(
+        "event_partners",
+        label=_("Registered for an event of these partners"),
+        apply=lambda qs, value: _event_registrants(qs, value, by="partner_ids"),
+    )
+
+
 def count(newsletter: Newsletter) -> dict:
     """What the staff see before sending: total reached, per language, and left out for want of a language."""
     qs = recipients(newsletter)

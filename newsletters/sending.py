@@ -2,11 +2,18 @@
 
 A batch claims its rows (`pending -> sending`, with a claim id) in one committed UPDATE using
 `FOR UPDATE SKIP LOCKED`, so two workers never take the same recipient. With the SMTP backend the
-row is marked `sent` in the database *after the message body has been transmitted and before the
-final "." that makes the server accept it*: a worker killed before that mark leaves an incomplete
-DATA that every SMTP server discards (and a row still `sending`, safe to send again); a worker
-killed after it leaves a row marked `sent` for a message the server accepts. The mark is
-conditional on the claim, so a row taken over by the resume sweeper is never finished twice.
+final "." that makes the server accept a message is bracketed by the row's mark: after the body,
+the row is marked `sent` in an open transaction (conditional on the claim, so a row the resume
+sweep took back is abandoned: the connection is closed mid-DATA and the server discards it); then
+the "." is written, and the COMMIT right after it, with nothing in between but two writes to
+sockets. A worker killed before the "." leaves an incomplete DATA that every SMTP server
+discards, and an uncommitted mark that PostgreSQL rolls back: the row stays `sending`, safe to
+send again. Killed after the COMMIT was written, it leaves a row `sent` (PostgreSQL reads and
+commits what was written before the connection closed) for a message the server has whole.
+
+Marking and committing before the "." instead would leave a window (the commit's answer, and the
+worker waiting for the CPU on a loaded machine) in which a kill leaves a row `sent` for a message
+the server never got; that is what a kill right after seeing the mark hits.
 
 Other backends (the providers' HTTP APIs through anymail) have no such point: the row is marked
 after the provider accepted the message, and a row left `sending` by a crash is marked
@@ -30,7 +37,9 @@ class CheckpointLost(smtplib.SMTPException):
 
 
 class _CheckpointMixin:
-    checkpoint = None  # callable() -> bool, run between the body and the final "."
+    # Its prepare() -> bool runs between the body and the final "."; commit() right after the ".",
+    # abort() if the "." could not be written.
+    checkpoint = None
 
     def _get_socket(self, host, port, timeout):
         sock = super()._get_socket(host, port, timeout)
@@ -50,11 +59,19 @@ class _CheckpointMixin:
         if body[-2:] != smtplib.bCRLF:
             body += smtplib.bCRLF
         self.send(body)
-        if self.checkpoint is not None and not self.checkpoint():
+        checkpoint = self.checkpoint
+        if checkpoint is not None and not checkpoint.prepare():
             # Closing in the middle of DATA: the server discards the message.
             self.close()
             raise CheckpointLost("claim lost before the message was accepted")
-        self.send(b"." + smtplib.bCRLF)
+        try:
+            self.send(b"." + smtplib.bCRLF)
+        except BaseException:
+            if checkpoint is not None:
+                checkpoint.abort()
+            raise
+        if checkpoint is not None:
+            checkpoint.commit()
         code, msg = self.getreply()
         if self.debuglevel > 0:
             self._print_debug("data:", (code, msg))
@@ -74,9 +91,9 @@ class CheckpointEmailBackend(smtp.EmailBackend):
     def connection_class(self):
         return CheckpointSMTPSSL if self.use_ssl else CheckpointSMTP
 
-    def set_checkpoint(self, fn) -> None:
+    def set_checkpoint(self, checkpoint) -> None:
         if self.connection is not None:
-            self.connection.checkpoint = fn
+            self.connection.checkpoint = checkpoint
 
 
 def open_backend():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -196,7 +196,7 @@ def newsletter_start(*, newsletter_id: int, user=None) -> bool:
     with transaction.atomic():
         changed = Newsletter.objects.filter(
             pk=newsletter_id, status__in=[Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED]
-        ).update(status=Newsletter.Status.SENDING, started_at=timezone.now())
+        ).update(status=Newsletter.Status.SENDING, started_at=timezone.now(), batch_lease_until=_lease_end())
         if not changed:
             return False
         qs = segments.recipients(newsletter).filter(send_language__isnull=False).values("pk", "email", "send_language")
@@ -233,6 +233,32 @@ class BatchResult:
     released: int = 0
 
 
+def _lease_end():
+    return timezone.now() + timezone.timedelta(seconds=settings.NEWSLETTER_CLAIM_LEASE_SECONDS)
+
+
+def _slot_take(newsletter_id: int, claim: uuid.UUID) -> bool:
+    """Become the one batch sending this newsletter: the slot is free, or its holder's lease is over."""
+    return bool(
+        Newsletter.objects.filter(pk=newsletter_id, status=Newsletter.Status.SENDING)
+        .filter(Q(batch_claim__isnull=True) | Q(batch_lease_until__lt=timezone.now()))
+        .update(batch_claim=claim, batch_lease_until=_lease_end())
+    )
+
+
+def _slot_renew(newsletter_id: int, claim: uuid.UUID) -> bool:
+    """Extend this batch's lease; False when the sweep has taken the newsletter back (stop sending)."""
+    return bool(Newsletter.objects.filter(pk=newsletter_id, batch_claim=claim).update(batch_lease_until=_lease_end()))
+
+
+def _slot_free(newsletter_id: int, claim: uuid.UUID) -> None:
+    """Hand the slot to the next batch. The lease runs on: until it is over, the sweep leaves the
+    newsletter to the batch task queued next; after that, it counts as stalled and is kicked again."""
+    Newsletter.objects.filter(pk=newsletter_id, batch_claim=claim).update(
+        batch_claim=None, batch_lease_until=_lease_end()
+    )
+
+
 def _claim(newsletter_id: int, size: int, claim: uuid.UUID) -> list[tuple]:
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:
@@ -250,12 +276,59 @@ def _claim(newsletter_id: int, size: int, claim: uuid.UUID) -> list[tuple]:
         return sorted(cursor.fetchall())
 
 
+class _SentMark:
+    """The SMTP checkpoint of one row (see newsletters.sending): `prepare` marks it `sent` in an open
+    transaction, `commit` commits right after the final "." was written, `abort` rolls back.
+
+    It talks to psycopg2 directly, through Django's connection (in autocommit mode, so BEGIN and
+    COMMIT are ours): nothing but a C call stands between the "." and the COMMIT.
+    """
+
+    def __init__(self, delivery_id: int, claim: uuid.UUID, message_id: str) -> None:
+        self.delivery_id, self.claim, self.message_id = delivery_id, claim, message_id
+        self.passed: list[bool] = []
+        self._cursor = None
+
+    def prepare(self) -> bool:
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        cursor.execute("BEGIN")
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, message_id = %s "  # noqa: S608
+            "WHERE id = %s AND status = %s AND claim = %s::uuid",
+            [Delivery.Status.SENT, timezone.now(), self.message_id, self.delivery_id, Delivery.Status.SENDING,
+             str(self.claim)],
+        )  # fmt: skip
+        if cursor.rowcount != 1:
+            cursor.execute("ROLLBACK")
+            cursor.close()
+            return False
+        self._cursor = cursor
+        return True
+
+    def commit(self) -> None:
+        self._cursor.execute("COMMIT")
+        self.passed.append(True)
+        self._cursor.close()
+
+    def abort(self) -> None:
+        self._cursor.execute("ROLLBACK")
+        self._cursor.close()
+
+
 def _mark(delivery_id: int, claim: uuid.UUID, **fields) -> bool:
     return bool(Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING, claim=claim).update(**fields))
 
 
 def newsletter_send_batch(*, newsletter_id: int, size: int | None = None) -> BatchResult:
     """Claim up to `size` waiting recipients and send to each over one connection, at the rate limit.
+
+    One batch at a time per newsletter: it first takes the newsletter's slot (a lease in the database,
+    renewed while it sends), so a task delivered twice, a retry or a kick of the sweep beside a
+    running batch does nothing, and the rate limit holds whatever the number of workers. The batch
+    queues the next one when it is done; if that task is lost (worker killed, broker down), the
+    beat's sweep (`newsletters_resume`) finds the lease over and starts again: resuming never relies
+    on the broker redelivering anything.
 
     Runs outside any transaction on purpose: the claim and every mark commit at once (see
     newsletters.sending). Raises OSError/SMTPException when the mail server is unreachable; the rows
@@ -267,11 +340,28 @@ def newsletter_send_batch(*, newsletter_id: int, size: int | None = None) -> Bat
         return result
     size = size or settings.NEWSLETTER_BATCH_SIZE
     claim = uuid.uuid4()
-    rows = _claim(newsletter_id, size, claim)
-    result.claimed = len(rows)
+    if not _slot_take(newsletter_id, claim):
+        return result  # another batch is sending; it queues the next one
+    try:
+        rows = _claim(newsletter_id, size, claim)
+        result.claimed = len(rows)
+        if rows:
+            kept = _send_rows(newsletter, rows, claim, result)
+    finally:
+        _slot_free(newsletter_id, claim)
     if not rows:
         newsletter_finish_if_done(newsletter_id=newsletter_id)
         return result
+    if kept:
+        from newsletters.tasks import send_batch_task
+
+        send_task_now(send_batch_task, newsletter_id=newsletter_id)
+    return result
+
+
+def _send_rows(newsletter: Newsletter, rows: list[tuple], claim: uuid.UUID, result: BatchResult) -> bool:
+    """Send the claimed rows; False when the lease was lost midway (the sweep took the rows back)."""
+    newsletter_id = newsletter.pk
     items = {item.language: item for item in newsletter.translations.all()}
     # Suppressed or unsubscribed since the rows were made: skipped, never sent.
     canonical = {pk: canonical_email(email) for pk, _p, email, _l in rows}
@@ -291,10 +381,16 @@ def newsletter_send_batch(*, newsletter_id: int, size: int | None = None) -> Bat
         )
     )
     rate = float(settings.NEWSLETTER_RATE_PER_SECOND or 0)
-    started = time.monotonic()
+    started = renewed = time.monotonic()
+    renew_every = settings.NEWSLETTER_CLAIM_LEASE_SECONDS / 3
     backend, checkpointed = sending.open_backend()
     try:
         for index, (delivery_id, pledge_id, email, language) in enumerate(rows):
+            if time.monotonic() - renewed > renew_every:
+                if not _slot_renew(newsletter_id, claim):
+                    logger.warning("newsletter %s: lease lost, batch stopped", newsletter_id)
+                    return False
+                renewed = time.monotonic()
             if canonical[delivery_id] in suppressed or pledge_id not in still_in or pledge_id in left:
                 _mark(delivery_id, claim, status=Delivery.Status.SKIPPED, error="suppressed or unsubscribed")
                 result.skipped += 1
@@ -312,13 +408,9 @@ def newsletter_send_batch(*, newsletter_id: int, size: int | None = None) -> Bat
             message_id = message.extra_headers["Message-ID"]
             now = timezone.now()
             sent_fields = {"status": Delivery.Status.SENT, "sent_at": now, "message_id": message_id[:255]}
-            passed = []  # the checkpoint ran: the server has the whole message, only its answer is missing
+            checkpoint = _SentMark(delivery_id, claim, message_id[:255])
+            passed = checkpoint.passed  # the "." went out: the server has the whole message
             if checkpointed:
-
-                def checkpoint(d=delivery_id, f=sent_fields, passed=passed):
-                    passed.append(True)
-                    return _mark(d, claim, **f)
-
                 backend.set_checkpoint(checkpoint)
             if rate:
                 wait = started + index / rate - time.monotonic()
@@ -362,10 +454,7 @@ def newsletter_send_batch(*, newsletter_id: int, size: int | None = None) -> Bat
             backend.close()
         except Exception:  # noqa: BLE001, S110 - a connection already dropped
             pass
-    from newsletters.tasks import send_batch_task
-
-    send_task_now(send_batch_task, newsletter_id=newsletter_id)
-    return result
+    return True
 
 
 def _release(claim: uuid.UUID) -> int:
@@ -388,28 +477,41 @@ def newsletter_finish_if_done(*, newsletter_id: int) -> bool:
     )
 
 
-def newsletters_resume(*, lease_seconds: int | None = None) -> dict:
-    """The beat's sweep: start due scheduled newsletters, recover rows of crashed workers, keep batches going.
+def newsletters_resume() -> dict:
+    """The beat's sweep: start due scheduled newsletters, and resume those whose sending stalled.
 
-    A row `sending` for longer than the lease belongs to a worker that died. With SMTP it was never
-    accepted by the server (see newsletters.sending) and waits again; with other backends its fate
-    is unknown and it is never sent again.
+    A newsletter stalls when its batch lease ran out: the batch's worker died (its rows stay
+    `sending`), or the task queued for the next batch never arrived. The sweep takes the slot back
+    under a row lock (no batch can take it meanwhile), puts the dead batch's rows back: with SMTP a
+    row still `sending` was never accepted by the server (see newsletters.sending) and waits again;
+    with other backends its fate is unknown and it is never sent again; then queues one batch. A
+    newsletter whose lease holds is left to the batch that holds it, so the sweep never starts a
+    second batch beside a live one. Nothing here waits for the broker to redeliver a lost task.
     """
-    lease = lease_seconds if lease_seconds is not None else settings.NEWSLETTER_CLAIM_LEASE_SECONDS
-    stale = timezone.now() - timezone.timedelta(seconds=lease)
     started = [n.pk for n in segments.due_newsletters() if _start_quietly(n.pk)]
-    stuck = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale)
-    if sending.resumes_safely():
-        recovered = stuck.update(status=Delivery.Status.PENDING, claim=None, claimed_at=None)
-    else:
-        recovered = stuck.update(status=Delivery.Status.UNKNOWN, error="worker interrupted")
-    from newsletters.tasks import send_batch_task
-
+    recovered = 0
     kicked = []
-    for newsletter_id in Newsletter.objects.filter(status=Newsletter.Status.SENDING).values_list("pk", flat=True):
+    stalled = Newsletter.objects.filter(status=Newsletter.Status.SENDING).filter(
+        Q(batch_lease_until__isnull=True) | Q(batch_lease_until__lt=timezone.now())
+    )
+    for newsletter_id in stalled.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = stalled.select_for_update(skip_locked=True).filter(pk=newsletter_id).first()
+            if locked is None:
+                continue  # a batch took it meanwhile
+            stuck = Delivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.Status.SENDING)
+            if sending.resumes_safely():
+                recovered += stuck.update(status=Delivery.Status.PENDING, claim=None, claimed_at=None)
+            else:
+                recovered += stuck.update(status=Delivery.Status.UNKNOWN, error="worker interrupted")
+            Newsletter.objects.filter(pk=newsletter_id).update(batch_claim=None, batch_lease_until=_lease_end())
         if not newsletter_finish_if_done(newsletter_id=newsletter_id):
+            from newsletters.tasks import send_batch_task
+
             send_task_now(send_batch_task, newsletter_id=newsletter_id)
             kicked.append(newsletter_id)
+    if recovered:
+        logger.warning("newsletters: %s recipients of interrupted batches taken back", recovered)
     return {"started": started, "recovered": recovered, "kicked": kicked}
 
 

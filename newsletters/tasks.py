@@ -21,10 +21,10 @@ def send_batch_task(newsletter_id: int) -> None:
 
 
 @shared_task(name="newsletters.tasks.resume", queue=DEFAULT_QUEUE, ignore_result=True)
-def resume_task(lease_seconds: int | None = None) -> dict:
+def resume_task() -> dict:
     from newsletters.services import newsletters_resume
 
-    return newsletters_resume(lease_seconds=lease_seconds)
+    return newsletters_resume()
 
 
 @shared_task(name="newsletters.tasks.staff_digest", queue=DEFAULT_QUEUE, ignore_result=True)

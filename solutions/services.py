@@ -755,7 +755,11 @@ def _followers(solution: Solution) -> list[Participant]:
 
 
 def outcome_notify(*, update_id: int) -> int:
-    """Tell the author and followers once (the claim is a conditional UPDATE); returns how many were told."""
+    """Tell the author and followers once (the claim is a conditional UPDATE); returns how many were told.
+
+    Follow notifications and the digest are transactional (heforshe.lib.mail): each is about a solution
+    or challenge the person chose to follow, and unfollowing stops them; none goes to a list.
+    """
     if not OutcomeUpdate.objects.filter(pk=update_id, notified_at__isnull=True).update(notified_at=timezone.now()):
         return 0
     update = OutcomeUpdate.objects.select_related("solution", "partner").get(pk=update_id)
@@ -769,7 +773,6 @@ def outcome_notify(*, update_id: int) -> int:
             template="solutions/email/outcome",
             language=person.language,
             context={"participant": person, "update": update, "solution": solution, "url": url},
-            bulk=True,
         )
         told += 1
     return told
@@ -788,7 +791,6 @@ def threshold_notify(*, solution_id: int) -> int:
             template="solutions/email/threshold",
             language=person.language,
             context={"participant": person, "solution": solution, "url": url},
-            bulk=True,
         )
         told += 1
     return told
@@ -847,7 +849,6 @@ def digest_send(*, participant_id: int, now: dt.datetime | None = None) -> bool:
         template="solutions/email/digest",
         language=person.language,
         context={"participant": person, **items},
-        bulk=True,
     )
     return True
 

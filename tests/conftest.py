@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,25 @@ class WorkerProcess:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+@contextmanager
+def celery_on_broker(broker_url: str):
+    """Point this process's Celery app at another broker (tasks not eager): what services dispatch here
+    then reaches only the workers started on that broker, never the session's shared worker."""
+    from heforshe.celery import app
+
+    # The app's own pools are set aside, not closed: kombu's global producer
+    # registry still holds them, and the rest of the session needs them.
+    saved = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
+    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
+    app._pool, app.amqp._producer_pool = None, None
+    try:
+        yield app
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ complaints) registers it with `register_suppression(check=..., record=...)`; cal
 from __future__ import annotations
 
 import base64
+import re
 import smtplib
 from collections.abc import Callable
 from email.header import Header
@@ -32,9 +33,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
 from django.template import Context, TemplateDoesNotExist
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, urlize
+from django.utils.safestring import mark_safe
 
 # Microsoft Exchange's equivalent of Auto-Submitted: no out-of-office or auto-replies to our mail.
 _SUPPRESS_AUTO_REPLIES = "OOF, AutoReply"
@@ -81,6 +84,16 @@ def record_refusal(error: smtplib.SMTPRecipientsRefused) -> list[str]:
     return refused
 
 
+# Two kinds of email, decided per message type:
+# - transactional (the default): a message about something the reader did or is responsible for (his
+#   pledge, his story, his registration, his organisation's report, his staff queue). Auto-Submitted,
+#   no Precedence, no List-Unsubscribe: it is not a list he can leave.
+# - bulk (`bulk=True`): a message he gets because he is on a list (newsletters). It must carry
+#   `list_unsubscribe`: List-Unsubscribe, List-Unsubscribe-Post (RFC 8058), Precedence: bulk and the
+#   link in both parts' footers. A bulk message without it is refused here, not sent.
+BULK_NEEDS_UNSUBSCRIBE = "bulk email needs list_unsubscribe (RFC 8058); otherwise send it as transactional"
+
+
 def unsubscribe_headers(url: str) -> dict[str, str]:
     """RFC 2369 + RFC 8058: one-click unsubscribe by a POST to `url`, no cookies or form needed."""
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -119,8 +132,33 @@ def site_headers(*, language: str, bulk: bool = False) -> dict[str, str]:
     return headers
 
 
-def render_templated(*, template: str, language: str, context: dict) -> tuple[str, str, str | None]:
-    """Return (subject, text body, html body or None) rendered in `language`."""
+def text_as_html(text: str) -> str:
+    """A plain-text body as HTML paragraphs (escaped, links made clickable), for the site's layout."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    return "\n".join(
+        f'<p style="margin:0 0 16px;">{linebreaksbr(urlize(p, autoescape=True), autoescape=False)}</p>'
+        for p in paragraphs
+    )
+
+
+def html_from_text(*, subject: str, text: str, context: dict) -> str:
+    """The branded HTML twin of a message that has only a text template (the current language's)."""
+    return get_template("emails/from_text.html").render(
+        {
+            "site_url": settings.SITE_URL,
+            **context,
+            "email_subject": subject,
+            "email_text_html": mark_safe(text_as_html(text)),  # noqa: S308 - escaped by text_as_html
+        }
+    )
+
+
+def render_templated(*, template: str, language: str, context: dict) -> tuple[str, str, str]:
+    """Return (subject, text body, html body) rendered in `language`.
+
+    A message with no `<template>.html` gets its text, as paragraphs, in the same branded layout:
+    every email of the site is text and HTML.
+    """
     with translation.override(email_language(language)):
         context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": translation.get_language(), **context}
         # One line: a newline in a header is refused by Django, and folded whitespace reads badly.
@@ -129,7 +167,7 @@ def render_templated(*, template: str, language: str, context: dict) -> tuple[st
         try:
             html_template = get_template(f"{template}.html")
         except TemplateDoesNotExist:
-            html = None
+            html = html_from_text(subject=subject, text=text, context=context)
         else:
             html = html_template.render(context)
     return subject, text, html
@@ -213,6 +251,8 @@ def build_templated(
     attachments: list[tuple[str, bytes | str, str]] | None = None,
 ) -> EmailMultiAlternatives:
     """The message `send_templated` would send, unsent: for a batch sent over one open connection."""
+    if bulk and not list_unsubscribe:
+        raise ValueError(BULK_NEEDS_UNSUBSCRIBE)
     if list_unsubscribe:
         context = {"unsubscribe_url": list_unsubscribe, **context}
         headers = {**unsubscribe_headers(list_unsubscribe), **(headers or {})}
@@ -258,6 +298,8 @@ class TemplateBatch:
     """
 
     def __init__(self, *, template: str, language: str, context: dict, bulk: bool = False) -> None:
+        if bulk:
+            raise ValueError(BULK_NEEDS_UNSUBSCRIBE)  # a batch has no per-recipient unsubscribe link
         self.language = email_language(language)
         self.bulk = bulk
         self.subject, self.text, self.html = render_templated(

@@ -152,13 +152,13 @@ def reminder_send(*, reminder_id: int) -> bool:
             "period": report.period_label,
         }
     try:
-        # Reminders go out by the batch on a schedule: bulk, so auto-responders stay quiet.
+        # A service message to the partner's own staff about their organisation's report (its
+        # commitment): transactional, not a list they could leave. Auto-Submitted keeps auto-responders quiet.
         send_templated(
             to=[reminder.recipient.email],
             template="partners/emails/reminder",
             language=language,
             context=context,
-            bulk=True,
         )
     except Exception as exc:  # noqa: BLE001 - any mail failure: keep the row, release it, retry
         ReportReminder.objects.filter(pk=reminder_id).update(claimed_at=None, last_error=repr(exc)[:500])

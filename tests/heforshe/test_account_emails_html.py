@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
+import allauth
 import pytest
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -32,6 +33,22 @@ MESSAGES = {
 }
 
 
+USER = SimpleNamespace(email="amani@example.org", username="amani", get_username=lambda: "amani")
+ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
+# Every email allauth can send (each `<prefix>_subject.txt` it ships), the ones above included.
+for _subject in sorted((ALLAUTH_TEMPLATES / "account" / "email").glob("*_subject.txt")):
+    MESSAGES.setdefault(
+        f"account/email/{_subject.name[: -len('_subject.txt')]}",
+        {
+            "user": USER, "current_site": SITE, "code": "ABC123", "username": "amani", "email": "amani@example.org",
+            "from_email": "old@example.org", "to_email": "amani@example.org", "deleted_email": "old@example.org",
+            "password_reset_url": "https://heforshe.example/en/accounts/password/reset/",
+            "signup_url": "https://heforshe.example/en/accounts/signup/",
+            "activate_url": "https://heforshe.example/en/accounts/confirm-email/abc/",
+        },
+    )  # fmt: skip
+
+
 def _render(prefix: str, language: str):
     with translation.override(language):
         return get_adapter().render_mail(prefix, "amani@example.org", dict(MESSAGES[prefix]))
@@ -46,6 +63,7 @@ def test_account_emails_are_text_and_html_in_the_language(prefix, language):
     assert f'lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in html
     assert message.extra_headers["Content-Language"] == language
     assert message.body.strip()
+    assert "HeForShe" in html and "UN Women" in html  # the site's branded layout
 
 
 def test_account_email_html_passes_the_nu_html_checker(tmp_path):

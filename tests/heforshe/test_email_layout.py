@@ -50,6 +50,61 @@ MESSAGES = {
         "body_text": "Hello\n\n- a",
     },
 }
+PARTICIPANT = SimpleNamespace(first_name="Amani <b>&")
+SOLUTION = SimpleNamespace(title="Boys & <men>", response_due_at=dt.date(2026, 4, 30))
+REGISTRATION = SimpleNamespace(name="Amani <b>&")
+EVENT = SimpleNamespace(
+    local_title="Launch & <party>",
+    timezone="Africa/Nairobi",
+    starts_at=dt.datetime(2026, 3, 8, 7, 0, tzinfo=dt.UTC),
+    ends_at=dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC),
+    public_place="Nairobi <Hall> & Co",
+)
+EVENT_LINKS = {
+    "manage_url": "https://heforshe.example/en/events/r/abc/",
+    "confirm_url": "https://heforshe.example/en/events/c/abc/",
+    "event_url": "https://heforshe.example/en/events/launch/",
+}
+MESSAGES.update(
+    {
+        "champions/emails/invitation": {"champion": SimpleNamespace(name="Amani"), "url": "https://x/c/"},
+        **{
+            f"events/emails/{name}": {"registration": REGISTRATION, "event": EVENT, **EVENT_LINKS}
+            for name in ("cancelled", "changed", "confirm", "registered", "reminder", "waitlisted")
+        },
+        "giving/email/gifts_link": {"url": "https://heforshe.example/en/give/gifts/abc/"},
+        "giving/email/receipt": {
+            "donation": SimpleNamespace(name="Amani", currency="EUR", dedication="", succeeded_at=dt.date(2026, 3, 1)),
+            "amount": "25.00",
+            "reference": "HFS-1",
+            "gifts_url": "https://heforshe.example/en/give/gifts/abc/",
+        },
+        "solutions/email/digest": {
+            "participant": PARTICIPANT,
+            "solutions": [("Boys & <men>", "https://x/s/1/")],
+            "comments": [],
+            "outcomes": [],
+        },
+        "solutions/email/join": {"participant": PARTICIPANT, "confirm_url": "https://x/j/"},
+        "solutions/email/moderation": {
+            "participant": PARTICIPANT, "decision": "hide", "reason": "spam", "title": "T", "url": "https://x/s/1/"
+        },
+        "solutions/email/outcome": {
+            "participant": PARTICIPANT,
+            "solution": SOLUTION,
+            "update": SimpleNamespace(
+                partner=PARTNER, outcome="piloted", get_outcome_display="Piloted", note="It works.",
+                happened_on=dt.date(2026, 3, 1),
+            ),
+            "url": "https://x/s/1/",
+        },
+        "solutions/email/threshold": {"participant": PARTICIPANT, "solution": SOLUTION, "url": "https://x/s/1/"},
+        "stories/emails/arrived": {"story": "Boys & <men>", "partner": PARTNER, "url": "https://x/admin/s/1/"},
+        "stories/emails/published": {"story": "Boys & <men>", "public_url": "https://x/stories/boys/"},
+    }
+)  # fmt: skip
+# Decided per message type (see heforshe.lib.mail): only newsletters are bulk; every other message is
+# about the reader's own pledge, story, registration, organisation or work queue, hence transactional.
 BULK = {"newsletters/emails/newsletter"}
 UNSUBSCRIBE = {"newsletters/emails/newsletter"}
 RTL = {"ar"}
@@ -85,6 +140,21 @@ def received(smtp, django_db_blocker):
                 assert len(smtp.recorder.messages) == before + 1
                 result[(key, language)] = smtp.recorder.messages[-1].message
     return result
+
+
+def _project_email_templates() -> set[str]:
+    """Every email template of the site's apps and templates/ (each `<name>_subject.txt`)."""
+    found = set()
+    for folder in [settings.BASE_DIR / "templates", *sorted(settings.BASE_DIR.glob("*/templates"))]:
+        for subject in folder.rglob("*_subject.txt"):
+            name = str(subject.relative_to(folder))[: -len("_subject.txt")]
+            if not name.startswith("account/"):  # allauth's: tests/heforshe/test_account_emails_html.py
+                found.add(name)
+    return found
+
+
+def test_every_email_template_of_the_site_is_in_this_test():
+    assert _project_email_templates() - {key.split(":")[0] for key in MESSAGES} == set()
 
 
 def _parts(message):

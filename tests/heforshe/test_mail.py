@@ -72,17 +72,30 @@ def test_a_transactional_mail_is_auto_generated_and_not_bulk(email_templates):
     assert headers["Precedence"] is None
 
 
-def test_a_bulk_mail_says_precedence_bulk(email_templates):
-    _send(bulk=True)
+def test_a_bulk_mail_says_precedence_bulk_and_carries_one_click_unsubscribe(email_templates):
+    _send(bulk=True, list_unsubscribe="https://heforshe.example/u/t/")
     headers = mail.outbox[0].message()
     assert headers["Precedence"] == "bulk"
     assert headers["Auto-Submitted"] == "auto-generated"
+    assert headers["List-Unsubscribe"] == "<https://heforshe.example/u/t/>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_a_text_only_template_sends_a_plain_message(email_templates):
-    _send()
-    assert mail.outbox[0].alternatives == []
-    assert mail.outbox[0].message().get_content_type() == "text/plain"
+def test_a_bulk_mail_without_an_unsubscribe_link_is_refused(email_templates):
+    with pytest.raises(ValueError, match="list_unsubscribe"):
+        _send(bulk=True)
+    assert mail.outbox == []
+
+
+def test_a_text_only_template_gets_its_text_as_html_on_the_sites_layout(email_templates):
+    _send(context={"title": "<b> & https://heforshe.example/x/"})
+    message = mail.outbox[0]
+    assert message.message().get_content_type() == "multipart/alternative"
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert '<html lang="en" dir="ltr">' in html
+    assert "&lt;b&gt; &amp;" in html
+    assert '<a href="https://heforshe.example/x/"' in html
 
 
 def test_an_html_template_makes_the_message_multipart_with_escaped_html(email_templates):

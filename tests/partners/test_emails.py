@@ -31,12 +31,14 @@ def test_the_invitation_is_text_and_html_in_the_invitees_language(mailoutbox, dj
     assert message.message()["Precedence"] is None
 
 
-def test_a_report_reminder_is_sent_as_bulk(mailoutbox, settings):
+def test_a_report_reminder_is_a_transactional_service_message(mailoutbox, settings):
     settings.PARTNERS_REMINDER_DAYS_BEFORE = 7
     partner = university()
     partner_admin(partner)
     _report_due_in(partner, 5)
     reports_sweep()
     headers = mailoutbox[0].message()
-    assert headers["Precedence"] == "bulk"
+    # To the partner's own staff about their organisation's report: not a list anyone leaves.
+    assert headers["Precedence"] is None
+    assert headers["List-Unsubscribe"] is None
     assert headers["Auto-Submitted"] == "auto-generated"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.conftest import ARTIFACTS, ROOT, WorkerProcess
+from tests.conftest import ARTIFACTS, ROOT, WorkerProcess, celery_on_broker
 
 
 def free_port() -> int:
@@ -222,19 +222,8 @@ class Stack:
     def celery(self):
         """Point this process's Celery app at the private broker: tasks that services
         dispatch here (on commit) then reach the stack's worker, as they would from the web."""
-        from heforshe.celery import app
-
-        # The app's own pools are set aside, not closed: kombu's global producer
-        # registry still holds them, and the rest of the session needs them.
-        saved = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
-        app.conf.broker_url, app.conf.task_always_eager = self.redis.url, False
-        app._pool, app.amqp._producer_pool = None, None
-        try:
+        with celery_on_broker(self.redis.url) as app:
             yield app
-        finally:
-            if app._pool is not None:
-                app._pool.force_close_all()
-            app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
 
     def worker_log(self) -> str:
         """Everything the worker (every start of it) wrote, emails from the console backend included."""
