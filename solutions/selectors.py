@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from solutions.models import (
+    Amendment,
     Challenge,
     Comment,
     CommentState,
@@ -234,6 +235,29 @@ def comments_for(*, solution: Solution) -> list[Comment]:
         else:
             top.append(c)
     return top
+
+
+def amendments_for(*, solution: Solution, with_diff: bool = True) -> list[Amendment]:
+    """A solution's amendments, newest first; each visible one carries its word diff in `diff_title`/`diff_body`.
+
+    Hidden and removed ones stay as placeholders (the template says why, never what).
+    """
+    from solutions import diff
+
+    amendments = list(solution.amendments.select_related("author").order_by("-created_at", "-id"))
+    for a in amendments:
+        if with_diff and a.state == CommentState.VISIBLE:
+            a.diff_title = diff.words(a.base_title, a.title)
+            a.diff_body = diff.words(a.base_body, a.body)
+    return amendments
+
+
+def visible_amendment(*, pk: int) -> Amendment | None:
+    return (
+        Amendment.objects.select_related("solution", "solution__challenge", "solution__author")
+        .filter(pk=pk, state=CommentState.VISIBLE, solution__state=SolutionState.PUBLISHED)
+        .first()
+    )
 
 
 def outcome_history(*, solution: Solution) -> list[OutcomeUpdate]:
