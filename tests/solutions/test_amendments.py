@@ -294,3 +294,13 @@ def test_the_digest_tells_followers_of_a_new_amendment(mailoutbox):
     (mail,) = mailoutbox
     assert "Amendments to solutions you follow" in mail.body
     assert "Shared school runs" in mail.body
+
+
+def test_the_demo_data_has_an_accepted_amendment():
+    from solutions import demo
+
+    demo.seed(log=lambda _msg: None)
+    demo.seed(log=lambda _msg: None)  # idempotent
+    (amendment,) = Amendment.objects.all()
+    assert amendment.status == AmendmentStatus.ACCEPTED
+    assert "grandfathers" in amendment.solution.body
