@@ -65,6 +65,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     MODERATORS: {
         "solutions.solution": ("view", "change"),
         "solutions.comment": ("view", "change"),
+        "solutions.amendment": ("view", "change"),
         "solutions.report": ("view",),
         "solutions.challenge": ("view",),
     },

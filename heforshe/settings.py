@@ -637,6 +637,8 @@ CELERY_BEAT_SCHEDULE["pledges-sweep"] = {"task": "pledges.tasks.sweep", "schedul
 # --- solutions ---
 # How long after posting an author may still change a solution's title and text.
 SOLUTIONS_EDIT_WINDOW = _dt.timedelta(hours=env_int("SOLUTIONS_EDIT_WINDOW_HOURS", 24))
+# How long after posting others may still propose amendments to a solution (never after its challenge closes).
+SOLUTIONS_AMENDMENT_WINDOW = _dt.timedelta(days=env_int("SOLUTIONS_AMENDMENT_WINDOW_DAYS", 60))
 # (name, requests, window seconds) per client address for each kind of write.
 SOLUTIONS_RATE_LIMITS = {
     "join": [("burst", env_int("SOLUTIONS_JOIN_BURST", 10), 600)],
@@ -644,6 +646,7 @@ SOLUTIONS_RATE_LIMITS = {
     "comment": [("burst", env_int("SOLUTIONS_COMMENT_BURST", 30), 600)],
     "support": [("burst", env_int("SOLUTIONS_SUPPORT_BURST", 120), 600)],
     "report": [("burst", env_int("SOLUTIONS_REPORT_BURST", 10), 3600)],
+    "amend": [("burst", env_int("SOLUTIONS_AMEND_BURST", 10), 3600)],
 }
 # Seconds a person needs at least to fill a form (faster is a robot).
 SOLUTIONS_MIN_FILL_SECONDS = env_int("SOLUTIONS_MIN_FILL_SECONDS", 3)

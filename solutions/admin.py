@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heforshe.lib.admin import HardenedAdminMixin
 from solutions import services
-from solutions.models import Challenge, Comment, CommentState, OutcomeUpdate, Report, Solution
+from solutions.models import Amendment, Challenge, Comment, CommentState, OutcomeUpdate, Report, Solution
 
 
 @admin.register(Challenge)
@@ -200,11 +200,73 @@ class CommentAdmin(HardenedAdminMixin, admin.ModelAdmin):
         return request.user.has_perm("solutions.moderate_solution")
 
 
+@admin.register(Amendment)
+class AmendmentAdmin(HardenedAdminMixin, admin.ModelAdmin):
+    """Amendments in the moderation queue: reported ones first; hide and restore go through the services."""
+
+    list_display = ["title", "solution", "status", "state", "report_count", "created_at"]
+    list_filter = ["state", "status"]
+    search_fields = ["title", "body"]
+    list_select_related = ["solution"]
+    ordering = ["-report_count", "-created_at"]
+    readonly_fields = [
+        "solution",
+        "author",
+        "title",
+        "body",
+        "reason",
+        "base_title",
+        "base_body",
+        "status",
+        "answer",
+        "decided_by",
+        "decided_at",
+        "revision",
+        "state",
+        "moderation_reason",
+        "report_count",
+        "created_at",
+    ]
+    exclude = ["body_html", "notified_at", "answer_notified_at"]
+    actions = ["hide", "restore"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, decision):
+        reason = request.POST.get("reason", "").strip() or str(
+            _("It breaks the participation rules.")
+            if decision == services.Decision.HIDE
+            else _("Reviewed: it keeps the rules.")
+        )
+        n = 0
+        for amendment in queryset:
+            if decision == services.Decision.RESTORE and amendment.state == CommentState.VISIBLE:
+                continue
+            services.amendment_moderate(amendment=amendment, user=request.user, decision=decision, reason=reason)
+            n += 1
+        self.message_user(request, _("%(n)d amendments updated.") % {"n": n})
+
+    @admin.action(description=_("Hide the selected amendments"), permissions=["moderate"])
+    def hide(self, request, queryset):
+        self._decide(request, queryset, services.Decision.HIDE)
+
+    @admin.action(description=_("Restore the selected amendments"), permissions=["moderate"])
+    def restore(self, request, queryset):
+        self._decide(request, queryset, services.Decision.RESTORE)
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("solutions.moderate_solution")
+
+
 @admin.register(Report)
 class ReportAdmin(HardenedAdminMixin, admin.ModelAdmin):
-    list_display = ["reason", "solution", "comment", "created_at", "resolved_at"]
+    list_display = ["reason", "solution", "comment", "amendment", "created_at", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["solution", "comment", "reason", "detail", "created_at", "resolved_at"]
+    readonly_fields = ["solution", "comment", "amendment", "reason", "detail", "created_at", "resolved_at"]
     exclude = ["reporter_key"]
 
     def has_add_permission(self, request):

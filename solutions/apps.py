@@ -21,6 +21,10 @@ class SolutionsConfig(AppConfig):
                 "solutions.comment.hide": _("Comment hidden by a moderator"),
                 "solutions.comment.restore": _("Comment restored by a moderator"),
                 "solutions.outcome.recorded": _("Solution outcome recorded"),
+                "solutions.amendment.accepted": _("Amendment accepted"),
+                "solutions.amendment.rejected": _("Amendment rejected"),
+                "solutions.amendment.hide": _("Amendment hidden by a moderator"),
+                "solutions.amendment.restore": _("Amendment restored by a moderator"),
             }
         )
         privacy.register("solutions", export=services.privacy_export, erase=services.privacy_erase)

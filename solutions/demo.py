@@ -199,6 +199,20 @@ def seed(*, log) -> None:
         solution = Solution.objects.filter(challenge__slug=slug).order_by("id")[solution_index]
         if not Comment.objects.filter(solution=solution, body=body).exists():
             services.comment_add(solution=solution, participant=people[author], body=body)
+    # One amendment, accepted by the author: the last solution of the first challenge, amended by another person.
+    first = Solution.objects.filter(challenge__slug=CHALLENGES[0]["slug"]).order_by("id").last()
+    if first is not None and not first.amendments.exists() and first.author_id:
+        amender = next(p for p in people if p.pk != first.author_id)
+        amendment = services.amendment_propose(
+            solution=first,
+            participant=amender,
+            data=services.AmendmentInput(
+                title=first.title,
+                body=first.body + "\n\nOpen it to grandfathers and uncles too.",
+                reason="Many children are raised by their grandfathers or uncles.",
+            ),
+        )
+        services.amendment_decide(amendment=amendment, accept=True, participant=first.author)
     services.supports_fold()
     # One outcome: the Mexico City workshops, piloted by the partner that opened the challenge.
     workshops = Solution.objects.filter(challenge__slug="padres-ciudad-de-mexico-cuidados").order_by("id").first()
@@ -214,4 +228,4 @@ def seed(*, log) -> None:
                 partner=workshops.challenge.partner,
                 note="Four health centres in Iztapalapa run the Saturday workshops from January.",
             )
-    log(f"{len(CHALLENGES)} challenges, {made} new solutions, supports, comments and one outcome")
+    log(f"{len(CHALLENGES)} challenges, {made} new solutions, supports, comments, an amendment and one outcome")

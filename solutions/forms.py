@@ -73,6 +73,34 @@ class EditForm(_Form):
     body = forms.CharField(label=_("Your solution"), max_length=8000, widget=forms.Textarea(attrs={"rows": 10}))
 
 
+class AmendmentForm(_Guarded):
+    title = forms.CharField(label=_("Title"), max_length=140, widget=forms.TextInput(attrs={"dir": "auto"}))
+    body = forms.CharField(
+        label=_("The text as you propose it"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
+        help_text=_("Plain text, with **bold**, *italics*, lists and links. No images or HTML."),
+    )
+    reason = forms.CharField(
+        label=_("Why this change?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("The author reads it before accepting or rejecting your amendment."),
+    )
+
+
+class AmendmentAnswerForm(_Form):
+    decision = forms.ChoiceField(
+        label=_("Your answer"), choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    answer = forms.CharField(
+        label=_("Your reason (required to reject)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+
+
 class CommentForm(_Guarded):
     body = forms.CharField(
         label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})

@@ -328,6 +328,7 @@ class Report(models.Model):
 
     solution = models.ForeignKey(Solution, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    amendment = models.ForeignKey("Amendment", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     detail = models.CharField(_("details"), max_length=500, blank=True)
     # Who reported, as a key: "p:<participant id>" or "ip:<keyed hash>"; one report per reporter and post.
@@ -340,8 +341,9 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(solution__isnull=False, comment__isnull=True)
-                | models.Q(solution__isnull=True, comment__isnull=False),
+                condition=models.Q(solution__isnull=False, comment__isnull=True, amendment__isnull=True)
+                | models.Q(solution__isnull=True, comment__isnull=False, amendment__isnull=True)
+                | models.Q(solution__isnull=True, comment__isnull=True, amendment__isnull=False),
                 name="report_one_target",
             ),
             models.UniqueConstraint(
@@ -354,10 +356,15 @@ class Report(models.Model):
                 condition=models.Q(solution__isnull=True),
                 name="report_comment_once",
             ),
+            models.UniqueConstraint(
+                fields=["amendment", "reporter_key"],
+                condition=models.Q(amendment__isnull=False),
+                name="report_amendment_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.solution_id or self.comment_id})"
+        return f"{self.get_reason_display()} ({self.solution_id or self.comment_id or self.amendment_id})"
 
 
 class OutcomeUpdate(models.Model):
@@ -418,3 +425,69 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} follows {self.challenge_id or self.solution_id}"
+
+
+class AmendmentStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the author's answer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed without an answer")
+
+
+class Amendment(models.Model):
+    """A participant's proposed change to someone else's solution (Decidim's amendments).
+
+    `base_title`/`base_body` keep the text it was written against (the diff is shown from them);
+    accepting it copies its text into the solution, keeps the earlier text as a SolutionRevision
+    and credits the amender. `state` is the moderation side (reports, moderators), like a comment's.
+    """
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments")
+    title = models.CharField(_("title"), max_length=140)
+    body = models.TextField(_("amended text"), max_length=8000)
+    body_html = models.TextField(editable=False, blank=True)
+    reason = models.TextField(_("why this change"), max_length=1000)
+    base_title = models.CharField(max_length=140, blank=True)
+    base_body = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.OPEN)
+    answer = models.TextField(_("answer"), max_length=1000, blank=True)
+    # Staff or a moderator who answered; empty when the solution's author did (or nobody yet).
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The solution's text before this amendment was accepted.
+    revision = models.OneToOneField(
+        SolutionRevision, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendment"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=CommentState.choices, default=CommentState.VISIBLE)
+    moderation_reason = models.TextField(_("moderation reason"), blank=True)
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    answer_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["solution", "created_at"], name="amendment_solution"),
+            models.Index(fields=["status", "created_at"], name="amendment_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(answer=""), name="amendment_rejected_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(decided_at__isnull=False), name="amendment_decided_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def author_label(self) -> str:
+        if self.author_id is None:
+            return str(_("a former participant"))
+        return f"{self.author.first_name}, {self.author.country.name}"

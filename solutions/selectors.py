@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from solutions.models import (
+    Amendment,
     Challenge,
     Comment,
     CommentState,
@@ -52,10 +53,11 @@ class Page:
     number: int
     pages: int
     filters: Filters = field(default_factory=Filters)
+    cap: int = 10_000
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
 
     @property
     def has_next(self) -> bool:
@@ -162,44 +164,40 @@ LIST_FIELDS = (
 )
 
 
-COUNT_CAP = 10_000  # "10,000+ solutions": counting further costs time and tells a reader nothing more
+COUNT_CAP = 10_000  # "More than 10,000 solutions": counting further costs time and tells a reader nothing more
+# A search stops counting sooner ("More than 1,000 results"): an exact count of a common word is a
+# bitmap heap scan over every match (70 ms for a word in all 100,000 solutions), a capped one stops
+# after SEARCH_COUNT_CAP + 1 rows (under 8 ms for any word of the benchmark). See bench/solutions.py.
+SEARCH_COUNT_CAP = 1_000
 
 
-def _count(qs: QuerySet[Solution], cap: int, *, searching: bool = False) -> int:
-    """COUNT(*) of at most `cap` + 1 rows, so that the cost is bounded whatever the size of the challenge.
-
-    A search counts without the LIMIT: with one the planner scans the table hoping to stop early,
-    without it the count is a bitmap scan of the GIN index's matches.
-    """
-    if searching:
-        return qs.order_by().count()
+def _count(qs: QuerySet[Solution], cap: int) -> int:
+    """COUNT(*) of at most `cap` + 1 rows, so that the cost is bounded whatever the size of the challenge."""
     return qs.order_by().values("pk")[: cap + 1].count()
-
-
-# Below this many matches a search is sorted after the GIN lookup; above it, walking the order
-# index and filtering on the text finds a page of matches sooner.
-SORT_MATCHES_BELOW = 2000
 
 
 def solutions_page(*, challenge: Challenge | None, filters: Filters, seed: int = 0, page: int = 1) -> Page:
     """One page of published solutions in the chosen order, with a constant number of queries.
 
-    Counts stop at COUNT_CAP (the page shows "10,000+") and pages stop there too.
+    Counts stop at COUNT_CAP (SEARCH_COUNT_CAP for a search; the page shows "More than ...") and
+    pages stop there too.
     """
     base = _filtered(challenge, filters)
-    page = max(1, min(page, COUNT_CAP // PER_PAGE))
+    cap = SEARCH_COUNT_CAP if filters.q else COUNT_CAP
+    page = max(1, min(page, cap // PER_PAGE))
     offset = (page - 1) * PER_PAGE
     rows = base.select_related("author", "outcome_partner").only(
         *LIST_FIELDS, "author__first_name", "author__country", "outcome_partner__name", "outcome_partner__slug"
     )
-    # For a search with few matches, "+ 0" keeps the planner from walking a whole order index while
-    # filtering on the text (slow for a rare word): the matches come from the GIN index, then are sorted.
     sort = filters.sort if filters.sort in SORTS else "random"
-    total = _count(base, COUNT_CAP, searching=bool(filters.q))
-    few = bool(filters.q) and total < SORT_MATCHES_BELOW
+    total = _count(base, cap)
+    # A search with at most `cap` matches: "+ 0" keeps the planner from walking a whole order index
+    # while filtering on the text (slow for a rare word); the matches come from the GIN index and are
+    # sorted. A word with more matches finds a page sooner by walking the order index.
+    few = bool(filters.q) and total <= cap
     if sort == "random":
         # Where the visitor's circle of keys wraps: how many rows lie at or after his seed (bounded).
-        ahead = _count(base.filter(random_key__gte=seed), offset + PER_PAGE, searching=few)
+        ahead = _count(base.filter(random_key__gte=seed), offset + PER_PAGE)
         first_start = min(offset, ahead)
         key = F("random_key") + 0 if few else F("random_key")
         first = list(rows.filter(random_key__gte=seed).order_by(key, "id")[first_start : first_start + PER_PAGE])
@@ -210,8 +208,8 @@ def solutions_page(*, challenge: Challenge | None, filters: Filters, seed: int =
         column = {"supported": "support_count", "newest": "created_at", "discussed": "comment_count"}[sort]
         key = F(column) + 0 if few and sort != "newest" else F(column)
         solutions = list(rows.order_by(key.desc(), "-id")[offset : offset + PER_PAGE])
-    pages = max(1, -(-min(total, COUNT_CAP) // PER_PAGE))
-    return Page(solutions=solutions, total=total, number=page, pages=pages, filters=filters)
+    pages = max(1, -(-min(total, cap) // PER_PAGE))
+    return Page(solutions=solutions, total=total, number=page, pages=pages, filters=filters, cap=cap)
 
 
 def solution_visible(*, pk: int) -> Solution | None:
@@ -237,6 +235,29 @@ def comments_for(*, solution: Solution) -> list[Comment]:
         else:
             top.append(c)
     return top
+
+
+def amendments_for(*, solution: Solution, with_diff: bool = True) -> list[Amendment]:
+    """A solution's amendments, newest first; each visible one carries its word diff in `diff_title`/`diff_body`.
+
+    Hidden and removed ones stay as placeholders (the template says why, never what).
+    """
+    from solutions import diff
+
+    amendments = list(solution.amendments.select_related("author").order_by("-created_at", "-id"))
+    for a in amendments:
+        if with_diff and a.state == CommentState.VISIBLE:
+            a.diff_title = diff.words(a.base_title, a.title)
+            a.diff_body = diff.words(a.base_body, a.body)
+    return amendments
+
+
+def visible_amendment(*, pk: int) -> Amendment | None:
+    return (
+        Amendment.objects.select_related("solution", "solution__challenge", "solution__author")
+        .filter(pk=pk, state=CommentState.VISIBLE, solution__state=SolutionState.PUBLISHED)
+        .first()
+    )
 
 
 def outcome_history(*, solution: Solution) -> list[OutcomeUpdate]:

@@ -24,6 +24,8 @@ from heforshe.lib.ratelimit import Limit, RateLimitExceeded, address_key, hit
 from heforshe.lib.tasks import dispatch_on_commit
 from solutions import markdown
 from solutions.models import (
+    Amendment,
+    AmendmentStatus,
     Challenge,
     Comment,
     CommentState,
@@ -559,7 +561,9 @@ def follow_toggle(
 # --- reports and moderation ------------------------------------------------------------------
 
 
-def report_add(*, reason: str, detail: str = "", solution=None, comment=None, participant=None, ip: str = "") -> bool:
+def report_add(
+    *, reason: str, detail: str = "", solution=None, comment=None, amendment=None, participant=None, ip: str = ""
+) -> bool:
     """Record a report; after the challenge's number of reports from different people the post is hidden.
 
     One report per reporter (a participant, or else a network address) and post: a flood from one
@@ -569,18 +573,27 @@ def report_add(*, reason: str, detail: str = "", solution=None, comment=None, pa
 
     if reason not in Report.Reason.values:
         raise SolutionsError({"reason": _("Choose a reason.")})
-    target = solution if solution is not None else comment
-    visible = SolutionState.PUBLISHED if solution is not None else CommentState.VISIBLE
-    if target is None or target.state != visible:
+    if solution is not None:
+        target, model, visible, challenge = solution, Solution, SolutionState.PUBLISHED, solution.challenge
+    elif comment is not None:
+        target, model, visible, challenge = comment, Comment, CommentState.VISIBLE, comment.solution.challenge
+    elif amendment is not None:
+        target, model, visible, challenge = amendment, Amendment, CommentState.VISIBLE, amendment.solution.challenge
+    else:
+        raise SolutionsError(_("This post is already hidden for review."))
+    if target.state != visible:
         raise SolutionsError(_("This post is already hidden for review."))
     key = f"p:{participant.pk}" if participant else f"ip:{ip_hash(ip) or 'unknown'}"
     _check_rate("report", ip)
-    model = Solution if solution is not None else Comment
-    challenge = solution.challenge if solution is not None else comment.solution.challenge
     try:
         with transaction.atomic():
             Report.objects.create(
-                solution=solution, comment=comment, reason=reason, detail=detail[:500], reporter_key=key
+                solution=solution,
+                comment=comment,
+                amendment=amendment,
+                reason=reason,
+                detail=detail[:500],
+                reporter_key=key,
             )
             model.objects.filter(pk=target.pk).update(report_count=F("report_count") + 1)
             hidden = model.objects.filter(
@@ -650,37 +663,47 @@ def solution_moderate(*, solution: Solution, user, decision: str, reason: str, t
         dispatch_on_commit(notify_moderation_task, kind="solution", object_id=locked.pk, decision=decision)
 
 
-def comment_moderate(*, comment: Comment, user, decision: str, reason: str) -> None:
+def _post_moderate(*, obj: Comment | Amendment, kind: str, user, decision: str, reason: str) -> None:
+    """Hide or restore a comment or an amendment; audited, and the author is told the reason."""
     if not user.has_perm("solutions.moderate_solution"):
         raise PermissionDenied
     if not reason.strip():
         raise SolutionsError({"reason": _("Give the reason the author will read.")})
     if decision not in (Decision.HIDE, Decision.RESTORE):
         raise SolutionsError(_("Unknown decision."))
+    model = type(obj)
     with transaction.atomic():
-        before = comment.state
+        before = obj.state
         state = CommentState.HIDDEN if decision == Decision.HIDE else CommentState.VISIBLE
-        Comment.objects.filter(pk=comment.pk).update(
+        model.objects.filter(pk=obj.pk).update(
             state=state,
             moderation_reason=reason.strip(),
             **({"report_count": 0} if state == CommentState.VISIBLE else {}),
         )
-        comment.refresh_from_db()
-        Report.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        obj.refresh_from_db()
+        Report.objects.filter(**{kind: obj}, resolved_at__isnull=True).update(resolved_at=timezone.now())
         log_action(
-            comment,
-            f"solutions.comment.{decision}",
+            obj,
+            f"solutions.{kind}.{decision}",
             user=user,
             data={"reason": reason.strip(), "from": before, "to": state},
         )
         from solutions.tasks import notify_moderation_task
 
-        dispatch_on_commit(notify_moderation_task, kind="comment", object_id=comment.pk, decision=decision)
+        dispatch_on_commit(notify_moderation_task, kind=kind, object_id=obj.pk, decision=decision)
+
+
+def comment_moderate(*, comment: Comment, user, decision: str, reason: str) -> None:
+    _post_moderate(obj=comment, kind="comment", user=user, decision=decision, reason=reason)
+
+
+def amendment_moderate(*, amendment: Amendment, user, decision: str, reason: str) -> None:
+    _post_moderate(obj=amendment, kind="amendment", user=user, decision=decision, reason=reason)
 
 
 def moderation_notify(*, kind: str, object_id: int, decision: str) -> bool:
     """Email the author the moderators' decision and reason, in the author's language."""
-    model = Solution if kind == "solution" else Comment
+    model = {"solution": Solution, "comment": Comment, "amendment": Amendment}[kind]
     obj = model.objects.select_related("author").filter(pk=object_id).first()
     if obj is None or obj.author is None:
         return False
@@ -699,6 +722,168 @@ def moderation_notify(*, kind: str, object_id: int, decision: str) -> bool:
             "title": solution.title,
             "url": url,
         },
+    )
+    return True
+
+
+# --- amendments ------------------------------------------------------------------------------
+
+
+def amendable_until(solution: Solution) -> dt.datetime:
+    """Others may propose amendments until the amendment window or the challenge closes, whichever is first."""
+    return min(solution.created_at + settings.SOLUTIONS_AMENDMENT_WINDOW, solution.challenge.closes_at)
+
+
+def amendments_refusal(solution: Solution, *, now: dt.datetime | None = None) -> str:
+    """Why amendments to this solution are closed ("" while they are open)."""
+    now = now or timezone.now()
+    if solution.state != SolutionState.PUBLISHED:
+        return gettext("This solution is not open for amendments.")
+    if not solution.challenge.is_open(now):
+        return gettext("This challenge is closed: it no longer takes new solutions, supports or comments.")
+    if solution.outcome:
+        return gettext("This solution has been answered: its text no longer changes.")
+    if now >= amendable_until(solution):
+        return gettext("The time to propose amendments to this solution has passed.")
+    return ""
+
+
+@dataclass(frozen=True)
+class AmendmentInput:
+    title: str
+    body: str
+    reason: str
+
+
+def amendment_propose(*, solution: Solution, participant: Participant, data: AmendmentInput, ip: str = "") -> Amendment:
+    """Propose a changed title and text for someone else's solution; its author is told on commit."""
+    if participant.status != Participant.Status.CONFIRMED:
+        raise PermissionDenied
+    if solution.author_id == participant.pk:
+        raise SolutionsError(_("This is your own solution: change it with Edit while its edit window is open."))
+    refusal = amendments_refusal(solution)
+    if refusal:
+        raise SolutionsError(refusal)
+    _check_scope(solution.challenge, participant)
+    title, body = data.title.strip(), data.body.strip()
+    if title == solution.title and body == solution.body:
+        raise SolutionsError(_("Your amendment changes nothing: change the title or the text."))
+    amendment = Amendment(
+        solution=solution,
+        author=participant,
+        title=title,
+        body=body,
+        body_html=markdown.render(body),
+        reason=data.reason.strip(),
+        base_title=solution.title,
+        base_body=solution.body,
+    )
+    amendment.full_clean(exclude=["solution", "author"])
+    _check_rate("amend", ip)
+    with transaction.atomic():
+        amendment.save()
+        Follow.objects.get_or_create(participant=participant, solution=solution)
+        with translation.override(participant.language):
+            _advocacy(
+                participant,
+                gettext("Proposed an amendment to a solution: %(title)s") % {"title": solution.title},
+                solution.challenge.pillar,
+            )
+        from solutions.tasks import notify_amendment_task
+
+        dispatch_on_commit(notify_amendment_task, amendment_id=amendment.pk, event="proposed")
+    return amendment
+
+
+def may_decide_amendment(*, amendment: Amendment, participant: Participant | None = None, user=None) -> bool:
+    """The solution's author, or staff with the moderation permission."""
+    if participant is not None and amendment.solution.author_id == participant.pk:
+        return True
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm("solutions.moderate_solution"))
+
+
+def amendment_decide(
+    *, amendment: Amendment, accept: bool, answer: str = "", participant: Participant | None = None, user=None
+) -> Amendment:
+    """Accept (the solution takes the amended text; the earlier text is kept as a revision and the
+    amender is credited) or reject with a reason the amender reads. Holds row locks on both."""
+    if not may_decide_amendment(amendment=amendment, participant=participant, user=user):
+        raise PermissionDenied
+    answer = answer.strip()
+    if not accept and not answer:
+        raise SolutionsError({"answer": _("Say why you reject the amendment: its author will read it.")})
+    by_author = participant is not None and amendment.solution.author_id == participant.pk
+    now = timezone.now()
+    with transaction.atomic():
+        solution = Solution.objects.select_for_update().select_related("challenge").get(pk=amendment.solution_id)
+        locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
+        if locked.status != AmendmentStatus.OPEN:
+            raise AlreadyDone(_("This amendment has already been answered."))
+        if locked.state != CommentState.VISIBLE:
+            raise SolutionsError(_("This amendment is hidden by the moderators."))
+        if not solution.challenge.is_open(now):
+            raise SolutionsError(_("This challenge is closed: it no longer takes new solutions, supports or comments."))
+        fields = ["status", "answer", "decided_by", "decided_at"]
+        if accept:
+            if solution.state != SolutionState.PUBLISHED or solution.outcome:
+                raise SolutionsError(_("This solution is not open for amendments."))
+            if (solution.title, solution.body) != (locked.base_title, locked.base_body):
+                raise SolutionsError(
+                    _("The solution changed since this amendment was written: reject it, or ask for a new one.")
+                )
+            locked.revision = SolutionRevision.objects.create(
+                solution=solution,
+                title=solution.title,
+                body=solution.body,
+                edited_by=None if by_author else user,
+                reason=answer,
+            )
+            fields.append("revision")
+            solution.title, solution.body, solution.body_html = locked.title, locked.body, locked.body_html
+            solution.edited_at = now
+            solution.save(update_fields=["title", "body", "body_html", "edited_at"])
+            _index(solution.pk, solution.language)
+        locked.status = AmendmentStatus.ACCEPTED if accept else AmendmentStatus.REJECTED
+        locked.answer = answer
+        locked.decided_by = None if by_author else user
+        locked.decided_at = now
+        locked.save(update_fields=fields)
+        log_action(
+            locked,
+            f"solutions.amendment.{locked.status}",
+            user=None if by_author else user,
+            data={"solution": solution.pk, "by_author": by_author, "answer": answer},
+        )
+        from solutions.tasks import notify_amendment_task
+
+        dispatch_on_commit(notify_amendment_task, amendment_id=locked.pk, event="decided")
+    return locked
+
+
+def amendments_close(*, now: dt.datetime | None = None) -> int:
+    """Close the amendments still awaiting an answer when their challenge has closed."""
+    now = now or timezone.now()
+    return Amendment.objects.filter(status=AmendmentStatus.OPEN, solution__challenge__closes_at__lte=now).update(
+        status=AmendmentStatus.CLOSED, decided_at=now
+    )
+
+
+def amendment_notify(*, amendment_id: int, event: str) -> bool:
+    """Tell the solution's author of a new amendment, or the amender of the answer (once each)."""
+    field = "notified_at" if event == "proposed" else "answer_notified_at"
+    if not Amendment.objects.filter(pk=amendment_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+        return False
+    amendment = Amendment.objects.select_related("solution", "author", "solution__author").get(pk=amendment_id)
+    person = amendment.solution.author if event == "proposed" else amendment.author
+    if person is None or person.status != Participant.Status.CONFIRMED or amendment.state != CommentState.VISIBLE:
+        return False
+    with translation.override(person.language):
+        url = _link(reverse("solutions:solution", args=[amendment.solution_id])) + f"#amendment-{amendment.pk}"
+    send_templated(
+        to=[person.email],
+        template=f"solutions/email/amendment_{'proposed' if event == 'proposed' else 'answered'}",
+        language=person.language,
+        context={"participant": person, "amendment": amendment, "solution": amendment.solution, "url": url},
     )
     return True
 
@@ -830,7 +1015,17 @@ def digest_send(*, participant_id: int, now: dt.datetime | None = None) -> bool:
             created_at__lte=now,
         ).select_related("solution", "partner")[:20]
     )
-    if not (new_solutions or new_comments or outcomes):
+    amendments = list(
+        Amendment.objects.filter(
+            Q(created_at__gt=since, created_at__lte=now) | Q(decided_at__gt=since, decided_at__lte=now),
+            solution_id__in=solution_ids,
+            state=CommentState.VISIBLE,
+        )
+        .exclude(author=person)
+        .select_related("solution")
+        .order_by("-created_at")[:20]
+    )
+    if not (new_solutions or new_comments or outcomes or amendments):
         return False
     with translation.override(person.language):
         base = settings.SITE_URL
@@ -842,6 +1037,14 @@ def digest_send(*, participant_id: int, now: dt.datetime | None = None) -> bool:
             "outcomes": [
                 (u.solution.title, u.get_outcome_display(), base + reverse("solutions:solution", args=[u.solution_id]))
                 for u in outcomes
+            ],
+            "amendments": [
+                (
+                    a.solution.title,
+                    a.get_status_display(),
+                    base + reverse("solutions:solution", args=[a.solution_id]) + f"#amendment-{a.pk}",
+                )
+                for a in amendments
             ],
         }
     send_templated(
@@ -902,6 +1105,18 @@ def privacy_export(email: str) -> dict | None:
             {"solution": c.solution.title, "body": c.body, "at": c.created_at.isoformat()}
             for c in person.comments.select_related("solution")
         ],
+        "amendments": [
+            {
+                "solution": a.solution.title,
+                "title": a.title,
+                "body": a.body,
+                "reason": a.reason,
+                "status": a.status,
+                "answer": a.answer,
+                "proposed_at": a.created_at.isoformat(),
+            }
+            for a in person.amendments.select_related("solution")
+        ],
         "following": person.follows.count(),
     }
 
@@ -914,9 +1129,19 @@ def privacy_erase(email: str) -> None:
             SupportEvent.objects.create(solution_id=solution_id, delta=-1)
         person.supports.all().delete()
         person.comments.update(body="", body_html="", state=CommentState.REMOVED, author=None)
+        # An accepted amendment's text is the solution's now: it stays, credited to "a former participant";
+        # the rest of what the person wrote in amendments goes.
+        person.amendments.filter(status=AmendmentStatus.ACCEPTED).update(author=None, reason="")
+        person.amendments.exclude(status=AmendmentStatus.ACCEPTED).update(
+            author=None, title="", body="", body_html="", reason="", state=CommentState.REMOVED
+        )
         kept = person.solutions.filter(keep_after_erasure=True)
         kept.update(author=None, pseudonym="", town="")
         removed = person.solutions.filter(keep_after_erasure=False)
+        # Others' amendments to a removed solution quote its text: they go with it.
+        Amendment.objects.filter(solution__in=removed).update(
+            title="", body="", body_html="", reason="", base_title="", base_body="", state=CommentState.REMOVED
+        )
         for solution in removed:
             SolutionRevision.objects.filter(solution=solution).delete()
             if solution.photo_original:

@@ -50,6 +50,13 @@ def notify_moderation_task(self, kind: str, object_id: int, decision: str) -> bo
 
 
 @shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
+def notify_amendment_task(self, amendment_id: int, event: str) -> bool:
+    from solutions.services import amendment_notify
+
+    return amendment_notify(amendment_id=amendment_id, event=event)
+
+
+@shared_task(bind=True, queue=DEFAULT_QUEUE, ignore_result=True, **RETRY_ON_TRANSIENT)
 def send_digest_task(self, participant_id: int) -> bool:
     from solutions.services import digest_send
 
@@ -69,12 +76,13 @@ def send_digests_task() -> int:
 
 @shared_task(queue=DEFAULT_QUEUE, ignore_result=True)
 def sweep_task() -> int:
-    """Outcome notices whose task was lost (broker down), and the support counts' exact reconcile."""
+    """Outcome notices whose task was lost (broker down), the support counts' exact reconcile, and the
+    amendments left unanswered when their challenge closed."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from solutions import counting
+    from solutions import counting, services
     from solutions.models import OutcomeUpdate
 
     stale = timezone.now() - dt.timedelta(minutes=5)
@@ -84,4 +92,5 @@ def sweep_task() -> int:
     for pk in ids:
         send_task_now(notify_outcome_task, update_id=pk)
     counting.reconcile()
+    services.amendments_close()
     return len(ids)

@@ -24,5 +24,8 @@ urlpatterns = [
     path("<int:pk>/comment/", views.comment, name="comment"),
     path("<int:pk>/report/", views.report_solution, name="report"),
     path("<int:pk>/follow/", views.follow_solution, name="follow"),
+    path("<int:pk>/amend/", views.amend, name="amend"),
     path("comments/<int:pk>/report/", views.report_comment, name="report_comment"),
+    path("amendments/<int:pk>/answer/", views.amendment_answer, name="amendment_answer"),
+    path("amendments/<int:pk>/report/", views.report_amendment, name="report_amendment"),
 ]

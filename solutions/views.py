@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +25,17 @@ from heforshe.lib.net import client_ip
 from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import retry_later
 from solutions import selectors, services
-from solutions.forms import ChallengeForm, CommentForm, EditForm, JoinForm, OutcomeForm, ReportForm, SolutionForm
+from solutions.forms import (
+    AmendmentAnswerForm,
+    AmendmentForm,
+    ChallengeForm,
+    CommentForm,
+    EditForm,
+    JoinForm,
+    OutcomeForm,
+    ReportForm,
+    SolutionForm,
+)
 from solutions.models import RANDOM_KEY_MAX, Outcome, Participant, SolutionState
 
 SESSION_KEY = "solutions_participant_id"
@@ -86,11 +100,87 @@ def _apply(form, exc: ValidationError) -> None:
 
 
 TOO_FAST = gettext_lazy("That was faster than a person can fill the form. Please check it and send it again.")
+LIMITED = {
+    "join": gettext_lazy("Too many requests came from your network just now. Please try again later."),
+    "propose": gettext_lazy("Too many solutions came from your network just now. Please try again later."),
+    "support": gettext_lazy("Too many supports came from your network just now. Please try again later."),
+    "comment": gettext_lazy("Too many comments came from your network just now. Please try again later."),
+    "report": gettext_lazy("Too many reports came from your network just now. Please try again later."),
+    "amend": gettext_lazy("Too many amendments came from your network just now. Please try again later."),
+}
+
+
+@dataclass
+class Done:
+    ok: bool
+    result: Any = None
+    status: int = 200
+    retry_after: int = 0
+    invalid: bool = False
+
+
+def _submit(form, run: Callable[[dict], Any], *, limited: str = "", guarded: bool = False) -> Done:
+    """The one path every form takes: validate it, check the bot traps (guarded forms), run the service
+    with the cleaned data, and turn a refusal into the form's errors with the status to answer:
+    400, 409 for something already done, 429 with Retry-After when rate-limited."""
+    if not form.is_valid():
+        done = Done(False, status=400, invalid=True)
+    elif guarded and _guard_failed(form):
+        form.add_error(None, TOO_FAST)
+        done = Done(False, status=400)
+    else:
+        try:
+            done = Done(True, run(form.cleaned_data))
+        except services.RateLimited as exc:
+            form.add_error(None, limited)
+            done = Done(False, status=429, retry_after=exc.retry_after)
+        except ValidationError as exc:
+            _apply(form, exc)
+            done = Done(False, status=409 if isinstance(exc, services.AlreadyDone) else 400)
+    if guarded and not done.ok:
+        form.data = form.data.copy()
+        form.data["started"] = _started()  # a fresh start time for the corrected form
+    return done
+
+
+def _form_page(request, *, form, template: str, context: dict, run, success, limited: str = "", guarded=False):
+    """A page with a form: GET shows it; POST goes through _submit, and on success `success(result)` answers."""
+    status, retry_after = 200, 0
+    if request.method == "POST":
+        done = _submit(form, run, limited=limited, guarded=guarded)
+        if done.ok:
+            return success(done.result)
+        status, retry_after = done.status, done.retry_after
+    response = render(request, template, {**context, "form": form}, status=status)
+    return retry_later(response, retry_after)
+
+
+def _form_action(request, *, form, run, back: str, message, limited: str = "", invalid: str = "", guarded=True):
+    """A POST from a form inside another page: on success a message and back to the page, otherwise an
+    error page saying why (with the same statuses as _submit)."""
+    done = _submit(form, run, limited=limited, guarded=guarded)
+    if not done.ok:
+        text = invalid if done.invalid and invalid else " ".join(e for errs in form.errors.values() for e in errs)
+        return _error_page(request, text, status=done.status, back=back, retry_after=done.retry_after)
+    messages.success(request, message(done.result) if callable(message) else message)
+    return redirect(back)
+
+
+def _bound(request, form_class, *, initial: dict | None = None, **kwargs):
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(initial=initial, **kwargs)
 
 
 def _need_participant(request):
     request.session[NEXT_KEY] = request.get_full_path() if request.method == "GET" else request.POST.get("next", "")
     return redirect("solutions:join")
+
+
+def _edit_window() -> dict:
+    """The edit window in whole days when it is some, else in hours (the propose page says it)."""
+    hours = int(settings.SOLUTIONS_EDIT_WINDOW.total_seconds() // 3600)
+    return {"window_days": hours // 24 if hours and hours % 24 == 0 else 0, "window_hours": hours}
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -249,6 +339,11 @@ def solution(request, pk: int):
             "may_edit": is_author and sol.state == SolutionState.PUBLISHED and sol.editable_until() > _now(),
             "may_manage": services.may_manage_challenge(user=request.user, challenge=sol.challenge),
             "is_open": sol.challenge.is_open(),
+            "amendments": selectors.amendments_for(solution=sol),
+            "amendments_open": not services.amendments_refusal(sol),
+            "amendable_until": services.amendable_until(sol),
+            "may_answer": is_author or request.user.has_perm("solutions.moderate_solution"),
+            "answer_form": AmendmentAnswerForm(),
         },
     )
 
@@ -286,60 +381,41 @@ def propose(request, slug: str):
             status=403,
             back=reverse("solutions:challenge", args=[ch.slug]),
         )
-    status, retry_after = 200, 0
-    if request.method == "POST":
-        form = SolutionForm(request.POST, request.FILES, challenge=ch)
-        if form.is_valid():
-            if _guard_failed(form):
-                form.add_error(None, TOO_FAST)
-                status = 400
-            else:
-                d = form.cleaned_data
-                try:
-                    sol = services.solution_propose(
-                        challenge=ch,
-                        participant=participant,
-                        data=services.SolutionInput(
-                            title=d["title"],
-                            body=d["body"],
-                            language=d["language"],
-                            country=d["country"],
-                            town=d["town"],
-                            pseudonym=d["pseudonym"],
-                            keep_after_erasure=d["keep_after_erasure"],
-                        ),
-                        photo=d.get("photo"),
-                        ip=client_ip(request),
-                    )
-                except services.RateLimited as exc:
-                    form.add_error(
-                        None, _("Too many solutions came from your network just now. Please try again later.")
-                    )
-                    status, retry_after = 429, exc.retry_after
-                except ValidationError as exc:
-                    _apply(form, exc)
-                    status = 400
-                else:
-                    messages.success(request, _("Thank you: your solution is published."))
-                    return redirect("solutions:solution", pk=sol.pk)
-        else:
-            status = 400
-        form.data = form.data.copy()
-        form.data["started"] = _started()
-    else:
-        lang = get_language()
-        form = SolutionForm(
-            challenge=ch,
-            initial={
-                "started": _started(),
-                "country": ch.country.code if ch.country else participant.country.code,
-                "language": lang if lang in ch.languages else ch.languages[0],
-            },
-        )
-    response = render(
-        request, "solutions/propose.html", {"challenge": ch, "form": form, "participant": participant}, status=status
+    lang = get_language()
+    form = _bound(
+        request,
+        SolutionForm,
+        challenge=ch,
+        initial={
+            "started": _started(),
+            "country": ch.country.code if ch.country else participant.country.code,
+            "language": lang if lang in ch.languages else ch.languages[0],
+        },
     )
-    return retry_later(response, retry_after)
+
+    def run(d):
+        data = services.SolutionInput(
+            **{k: d[k] for k in ("title", "body", "language", "country", "town", "pseudonym", "keep_after_erasure")}
+        )
+        return services.solution_propose(
+            challenge=ch, participant=participant, data=data, photo=d.get("photo"), ip=client_ip(request)
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        template="solutions/propose.html",
+        context={"challenge": ch, "participant": participant, **_edit_window()},
+        run=run,
+        success=lambda sol: _saved(request, _("Thank you: your solution is published."), sol),
+        limited=LIMITED["propose"],
+        guarded=True,
+    )
+
+
+def _saved(request, message: str, sol, anchor: str = ""):
+    messages.success(request, message)
+    return redirect(reverse("solutions:solution", args=[sol.pk]) + anchor)
 
 
 @require_http_methods(["GET", "POST"])
@@ -348,23 +424,14 @@ def edit(request, pk: int):
     participant = current_participant(request)
     if participant is None or sol.author_id != participant.pk:
         raise PermissionDenied
-    status = 200
-    if request.method == "POST":
-        form = EditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.solution_edit(solution=sol, participant=participant, **form.cleaned_data)
-            except ValidationError as exc:
-                _apply(form, exc)
-                status = 400
-            else:
-                messages.success(request, _("Your changes are saved."))
-                return redirect("solutions:solution", pk=sol.pk)
-        else:
-            status = 400
-    else:
-        form = EditForm(initial={"title": sol.title, "body": sol.body})
-    return render(request, "solutions/edit.html", {"solution": sol, "form": form}, status=status)
+    return _form_page(
+        request,
+        form=_bound(request, EditForm, initial={"title": sol.title, "body": sol.body}),
+        template="solutions/edit.html",
+        context={"solution": sol},
+        run=lambda d: services.solution_edit(solution=sol, participant=participant, **d),
+        success=lambda _result: _saved(request, _("Your changes are saved."), sol),
+    )
 
 
 @require_POST
@@ -384,26 +451,22 @@ def support(request, pk: int):
     participant = current_participant(request)
     if participant is None:
         return _need_participant(request)
-    back = reverse("solutions:solution", args=[sol.pk])
-    try:
-        if request.POST.get("withdraw"):
-            services.support_withdraw(solution=sol, participant=participant)
-            messages.success(request, _("Your support is withdrawn."))
-        else:
-            services.support_add(solution=sol, participant=participant, ip=client_ip(request))
-            messages.success(request, _("Thank you for your support."))
-    except services.RateLimited as exc:
-        return _error_page(
-            request,
-            _("Too many supports came from your network just now. Please try again later."),
-            status=429,
-            back=back,
-            retry_after=exc.retry_after,
-        )
-    except ValidationError as exc:
-        status = 409 if isinstance(exc, services.AlreadyDone) else 400
-        return _error_page(request, " ".join(exc.messages), status=status, back=back)
-    return redirect(back)
+    withdrawing = bool(request.POST.get("withdraw"))
+
+    def run(_d):
+        if withdrawing:
+            return services.support_withdraw(solution=sol, participant=participant)
+        return services.support_add(solution=sol, participant=participant, ip=client_ip(request))
+
+    return _form_action(
+        request,
+        form=forms.Form(request.POST),
+        run=run,
+        back=reverse("solutions:solution", args=[sol.pk]),
+        message=_("Your support is withdrawn.") if withdrawing else _("Thank you for your support."),
+        limited=LIMITED["support"],
+        guarded=False,
+    )
 
 
 @require_POST
@@ -412,62 +475,35 @@ def comment(request, pk: int):
     participant = current_participant(request)
     if participant is None:
         return _need_participant(request)
-    back = reverse("solutions:solution", args=[sol.pk])
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _error_page(request, _("Write a comment of at most 3,000 characters."), back=back)
-    if _guard_failed(form):
-        return _error_page(request, TOO_FAST, back=back)
-    try:
-        services.comment_add(
-            solution=sol,
-            participant=participant,
-            body=form.cleaned_data["body"],
-            parent_id=form.cleaned_data.get("parent"),
-            ip=client_ip(request),
-        )
-    except services.RateLimited as exc:
-        return _error_page(
-            request,
-            _("Too many comments came from your network just now. Please try again later."),
-            status=429,
-            back=back,
-            retry_after=exc.retry_after,
-        )
-    except ValidationError as exc:
-        return _error_page(request, " ".join(exc.messages), back=back)
-    messages.success(request, _("Your comment is published."))
-    return redirect(back + "#comments")
+    return _form_action(
+        request,
+        form=CommentForm(request.POST),
+        run=lambda d: services.comment_add(
+            solution=sol, participant=participant, body=d["body"], parent_id=d.get("parent"), ip=client_ip(request)
+        ),
+        back=reverse("solutions:solution", args=[sol.pk]) + "#comments",
+        message=_("Your comment is published."),
+        limited=LIMITED["comment"],
+        invalid=_("Write a comment of at most 3,000 characters."),
+    )
 
 
-def _report(request, *, solution=None, comment=None, back: str):
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        return _error_page(request, _("Choose a reason for your report."), back=back)
-    if _guard_failed(form):
-        return _error_page(request, TOO_FAST, back=back)
-    try:
-        services.report_add(
-            reason=form.cleaned_data["reason"],
-            detail=form.cleaned_data["detail"],
-            solution=solution,
-            comment=comment,
+def _report(request, *, back: str, **target):
+    return _form_action(
+        request,
+        form=ReportForm(request.POST),
+        run=lambda d: services.report_add(
+            reason=d["reason"],
+            detail=d["detail"],
             participant=current_participant(request),
             ip=client_ip(request),
-        )
-    except services.RateLimited as exc:
-        return _error_page(
-            request,
-            _("Too many reports came from your network just now. Please try again later."),
-            status=429,
-            back=back,
-            retry_after=exc.retry_after,
-        )
-    except ValidationError as exc:
-        status = 409 if isinstance(exc, services.AlreadyDone) else 400
-        return _error_page(request, " ".join(exc.messages), status=status, back=back)
-    messages.success(request, _("Thank you: moderators will review your report."))
-    return redirect(back)
+            **target,
+        ),
+        back=back,
+        message=_("Thank you: moderators will review your report."),
+        limited=LIMITED["report"],
+        invalid=_("Choose a reason for your report."),
+    )
 
 
 @require_POST
@@ -484,6 +520,84 @@ def report_comment(request, pk: int):
     if c is None:
         raise Http404
     return _report(request, comment=c, back=reverse("solutions:solution", args=[c.solution_id]))
+
+
+@require_POST
+def report_amendment(request, pk: int):
+    a = selectors.visible_amendment(pk=pk)
+    if a is None:
+        raise Http404
+    return _report(request, amendment=a, back=reverse("solutions:solution", args=[a.solution_id]))
+
+
+# --- amendments ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def amend(request, pk: int):
+    sol = _published_or_404(pk)
+    if sol.state != SolutionState.PUBLISHED:
+        raise Http404
+    participant = current_participant(request)
+    if participant is None:
+        return _need_participant(request)
+    back = reverse("solutions:solution", args=[sol.pk])
+    if sol.author_id == participant.pk:
+        return _error_page(
+            request,
+            _("This is your own solution: change it with Edit while its edit window is open."),
+            status=403,
+            back=back,
+        )
+    refusal = services.amendments_refusal(sol)
+    if refusal:
+        return _error_page(request, refusal, status=403, back=back)
+    return _form_page(
+        request,
+        form=_bound(request, AmendmentForm, initial={"title": sol.title, "body": sol.body, "started": _started()}),
+        template="solutions/amend.html",
+        context={"solution": sol, "challenge": sol.challenge},
+        run=lambda d: services.amendment_propose(
+            solution=sol,
+            participant=participant,
+            data=services.AmendmentInput(title=d["title"], body=d["body"], reason=d["reason"]),
+            ip=client_ip(request),
+        ),
+        success=lambda a: _saved(
+            request, _("Thank you: your amendment is published; the author is told."), sol, f"#amendment-{a.pk}"
+        ),
+        limited=LIMITED["amend"],
+        guarded=True,
+    )
+
+
+@require_POST
+def amendment_answer(request, pk: int):
+    a = selectors.visible_amendment(pk=pk)
+    if a is None:
+        raise Http404
+    participant = current_participant(request)
+    if not services.may_decide_amendment(amendment=a, participant=participant, user=request.user):
+        raise PermissionDenied
+    return _form_action(
+        request,
+        form=AmendmentAnswerForm(request.POST),
+        run=lambda d: services.amendment_decide(
+            amendment=a,
+            accept=d["decision"] == "accept",
+            answer=d["answer"],
+            participant=participant,
+            user=request.user,
+        ),
+        back=reverse("solutions:solution", args=[a.solution_id]) + f"#amendment-{a.pk}",
+        message=lambda done: (
+            _("The amendment is accepted: the solution now reads as amended, and its earlier text is kept.")
+            if done.status == "accepted"
+            else _("The amendment is rejected; its author is told your reason.")
+        ),
+        invalid=_("Choose to accept or reject the amendment."),
+        guarded=False,
+    )
 
 
 @require_POST
@@ -523,41 +637,23 @@ def follow_solution(request, pk: int):
 def join(request):
     if current_participant(request) is not None:
         return redirect(request.session.pop(NEXT_KEY, "") or reverse("solutions:index"))
-    status, retry_after, sent = 200, 0, False
-    if request.method == "POST":
-        form = JoinForm(request.POST)
-        if form.is_valid():
-            if _guard_failed(form):
-                form.add_error(None, TOO_FAST)
-                status = 400
-            else:
-                d = form.cleaned_data
-                try:
-                    services.participant_join(
-                        email=d["email"],
-                        first_name=d["first_name"],
-                        country=d["country"],
-                        language=get_language(),
-                        ip=client_ip(request),
-                    )
-                except services.RateLimited as exc:
-                    form.add_error(
-                        None, _("Too many requests came from your network just now. Please try again later.")
-                    )
-                    status, retry_after = 429, exc.retry_after
-                except ValidationError as exc:
-                    _apply(form, exc)
-                    status = 400
-                else:
-                    sent = True
-        else:
-            status = 400
-        form.data = form.data.copy()
-        form.data["started"] = _started()
-    else:
-        form = JoinForm(initial={"started": _started()})
-    response = render(request, "solutions/join.html", {"form": form, "sent": sent}, status=status)
-    return retry_later(response, retry_after)
+    form = _bound(request, JoinForm, initial={"started": _started()})
+    return _form_page(
+        request,
+        form=form,
+        template="solutions/join.html",
+        context={"sent": False},
+        run=lambda d: services.participant_join(
+            email=d["email"],
+            first_name=d["first_name"],
+            country=d["country"],
+            language=get_language(),
+            ip=client_ip(request),
+        ),
+        success=lambda _result: render(request, "solutions/join.html", {"form": form, "sent": True}),
+        limited=LIMITED["join"],
+        guarded=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -606,74 +702,38 @@ def manage_new(request):
     membership = PartnerMembership.objects.filter(user=request.user, role=PartnerMembership.Role.ADMIN).first()
     if not is_staff and membership is None:
         raise PermissionDenied
-    status = 200
-    if request.method == "POST":
-        form = ChallengeForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                ch = services.challenge_create(
-                    user=request.user,
-                    data=services.ChallengeInput(
-                        question=d["question"],
-                        description=d["description"],
-                        pillar=d["pillar"],
-                        scope=d["scope"],
-                        country=d["country"],
-                        languages=d["languages"],
-                        closes_at=d["closes_at"],
-                        support_threshold=d["support_threshold"],
-                        response_days=d["response_days"],
-                    ),
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
-                status = 400
-            else:
-                messages.success(request, _("The challenge is open."))
-                return redirect("solutions:challenge", slug=ch.slug)
-        else:
-            status = 400
-    else:
-        form = ChallengeForm(initial={"languages": [get_language()], "response_days": 30})
-    return render(request, "solutions/manage_new.html", {"form": form}, status=status)
+
+    def success(ch):
+        messages.success(request, _("The challenge is open."))
+        return redirect("solutions:challenge", slug=ch.slug)
+
+    return _form_page(
+        request,
+        form=_bound(request, ChallengeForm, initial={"languages": [get_language()], "response_days": 30}),
+        template="solutions/manage_new.html",
+        context={},
+        run=lambda d: services.challenge_create(user=request.user, data=services.ChallengeInput(**d)),
+        success=success,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_outcome(request, pk: int):
+    from django.utils import timezone
+
     sol = _published_or_404(pk)
     if not services.may_manage_challenge(user=request.user, challenge=sol.challenge):
         raise PermissionDenied
-    status = 200
-    if request.method == "POST":
-        form = OutcomeForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.outcome_record(
-                    solution=sol,
-                    user=request.user,
-                    outcome=d["outcome"],
-                    note=d["note"],
-                    partner=d["partner"],
-                    happened_on=d["happened_on"],
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
-                status = 400
-            else:
-                messages.success(request, _("The outcome is recorded; the author and followers are told."))
-                return redirect("solutions:solution", pk=sol.pk)
-        else:
-            status = 400
-    else:
-        from django.utils import timezone
-
-        form = OutcomeForm(initial={"happened_on": timezone.localdate(), "outcome": sol.outcome or Outcome.SELECTED})
-    return render(
+    return _form_page(
         request,
-        "solutions/manage_outcome.html",
-        {"solution": sol, "form": form, "history": selectors.outcome_history(solution=sol)},
-        status=status,
+        form=_bound(
+            request,
+            OutcomeForm,
+            initial={"happened_on": timezone.localdate(), "outcome": sol.outcome or Outcome.SELECTED},
+        ),
+        template="solutions/manage_outcome.html",
+        context={"solution": sol, "history": selectors.outcome_history(solution=sol)},
+        run=lambda d: services.outcome_record(solution=sol, user=request.user, **d),
+        success=lambda _u: _saved(request, _("The outcome is recorded; the author and followers are told."), sol),
     )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from solutions.models import Challenge, Solution
+from solutions.models import Amendment, Challenge, Solution
 
 
 class ChallengeOut(serializers.ModelSerializer):
@@ -73,3 +73,27 @@ class SolutionOut(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return settings.SITE_URL + reverse("solutions:solution", args=[obj.pk])
+
+
+class AmendmentOut(serializers.ModelSerializer):
+    """A proposed change to a solution: its text and the answer, credited by the public label only."""
+
+    author = serializers.CharField(source="author_label")
+    body_html = serializers.CharField()
+
+    class Meta:
+        model = Amendment
+        fields = ["id", "title", "body_html", "reason", "author", "status", "answer", "created_at", "decided_at"]
+
+
+class SolutionDetailOut(SolutionOut):
+    amendments = serializers.SerializerMethodField()
+
+    class Meta(SolutionOut.Meta):
+        fields = [*SolutionOut.Meta.fields, "amendments"]
+
+    def get_amendments(self, obj) -> list[dict]:
+        from solutions.models import CommentState
+
+        visible = [a for a in obj.amendments.select_related("author") if a.state == CommentState.VISIBLE]
+        return AmendmentOut(visible, many=True).data

@@ -11,7 +11,7 @@ from heforshe.lib.api import CountryCodeField, NoQuery, PageQuery, StrictCharFie
 from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import ScopedThrottle
 from solutions import selectors
-from solutions.api.serializers import ChallengeOut, SolutionOut
+from solutions.api.serializers import ChallengeOut, SolutionDetailOut, SolutionOut
 from solutions.models import Outcome, Solution, SolutionState
 
 CHALLENGE = {
@@ -47,6 +47,22 @@ SOLUTION = {
     "response_due_at": "2026-12-20T18:30:00Z",
     "created_at": "2026-11-03T08:12:00Z",
     "url": "https://heforshe.example/en/solutions/42/",
+}
+SOLUTION_DETAIL = {
+    **SOLUTION,
+    "amendments": [
+        {
+            "id": 7,
+            "title": "A fathers' Saturday and Sunday morning club",
+            "body_html": "<p>Fathers take the children to the park every weekend morning.</p>",
+            "reason": "Many fathers work on Saturdays.",
+            "author": "Amina, Kenya",
+            "status": "accepted",
+            "answer": "",
+            "created_at": "2026-11-04T10:00:00Z",
+            "decided_at": "2026-11-05T07:30:00Z",
+        }
+    ],
 }
 
 
@@ -156,10 +172,12 @@ class SolutionListApi(Public, ListAPIView):
 @extend_schema(
     tags=["solutions"],
     summary="One published solution",
-    examples=[OpenApiExample("A solution", value=SOLUTION, response_only=True)],
+    description="With its amendments (proposed changes by other participants) and their answers; hidden ones "
+    "are left out.",
+    examples=[OpenApiExample("A solution", value=SOLUTION_DETAIL, response_only=True)],
 )
 class SolutionDetailApi(Public, RetrieveAPIView):
-    serializer_class = SolutionOut
+    serializer_class = SolutionDetailOut
 
     def get_object(self):
         query_params(self.request, NoQuery)

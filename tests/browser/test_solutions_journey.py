@@ -136,3 +136,65 @@ def test_journey_propose_support_comment_report_moderate_and_implement(page, bro
     assert Solution.objects.get().outcome == Outcome.IMPLEMENTED
     # The author heard of it too.
     assert any("Running in three estates." in m.body for m in mailoutbox)
+
+
+def _as_participant(context, live_server, participant) -> None:
+    from solutions.views import SESSION_KEY
+
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = participant.pk
+    session.save()
+    context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])
+
+
+def test_journey_amend_a_solution_and_the_author_accepts_in_english(browser, live_server, mailoutbox):
+    from solutions.forms import AmendmentForm
+    from solutions.models import Amendment, AmendmentStatus, Solution, SolutionRevision
+    from tests.solutions.factories import ChallengeFactory, ParticipantFactory, SolutionFactory
+
+    base = live_server.url
+    author = ParticipantFactory(first_name="Wanjiru")
+    amender = ParticipantFactory(first_name="Juma", country="TZ")
+    solution = SolutionFactory(
+        challenge=ChallengeFactory(slug="care-amend"),
+        author=author,
+        title="Fathers' cooking club",
+        body="Every Saturday fathers cook.",
+    )
+    labels = {n: str(f.label) for n, f in AmendmentForm().fields.items()}
+
+    # 1. Another participant proposes a changed text with his reason.
+    amending = browser.new_context(viewport={"width": 390, "height": 844})
+    _as_participant(amending, live_server, amender)
+    page = amending.new_page()
+    page.goto(f"{base}/en/solutions/{solution.pk}/")
+    page.locator("#amendments a.button").click()
+    page.wait_for_url(re.compile(rf".*/en/solutions/{solution.pk}/amend/$"))
+    assert page.get_by_label(labels["body"], exact=True).input_value() == "Every Saturday fathers cook."
+    page.get_by_label(labels["body"], exact=True).fill("Every Saturday and Sunday fathers cook.")
+    page.get_by_label(labels["reason"], exact=True).fill("Many fathers work on Saturdays.")
+    screenshot(page, "solutions-en-7-amend")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf".*/en/solutions/{solution.pk}/#amendment-\d+$"))
+    assert page.locator(".amendment-diff ins").first.inner_text().strip() == "and Sunday"
+    amending.close()
+    assert any(author.email in m.to for m in mailoutbox)
+
+    # 2. The author sees the difference and accepts; the page reads as amended and credits him.
+    answering = browser.new_context(viewport={"width": 1280, "height": 900})
+    _as_participant(answering, live_server, author)
+    page = answering.new_page()
+    page.goto(f"{base}/en/solutions/{solution.pk}/")
+    amendment = page.locator(".amendment").first
+    assert "Many fathers work on Saturdays." in amendment.inner_text()
+    amendment.locator("input[value=accept]").check()
+    screenshot(page, "solutions-en-8-answer")
+    amendment.locator(".amendment-answer-form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf".*/en/solutions/{solution.pk}/#amendment-\d+$"))
+    assert page.locator(".solution-body").inner_text().strip() == "Every Saturday and Sunday fathers cook."
+    assert "Amendment by Juma, Tanzania" in page.locator("#amendments").inner_text()
+    answering.close()
+    assert Amendment.objects.get().status == AmendmentStatus.ACCEPTED
+    assert SolutionRevision.objects.get(solution=solution).body == "Every Saturday fathers cook."
+    assert Solution.objects.get().body == "Every Saturday and Sunday fathers cook."

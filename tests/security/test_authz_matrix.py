@@ -20,7 +20,7 @@ from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, MODER
 from newsletters import tokens as newsletter_tokens
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
-from solutions.services import comment_add
+from solutions.services import AmendmentInput, amendment_propose, comment_add
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.champions.factories import ChampionFactory
@@ -29,7 +29,7 @@ from tests.factories import MembershipFactory, UserFactory, staff_user
 from tests.newsletters.factories import newsletter as newsletter_factory
 from tests.partners.factories import draft_report, university
 from tests.pledges.factories import ConfirmedPledgeFactory
-from tests.solutions.factories import ChallengeFactory, SolutionFactory
+from tests.solutions.factories import ChallengeFactory, ParticipantFactory, SolutionFactory
 from tests.stories.factories import CallFactory, StoryFactory, grant, published_story
 
 ROLES = [
@@ -80,6 +80,11 @@ def world(db):
     challenge = ChallengeFactory(slug="sol-challenge", partner=org_a)
     solution = SolutionFactory(challenge=challenge)
     comment = comment_add(solution=solution, participant=solution.author, body="A comment")
+    amendment = amendment_propose(
+        solution=solution,
+        participant=ParticipantFactory(),
+        data=AmendmentInput(title="An amended title", body="An amended text", reason="Clearer"),
+    )
     newsletter = newsletter_factory(name="Matrix news")
     pledge = ConfirmedPledgeFactory()
     domain = domain_request(partner=org_a, domain="org-a.example", actor=member_a)
@@ -131,6 +136,7 @@ def world(db):
             "challenge": challenge.slug,
             "solution": solution.pk,
             "comment": comment.pk,
+            "amendment": amendment.pk,
             "newsletter": newsletter.pk,
             "nl_token": newsletter_tokens.make(pledge.pk),
             **gift,
@@ -543,6 +549,21 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("POST", f"{A}/solutions/{{solution}}/comment/", {}, (302, 400, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     ("POST", f"{A}/solutions/{{solution}}/report/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
     ("POST", f"{A}/solutions/{{solution}}/follow/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    # Any participant but the author may propose an amendment (staff accounts are not participants).
+    ("GET", f"{A}/solutions/{{solution}}/amend/", {}, (302, 200, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    # The solution's author or a moderator answers an amendment (400: the empty form); nobody else.
+    (
+        "POST",
+        f"{A}/solutions/amendments/{{amendment}}/answer/",
+        {},
+        (403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403),
+    ),
+    (
+        "POST",
+        f"{A}/solutions/amendments/{{amendment}}/report/",
+        {},
+        (400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400),
+    ),
     (
         "POST",
         f"{A}/solutions/comments/{{comment}}/report/",
@@ -562,6 +583,13 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ),
     ("GET", "/admin/solutions/challenge/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200, 200, 403)),
     ("GET", "/admin/solutions/comment/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200, 403)),
+    ("GET", "/admin/solutions/amendment/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200, 403)),
+    (
+        "GET",
+        "/admin/solutions/amendment/{amendment}/change/",
+        {},
+        (302, 302, 302, 302, 403, 403, 403, 403, 200, 200, 403),
+    ),
     ("GET", "/admin/solutions/report/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 200, 403)),
     ("GET", "/admin/auth/user/", {}, (302, 302, 302, 302, 403, 403, 403, 403, 200, 403, 403)),
 ]
@@ -614,7 +642,7 @@ def test_the_matrix_covers_every_url_pattern():
             "public_story_pk",
         )
     }
-    dummy |= {key: "1" for key in ("solution", "comment")}
+    dummy |= {key: "1" for key in ("solution", "comment", "amendment")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "challenge")}
     dummy |= {key: "1" for key in ("domain", "site", "token")}
     dummy |= {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}

@@ -123,3 +123,21 @@ def test_one_level_of_comments_a_reply_to_a_reply_joins_the_thread():
     deeper = services.comment_add(solution=solution, participant=person, body="Deeper", parent_id=reply.pk)
     assert (reply.parent_id, deeper.parent_id) == (top.pk, top.pk)
     assert Solution.objects.get(pk=solution.pk).comment_count == 3
+
+
+@pytest.mark.parametrize(
+    ("hours", "lang", "expected"),
+    [
+        (24, "en", "you can change its text for 1 day."),
+        (72, "en", "you can change its text for 3 days."),
+        (5, "en", "you can change its text for 5 hours."),
+        (48, "fr", "vous pouvez modifier son texte pendant 2 jours."),
+        (1, "fr", "vous pouvez modifier son texte pendant 1 heure."),
+        (0, "en", "its text cannot be changed afterwards."),
+    ],
+)
+def test_the_propose_page_states_the_edit_window_of_the_setting(settings, hours, lang, expected):
+    settings.SOLUTIONS_EDIT_WINDOW = dt.timedelta(hours=hours)
+    challenge = ChallengeFactory()
+    page = signed_in(ParticipantFactory()).get(f"/{lang}/solutions/c/{challenge.slug}/propose/").content.decode()
+    assert expected in page
