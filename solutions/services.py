@@ -558,6 +558,27 @@ def follow_toggle(
     return True
 
 
+STOP_EMAILS_PURPOSE = "solutions.stop-emails"
+STOP_EMAILS_MAX_AGE = dt.timedelta(days=400)  # a digest kept for a year still works
+
+
+def stop_emails_url(person: Participant) -> str:
+    """The one-click link in every follow email: stop following everything (RFC 8058 POST, no cookies)."""
+    with translation.override(person.language):
+        return _link(reverse("solutions:stop_emails", args=[signed.make(STOP_EMAILS_PURPOSE, person.pk)]))
+
+
+def participant_for_stop_token(token: str) -> Participant | None:
+    pk = signed.read(STOP_EMAILS_PURPOSE, token, max_age=STOP_EMAILS_MAX_AGE)
+    return Participant.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def follows_stop_all(*, participant_id: int) -> int:
+    """Unfollow every challenge and solution: no more follow emails or digests. Posts, supports stay."""
+    deleted, _rows = Follow.objects.filter(participant_id=participant_id).delete()
+    return deleted
+
+
 # --- reports and moderation ------------------------------------------------------------------
 
 
@@ -957,6 +978,7 @@ def outcome_notify(*, update_id: int) -> int:
             to=[person.email],
             template="solutions/email/outcome",
             language=person.language,
+            list_unsubscribe=stop_emails_url(person),
             context={"participant": person, "update": update, "solution": solution, "url": url},
         )
         told += 1
@@ -975,6 +997,7 @@ def threshold_notify(*, solution_id: int) -> int:
             to=[person.email],
             template="solutions/email/threshold",
             language=person.language,
+            list_unsubscribe=stop_emails_url(person),
             context={"participant": person, "solution": solution, "url": url},
         )
         told += 1
@@ -1051,6 +1074,7 @@ def digest_send(*, participant_id: int, now: dt.datetime | None = None) -> bool:
         to=[person.email],
         template="solutions/email/digest",
         language=person.language,
+        list_unsubscribe=stop_emails_url(person),
         context={"participant": person, **items},
     )
     return True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/<str:token>/", views.join_confirm, name="join_confirm"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("stop-emails/<str:token>/", views.stop_emails, name="stop_emails"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.manage_new, name="manage_new"),
     path("manage/solutions/<int:pk>/outcome/", views.manage_outcome, name="manage_outcome"),

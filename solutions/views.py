@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
@@ -671,6 +672,19 @@ def join_confirm(request, token: str):
         safe = nxt if nxt.startswith("/") and not nxt.startswith("//") else ""
         return redirect(safe or reverse("solutions:index"))
     return render(request, "solutions/join_confirm.html", {"participant": participant})
+
+
+@csrf_exempt  # RFC 8058: the mail client's one-click POST carries no cookie; the signed token is the proof
+@require_http_methods(["GET", "POST"])
+def stop_emails(request, token: str):
+    """GET asks (mail scanners follow links); the POST unfollows everything."""
+    person = services.participant_for_stop_token(token)
+    if person is None:
+        return render(request, "solutions/stop_emails.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.follows_stop_all(participant_id=person.pk)
+        return render(request, "solutions/stop_emails.html", {"done": True})
+    return render(request, "solutions/stop_emails.html", {"following": person.follows.exists()})
 
 
 @require_POST

@@ -99,6 +99,17 @@ MESSAGES.update(
             "url": "https://x/s/1/",
         },
         "solutions/email/threshold": {"participant": PARTICIPANT, "solution": SOLUTION, "url": "https://x/s/1/"},
+        **{
+            f"solutions/email/amendment_{name}": {
+                "participant": PARTICIPANT,
+                "solution": SOLUTION,
+                "amendment": SimpleNamespace(
+                    author_label="Omar <b>", reason="Clearer & <shorter>", status=status, answer="Thanks."
+                ),
+                "url": "https://x/s/1/#amendment-1",
+            }
+            for name, status in (("proposed", "pending"), ("answered", "accepted"))
+        },
         "stories/emails/arrived": {"story": "Boys & <men>", "partner": PARTNER, "url": "https://x/admin/s/1/"},
         "stories/emails/published": {"story": "Boys & <men>", "public_url": "https://x/stories/boys/"},
     }
@@ -106,7 +117,13 @@ MESSAGES.update(
 # Decided per message type (see heforshe.lib.mail): only newsletters are bulk; every other message is
 # about the reader's own pledge, story, registration, organisation or work queue, hence transactional.
 BULK = {"newsletters/emails/newsletter"}
-UNSUBSCRIBE = {"newsletters/emails/newsletter"}
+# Follow emails are transactional but carry a one-click link that stops them (unfollow everything).
+UNSUBSCRIBE = {
+    "newsletters/emails/newsletter",
+    "solutions/email/digest",
+    "solutions/email/outcome",
+    "solutions/email/threshold",
+}
 RTL = {"ar"}
 
 

@@ -20,7 +20,7 @@ from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, MODER
 from newsletters import tokens as newsletter_tokens
 from partners.services import commitment_create, invitation_create, report_add_evidence
 from pledges.views import SESSION_KEY
-from solutions.services import AmendmentInput, amendment_propose, comment_add
+from solutions.services import AmendmentInput, amendment_propose, comment_add, stop_emails_url
 from stories.models import ConsentKind, MediaFile, StoryState
 from tests.actionkits.factories import make_kit, pdf_bytes
 from tests.champions.factories import ChampionFactory
@@ -139,6 +139,7 @@ def world(db):
             "amendment": amendment.pk,
             "newsletter": newsletter.pk,
             "nl_token": newsletter_tokens.make(pledge.pk),
+            "stop_token": stop_emails_url(solution.author).rstrip("/").rsplit("/", 1)[1],
             **gift,
         },
     }
@@ -529,6 +530,9 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     # A pledger is a participant through his session: nothing to join.
     ("GET", f"{A}/solutions/join/", {}, (200, 302, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/solutions/join/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
+    # The follow emails' one-click stop link: the signed token is the only key, for anyone, with no cookie.
+    ("GET", f"{A}/solutions/stop-emails/bad-token/", {}, (400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400)),
+    ("POST", f"{A}/solutions/stop-emails/{{stop_token}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", f"{A}/solutions/sign-out/", {}, (302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302)),
     ("GET", f"{A}/solutions/manage/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200, 403, 403)),
     ("GET", f"{A}/solutions/manage/new/", {}, (302, 302, 200, 200, 403, 200, 403, 403, 200, 403, 403)),
@@ -650,7 +654,7 @@ def test_the_matrix_covers_every_url_pattern():
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "champion", "event")}
     dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
     dummy |= {"subscription": "1", "customer": "cus_1"}
-    dummy |= {"newsletter": "1", "nl_token": "some-token"}
+    dummy |= {"newsletter": "1", "nl_token": "some-token", "stop_token": "some-token"}
     listed = {resolve(path.format(**dummy)).route for _m, path, _d, _e in MATRIX}
     missing = sorted(set(walk(get_resolver().url_patterns)) - listed)
     assert not missing, missing
