@@ -57,7 +57,7 @@ def leaderboard(*, limit: int = 20) -> list[dict]:
 
 def staff_reach() -> dict:
     """Reach per champion (published or not), and summed per audience, country and pillar."""
-    rows = list(Champion.objects.select_related("partner").order_by("name"))
+    rows = list(Champion.objects.select_related("partner", "user").order_by("name"))
     counts = reach(rows)
     sums: dict[str, dict[str, int]] = {
         "audience": defaultdict(int),
