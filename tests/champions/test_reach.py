@@ -11,13 +11,9 @@ from pledges.models import AttributionCount, Pledge
 from pledges.selectors import confirmed_count_by_source
 from tests.champions.factories import ChampionFactory
 from tests.commitments.helpers import form_data, pledge_via, share_url_of
-from tests.conftest import uses_postgres
 from tests.partners.factories import university
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif("not uses_postgres()", reason="the fold's upserts need PostgreSQL"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def _chain(url: str, generations: int) -> list[Pledge]:
