@@ -12,5 +12,6 @@ urlpatterns = [
     path("staff/revisions/<int:pk>/", views.staff_review, name="staff_review"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/reach.json", views.reach, name="reach"),
     path("<slug:slug>/share.png", views.share_image, name="share_image"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi, gettext
@@ -75,6 +75,7 @@ def detail(request, slug: str):
         {
             "champion": champion,
             "reach": selectors.reach_of(champion),
+            "poll_seconds": selectors.REACH_LIVE_SECONDS,
             "link": link,
             "share_text": text,
             "share_links": share_links(url=link, text=text),
@@ -82,6 +83,17 @@ def detail(request, slug: str):
             "events": champion.event_set.exclude(status="draft").order_by("-starts_at")[:5],
         },
     )
+
+
+@require_GET
+def reach(request, slug: str):
+    """The small JSON the champion's page polls to keep its reach live: {"reach": n}."""
+    value = selectors.reach_live(slug=slug)
+    if value is None:
+        return JsonResponse({"detail": gettext("No published champion has this address.")}, status=404)
+    response = JsonResponse({"reach": value})
+    response["Cache-Control"] = f"public, max-age={selectors.REACH_LIVE_SECONDS}"
+    return response
 
 
 @require_GET

@@ -101,3 +101,34 @@ def test_staff_see_the_real_reach_per_audience_and_pillar(client):
     client.force_login(staff_user(PARTNERSHIPS))
     body = client.get("/en/champions/staff/").content.decode()
     assert "<td data-reach>2</td>" in body
+
+
+def test_the_page_polls_its_reach_endpoint(client):
+    ChampionFactory(slug="amina")
+    body = client.get("/en/champions/amina/").content.decode()
+    assert 'data-reach-url="/en/champions/amina/reach.json"' in body
+    assert "champions/reach.js" in body
+
+
+def test_the_reach_endpoint_answers_the_live_count():
+    ChampionFactory(slug="amina")
+    _chain("/en/pledge/?source=champion-amina", 2)
+    fold_events()
+    response = Client().get("/en/champions/amina/reach.json")
+    assert response.status_code == 200
+    assert response.json() == {"reach": 2}
+    assert response["Cache-Control"] == "public, max-age=5"
+
+
+def test_the_reach_endpoint_is_served_from_the_cache(django_assert_num_queries):
+    ChampionFactory(slug="amina")
+    assert Client().get("/en/champions/amina/reach.json").json() == {"reach": 0}
+    with django_assert_num_queries(0):
+        assert Client().get("/en/champions/amina/reach.json").json() == {"reach": 0}
+
+
+def test_the_reach_of_an_unpublished_champion_is_not_found():
+    ChampionFactory(slug="hidden", is_published=False)
+    response = Client().get("/fr/champions/hidden/reach.json")
+    assert response.status_code == 404
+    assert response.json()["detail"]

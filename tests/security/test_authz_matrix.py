@@ -444,6 +444,7 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/{{champion}}/reach.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Organisers: members of the organising partner and Partnerships staff; another partner is told nothing exists.
