@@ -473,6 +473,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "heforshe.api_errors.blank_alternatives_any_of",
     ],
+    # Names for choice sets that share a field name with another one ("pillar", "status").
+    "ENUM_NAME_OVERRIDES": {
+        "PillarEnum": "heforshe.lib.pillars.Pillar.choices",
+        "EventStatusEnum": "events.models.Event.Status",
+    },
 }
 
 # --- Security -----------------------------------------------------------------

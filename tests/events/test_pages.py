@@ -246,3 +246,10 @@ def test_changing_the_time_tells_everyone_with_a_new_calendar_file(client):
     cal = Calendar.from_ical(mail.outbox[0].attachments[0][1])
     start = cal.walk("VEVENT")[0]["DTSTART"].dt
     assert (start.hour, str(start.tzinfo)) == (11, "Europe/Paris")
+
+
+def test_a_pledge_taken_with_the_registration_is_attributed_to_the_event(client):
+    event = EventFactory(slug="nairobi")
+    data = _form(client, event) | {"with_pledge": "on", "country": "KE"}
+    client.post(f"/en/events/{event.slug}/register/", data)
+    assert Registration.objects.get().pledge.source_code == "event-nairobi"
