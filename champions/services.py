@@ -6,31 +6,31 @@ import datetime as dt
 import io
 import logging
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from champions.models import Champion, Invitation, Revision
-from heforshe.lib import sniff
+from heforshe.lib import invitations, sniff
 from heforshe.lib.audit import log_action
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 
 logger = logging.getLogger(__name__)
 
-INVITATION_SALT = "champions.invitation"
 INVITATION_MAX_AGE = dt.timedelta(days=14)
+INVITATION_FLOW = invitations.InvitationFlow(
+    model=Invitation,
+    salt="champions.invitation",
+    url_name="champions:invitation",
+    max_age=lambda: INVITATION_MAX_AGE,
+    select_related=("champion",),
+)
 PORTRAIT_MAX_BYTES = 10 * 1024 * 1024
 PORTRAIT_SIDE = 800
 # Markup of any kind: a statement is plain text, shown escaped, and refused when it tries to be HTML.
@@ -109,17 +109,10 @@ def champion_set_published(*, champion_id: int, published: bool, user) -> bool:
     return bool(changed)
 
 
-# --- Invitations: the partners' pattern (signed, one-time link; allauth account) ----------
+# --- Invitations: the one signed, one-time link of heforshe.lib.invitations -------------
 
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps([invitation.pk, invitation.key], salt=INVITATION_SALT, compress=True)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    with translation.override(invitation.language):
-        path = reverse("champions:invitation", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL + path
+invitation_token = INVITATION_FLOW.token
+invitation_url = INVITATION_FLOW.url
 
 
 @transaction.atomic
@@ -130,7 +123,7 @@ def invitation_create(*, champion: Champion, email: str, language: str, invited_
         with transaction.atomic():
             invitation.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": _("An invitation to this address is already waiting to be accepted.")}) from exc
+        raise ValidationError({"email": invitations.PENDING}) from exc
     log_action(champion, "champions.invitation.sent", user=invited_by, data={"invitation": invitation.pk})
     from champions.tasks import send_invitation_task
 
@@ -152,62 +145,22 @@ def invitation_send(*, invitation_id: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class InvitationLookup:
-    invitation: Invitation | None
-    error: str = ""
-
-
-def invitation_from_token(token: str) -> InvitationLookup:
-    try:
-        pk, key = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.SignatureExpired:
-        return InvitationLookup(None, str(_("This invitation has expired. Ask for a new one.")))
-    except (signing.BadSignature, ValueError, TypeError):
-        return InvitationLookup(None, str(_("This invitation link is not valid.")))
-    invitation = Invitation.objects.select_related("champion").filter(pk=pk, key=key).first()
-    if invitation is None:
-        return InvitationLookup(None, str(_("This invitation link is not valid.")))
-    if invitation.accepted_at:
-        return InvitationLookup(invitation, str(_("This invitation was already used.")))
-    return InvitationLookup(invitation)
+def invitation_from_token(token: str) -> invitations.Lookup:
+    return INVITATION_FLOW.lookup(token)
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Champion:
     """Give `user` the right to propose changes to the profile. The link works once."""
-    if user.email.strip().lower() != invitation.email:
-        raise ValidationError(
-            _("This invitation was sent to %(email)s; sign in with that address to accept it."),
-            params={"email": invitation.email},
-        )
-    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None).update(
-        accepted_at=timezone.now(), accepted_by=user
-    )
-    if not claimed:
-        raise ValidationError(_("This invitation was already used."))
+    INVITATION_FLOW.claim(invitation, user)
     Champion.objects.filter(pk=invitation.champion_id).update(user=user)
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=invitation.email, defaults={"email": invitation.email, "primary": True}
-    )
-    if not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
     log_action(invitation.champion, "champions.invitation.accepted", user=user)
     return invitation.champion
 
 
 @transaction.atomic
 def invitation_accept_new_user(*, invitation: Invitation, password: str):
-    User = get_user_model()
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("An account with this address exists already: sign in to accept."))
-    user = User(username=invitation.email[:150], email=invitation.email)
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    user = invitations.create_account(email=invitation.email, password=password)
     invitation_accept(invitation=invitation, user=user)
     return user
 

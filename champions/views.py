@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +15,9 @@ from django.utils.translation import get_language, get_language_bidi, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from champions import selectors, services
-from champions.forms import AcceptNewAccountForm, InviteForm, ReviewForm, RevisionForm
+from champions.forms import InviteForm, ReviewForm, RevisionForm
 from champions.models import Champion, Kind, Revision
-from heforshe.lib.links import sign_in_url
+from heforshe.lib.invitations import AcceptPage, accept_view
 from heforshe.lib.sharetext import share_links, share_text
 
 
@@ -169,52 +168,15 @@ def mine(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def invitation(request, token: str):
-    lookup = services.invitation_from_token(token)
-    invitation = lookup.invitation
-    if invitation is None or lookup.error:
-        return render(request, "champions/invitation.html", {"error": lookup.error}, status=410 if invitation else 404)
-    from django.contrib.auth import get_user_model
-
-    account_exists = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    user = request.user
-    signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email
-    form = AcceptNewAccountForm(request.POST or None) if not account_exists and not user.is_authenticated else None
-    if request.method == "POST":
-        done = False
-        try:
-            if signed_in_as_invitee:
-                services.invitation_accept(invitation=invitation, user=user)
-                done = True
-            elif form is not None and form.is_valid():
-                new_user = services.invitation_accept_new_user(
-                    invitation=invitation, password=form.cleaned_data["password1"]
-                )
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-                done = True
-            elif form is None:
-                messages.error(request, gettext("Sign in with the invited address to accept."))
-        except ValidationError as exc:
-            if form is not None:
-                form.add_error(None, exc)
-            else:
-                messages.error(request, " ".join(exc.messages))
-        if done:
-            messages.success(request, gettext("Welcome! You can now propose changes to your profile."))
-            return redirect("champions:mine")
-    return render(
-        request,
-        "champions/invitation.html",
-        {
-            "invitation": invitation,
-            "form": form,
-            "account_exists": account_exists,
-            "signed_in_as_invitee": signed_in_as_invitee,
-            "login_url": sign_in_url(request.get_full_path()),
-        },
-        status=400 if form is not None and form.errors else 200,
+invitation = accept_view(
+    AcceptPage(
+        flow=services.INVITATION_FLOW,
+        template="champions/invitation.html",
+        accept=lambda invitation, user: services.invitation_accept(invitation=invitation, user=user),
+        welcome=lambda invitation: gettext("Welcome! You can now propose changes to your profile."),
+        done_url="champions:mine",
     )
+)
 
 
 # --- Partnerships staff ----------------------------------------------------------------
