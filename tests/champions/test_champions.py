@@ -203,3 +203,28 @@ def test_staff_create_a_champion_in_the_admin_and_a_scripted_statement_is_refuse
     champion = Champion.objects.get()
     assert champion.statement_in("ar") == "المساواة أغنية نغنيها معًا"
     assert champion.portrait
+
+
+def test_an_invitation_used_twice_is_refused_in_the_visitors_language(client, django_capture_on_commit_callbacks):
+    champion = ChampionFactory()
+    token = _invite(champion, django_capture_on_commit_callbacks)
+    client.post(
+        f"/fr/champions/invitations/{token}/",
+        {"password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+    client.logout()
+    again = client.get(f"/fr/champions/invitations/{token}/")
+    assert again.status_code == 410
+    assert "Cette invitation a déjà été utilisée." in again.content.decode()
+
+
+def test_a_stale_copy_of_a_champion_invitation_cannot_be_accepted_again():
+    champion = ChampionFactory()
+    invitation = services.invitation_create(
+        champion=champion, email="twice@example.org", language="en", invited_by=None
+    )
+    stale = type(invitation).objects.get(pk=invitation.pk)
+    user = UserFactory(email="twice@example.org")
+    services.invitation_accept(invitation=invitation, user=user)
+    with pytest.raises(ValidationError, match="already used"):
+        services.invitation_accept(invitation=stale, user=user)
