@@ -25,3 +25,13 @@ class InviteForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     note = forms.CharField(label=_("Note to the champion"), max_length=500, required=False)
+
+
+class VideoForm(forms.Form):
+    video = forms.FileField(
+        label=_("Video file"), help_text=_("MP4, MOV or WebM. It is converted for the web before it is shown.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -15,10 +16,11 @@ from django.utils.translation import get_language, get_language_bidi, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from champions import selectors, services
-from champions.forms import InviteForm, ReviewForm, RevisionForm
-from champions.models import Champion, Kind, Revision
+from champions.forms import InviteForm, ReviewForm, RevisionForm, VideoForm
+from champions.models import Champion, ChampionVideo, Kind, Revision
 from heforshe.lib.invitations import AcceptPage, accept_view
 from heforshe.lib.sharetext import share_links, share_text
+from heforshe.middleware import body_limit
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -163,9 +165,44 @@ def mine(request):
         else:
             status = 400
     pending = champion.revisions.filter(status=Revision.Status.PENDING)
-    return render(
-        request, "champions/mine.html", {"champion": champion, "form": form, "pending": pending}, status=status
-    )
+    context = {
+        "champion": champion,
+        "form": form,
+        "pending": pending,
+        "video_form": VideoForm(),
+        "videos": champion.videos.all()[:5],
+    }
+    return render(request, "champions/mine.html", context, status=status)
+
+
+# A little over the largest video: the multipart envelope around it.
+VIDEO_BODY_LIMIT = settings.CHAMPIONS_VIDEO_MAX_BYTES + 1024 * 1024
+
+
+def _add_video(request, champion: Champion, done: str):
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(done)
+    upload = form.cleaned_data["video"]
+    try:
+        services.video_add(champion=champion, user=request.user, fileobj=upload, name=upload.name, size=upload.size)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Thank you. The video is being converted for the web."))
+    return redirect(done)
+
+
+@body_limit(VIDEO_BODY_LIMIT)
+@login_required
+@require_POST
+def mine_video(request):
+    """The champion's own video: processed now, shown once the HeForShe team approves it."""
+    profiles = list(selectors.profiles_for_user(user=request.user))
+    if not profiles:
+        raise PermissionDenied
+    return _add_video(request, profiles[0], "champions:mine")
 
 
 invitation = accept_view(
@@ -189,6 +226,10 @@ def staff(request):
     context["invite_form"] = InviteForm(initial={"language": get_language()})
     context["revisions"] = Revision.objects.filter(status=Revision.Status.PENDING).select_related("champion")[:50]
     context["review_form"] = ReviewForm()
+    context["video_form"] = VideoForm()
+    context["videos"] = (
+        ChampionVideo.objects.filter(approved_at__isnull=True).select_related("champion").order_by("created_at")[:50]
+    )
     return render(request, "champions/staff.html", context)
 
 
@@ -212,6 +253,30 @@ def staff_invite(request, pk: int):
     else:
         messages.error(request, gettext("Give a valid email address and language."))
     return redirect(reverse("champions:staff"))
+
+
+@body_limit(VIDEO_BODY_LIMIT)
+@require_POST
+@staff_required("champions.change_champion")
+def staff_video(request, pk: int):
+    return _add_video(request, get_object_or_404(Champion, pk=pk), "champions:staff")
+
+
+@require_POST
+@staff_required("champions.change_championvideo")
+def staff_video_review(request, pk: int):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose approve or reject."))
+        return redirect("champions:staff")
+    video = get_object_or_404(ChampionVideo, pk=pk)
+    try:
+        services.video_review(video_id=video.pk, approve=form.cleaned_data["decision"] == "approve", user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Review saved."))
+    return redirect("champions:staff")
 
 
 @require_POST

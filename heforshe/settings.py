@@ -592,6 +592,8 @@ PARTNERS_REMINDER_DAYS_BEFORE = env_int("PARTNERS_REMINDER_DAYS_BEFORE", 7)
 # First retry delay (seconds) of a failed reminder email; doubles each time.
 PARTNERS_REMINDER_RETRY_SECONDS = env_int("PARTNERS_REMINDER_RETRY_SECONDS", 60)
 PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 14)
+# Largest champion video upload (staff or the champion; processed by the media pipeline).
+CHAMPIONS_VIDEO_MAX_BYTES = env_int("CHAMPIONS_VIDEO_MAX_BYTES", 500 * 1024 * 1024)
 PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Partner logos (shown at 96 px): largest file in bytes and longest side in pixels.
 PARTNERS_LOGO_MAX_BYTES = env_int("PARTNERS_LOGO_MAX_BYTES", 1024 * 1024)
