@@ -410,3 +410,14 @@ def video_unpublish(*, video_id: int) -> None:
     storage = public_storage()
     for name in [r["name"] for r in video.renditions] + ([video.poster] if video.poster else []):
         storage.delete(name)
+
+
+def video_requeue_unfinished() -> int:
+    """Sweeper: send the processing task again for videos whose task was lost."""
+    from champions.tasks import process_video_task
+    from heforshe.lib.tasks import send_task_now
+
+    ids = mediajobs.unfinished(ChampionVideo)
+    for video_id in ids:
+        send_task_now(process_video_task, video_id=video_id)
+    return len(ids)

@@ -60,3 +60,10 @@ def publish_video_task(video_id: int) -> bool:
     from champions.services import video_publish
 
     return video_publish(video_id=video_id)
+
+
+@shared_task(queue=DEFAULT_QUEUE, ignore_result=True)
+def requeue_videos_sweeper() -> int:
+    from champions.services import video_requeue_unfinished
+
+    return video_requeue_unfinished()

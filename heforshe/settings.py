@@ -577,6 +577,10 @@ STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYT
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["champions-requeue-videos"] = {
+    "task": "champions.tasks.requeue_videos_sweeper",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["stories-publish-due"] = {"task": "stories.tasks.publish_due_task", "schedule": 60.0}
 
 # --- events ---

@@ -943,17 +943,10 @@ def _dispatch_media_rekey(story: Story) -> None:
 
 def media_requeue_unfinished(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Sweeper: send the task again for files whose task was lost (broker down, worker killed)."""
+    from heforshe.lib.tasks import send_task_now
     from stories.tasks import process_media_task
 
-    cutoff = timezone.now() - older_than
-    ids = list(
-        MediaFile.objects.filter(
-            Q(status=MediaStatus.PENDING, created_at__lt=cutoff)
-            | Q(status=MediaStatus.PROCESSING, started_at__lt=timezone.now() - STALE_PROCESSING)
-        ).values_list("pk", flat=True)[:200]
-    )
-    from heforshe.lib.tasks import send_task_now
-
+    ids = mediajobs.unfinished(MediaFile, older_than=older_than)
     for media_id in ids:
         send_task_now(process_media_task, media_id=media_id)
     return len(ids)
@@ -1044,7 +1037,6 @@ def story_notify_curators(*, story_id: int) -> int:
     """Email every curator who wants it that a story arrived, each in the language they work in."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from django.db.models import Q
     from django.urls import reverse
     from django.utils import translation
 

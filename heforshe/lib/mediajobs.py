@@ -45,3 +45,14 @@ def finish(model, pk: int) -> bool:
             status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
         )
     )
+
+
+def unfinished(model, *, older_than: timedelta = timedelta(minutes=10), limit: int = 200) -> list[int]:
+    """Rows whose task was lost (broker down, worker killed): pending for a while, or claimed by a dead worker."""
+    now = timezone.now()
+    return list(
+        model.objects.filter(
+            Q(status=MediaStatus.PENDING, created_at__lt=now - older_than)
+            | Q(status=MediaStatus.PROCESSING, started_at__lt=now - STALE_PROCESSING)
+        ).values_list("pk", flat=True)[:limit]
+    )

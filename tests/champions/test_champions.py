@@ -228,3 +228,10 @@ def test_a_stale_copy_of_a_champion_invitation_cannot_be_accepted_again():
     services.invitation_accept(invitation=invitation, user=user)
     with pytest.raises(ValidationError, match="already used"):
         services.invitation_accept(invitation=stale, user=user)
+
+
+def test_a_slug_too_long_for_the_tracked_code_is_refused():
+    champion = ChampionFactory.build(slug="a" * 40)
+    with pytest.raises(ValidationError) as info:
+        services.champion_save(champion=champion, user=None)
+    assert "Keep the slug to 31 characters" in info.value.message_dict["slug"][0]

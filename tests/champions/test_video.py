@@ -141,3 +141,19 @@ def test_processing_twice_produces_nothing_new(clip):
     video.refresh_from_db()
     assert services.video_process(video_id=video.pk) == MediaStatus.READY
     assert ChampionVideo.objects.get(pk=video.pk).renditions == video.renditions
+
+
+def test_the_sweeper_sends_again_a_video_whose_task_was_lost(clip):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from champions.services import video_requeue_unfinished
+
+    champion = ChampionFactory()
+    video = ChampionVideo.objects.create(champion=champion, extension="mp4", size=len(clip))
+    video.original.save("upload", _upload(clip), save=True)
+    ChampionVideo.objects.filter(pk=video.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert video_requeue_unfinished() == 1
+    video.refresh_from_db()
+    assert video.status == MediaStatus.READY
