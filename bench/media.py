@@ -69,7 +69,7 @@ class PeakSampler(threading.Thread):
 
 def make_phone_video(work: Path, seconds: int) -> Path:
     """HEVC as phones record it: coded landscape, shown upright through a display rotation."""
-    from stories.media import ffmpeg_exe
+    from heforshe.lib.media import ffmpeg_exe
 
     coded = work / "phone-hevc-coded.mp4"
     video = work / "phone-hevc-rotated.mp4"
@@ -93,7 +93,7 @@ def make_phone_video(work: Path, seconds: int) -> Path:
 def make_inputs(work: Path, seconds: int, photos: int) -> tuple[Path, list[Path]]:
     from PIL import Image, ImageDraw
 
-    from stories.media import ffmpeg_exe
+    from heforshe.lib.media import ffmpeg_exe
 
     video = work / "source-1080p.mp4"
     print(f"generating a {seconds} s 1080p video…", flush=True)
@@ -119,7 +119,7 @@ def make_inputs(work: Path, seconds: int, photos: int) -> tuple[Path, list[Path]
 
 def direct(videos: list[Path], photos: list[Path], work: Path) -> float:
     """The same ffmpeg and Pillow work as the pipeline, called directly."""
-    from stories import media as media_lib
+    from heforshe.lib import media as media_lib
 
     out = Path(tempfile.mkdtemp(prefix="direct-", dir=work))
     started = time.perf_counter()

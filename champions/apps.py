@@ -23,6 +23,10 @@ class ChampionsConfig(AppConfig):
                 "champions.revision.submitted": _("Champion statement change proposed"),
                 "champions.revision.approved": _("Champion statement change approved"),
                 "champions.revision.rejected": _("Champion statement change rejected"),
+                "champions.video.added": _("Champion video uploaded"),
+                "champions.video.approved": _("Champion video approved"),
+                "champions.video.rejected": _("Champion video rejected"),
+                "champions.video.published": _("Champion video shown on the page"),
             }
         )
         from champions.panels import register as register_panels

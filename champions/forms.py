@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,30 +22,16 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the email"), choices=settings.LANGUAGES)
 
 
-class AcceptNewAccountForm(forms.Form):
-    password1 = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("The password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note to the champion"), max_length=500, required=False)
+
+
+class VideoForm(forms.Form):
+    video = forms.FileField(
+        label=_("Video file"), help_text=_("MP4, MOV or WebM. It is converted for the web before it is shown.")
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-        elif data.get("password1"):
-            try:
-                validate_password(data["password1"])
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        return data
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    note = forms.CharField(label=_("Note to the champion"), max_length=500, required=False)

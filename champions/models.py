@@ -10,17 +10,28 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heforshe.lib.media import MediaFailure, MediaStatus
 from heforshe.lib.pillars import Pillar
 
 
 def new_key() -> str:
     return secrets.token_urlsafe(18)
+
+
+def video_upload_to(instance: ChampionVideo, filename: str) -> str:
+    # Private storage, random name: the original is never served; the renditions are.
+    return f"champions/videos/originals/{secrets.token_hex(12)}"
+
+
+def new_video_folder() -> str:
+    return secrets.token_hex(12)
 
 
 def portrait_upload_to(instance: Champion, filename: str) -> str:
@@ -70,6 +81,15 @@ class Champion(models.Model):
     statements = models.JSONField(_("statements in other languages"), default=dict, blank=True)
     # A video link (https, on the site's allowed hosts) shown under the statement.
     video_url = models.URLField(_("video link"), blank=True)
+    # The uploaded video shown on the page: processed by the media pipeline, approved, copied to public storage.
+    video = models.ForeignKey(
+        "champions.ChampionVideo",
+        verbose_name=_("video shown"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
     on_leaderboard = models.BooleanField(
         _("on the public leaderboard"), default=False, help_text=_("Only with the champion's agreement.")
@@ -98,6 +118,17 @@ class Champion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from pledges.models import SOURCE_CODE_MAX
+
+        if self._state.adding and self.slug and len(self.source_code) > SOURCE_CODE_MAX:
+            raise ValidationError(
+                {
+                    "slug": _("Keep the slug to %(n)d characters, so that the tracked link can count who joins.")
+                    % {"n": SOURCE_CODE_MAX - len("champion-")}
+                }
+            )
 
     @property
     def source_code(self) -> str:
@@ -146,6 +177,70 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.champion} ({self.language}, {self.get_status_display()})"
+
+
+class ChampionVideo(models.Model):
+    """A video uploaded for a champion, through the site's media pipeline (heforshe.lib.media).
+
+    The original stays private; the worker makes MP4 renditions and a poster in
+    `champions/videos/<folder>/`. A video uploaded by the champion goes live only
+    once Partnerships staff approve it; one uploaded by staff is approved at once.
+    Live, its renditions and poster are copied to the public storage.
+    """
+
+    champion = models.ForeignKey(Champion, on_delete=models.CASCADE, related_name="videos")
+    original = models.FileField(_("original file"), upload_to=video_upload_to, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=255, blank=True)
+    extension = models.CharField(max_length=10, blank=True)
+    size = models.BigIntegerField(_("size in bytes"), default=0)
+    status = models.CharField(
+        _("processing state"), max_length=12, choices=MediaStatus.choices, default=MediaStatus.PENDING
+    )
+    failure = models.CharField(_("failure reason"), max_length=20, choices=MediaFailure.choices, blank=True)
+    failure_detail = models.TextField(_("technical detail"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+    folder = models.CharField(max_length=32, default=new_video_folder, editable=False)
+    # [{"label": "720p.mp4", "name": "<storage name>", "width": 1280, "height": 720}], largest first.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    poster = models.CharField(max_length=200, blank=True, editable=False)
+    is_public = models.BooleanField(_("copied to public storage"), default=False, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("champion video")
+        verbose_name_plural = _("champion videos")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.champion} · {self.original_name or self.pk}"
+
+    def storage_folder(self) -> str:
+        return f"champions/videos/{self.folder}"
+
+    def public_sources(self) -> list[dict]:
+        """The renditions as <source> elements need them, from the public storage."""
+        from heforshe.lib.storage import public_storage
+
+        storage = public_storage()
+        return [{**r, "url": storage.url(r["name"]), "type": "video/mp4"} for r in self.renditions]
+
+    @property
+    def public_poster_url(self) -> str:
+        from heforshe.lib.storage import public_storage
+
+        return public_storage().url(self.poster) if self.poster else ""
 
 
 class Invitation(models.Model):

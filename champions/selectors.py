@@ -47,6 +47,28 @@ def reach_of(champion: Champion) -> int:
     return reach([champion])[champion.pk]
 
 
+REACH_LIVE_SECONDS = 5
+
+
+def reach_live(*, slug: str) -> int | None:
+    """The reach a champion's page polls, None for no published champion; shared a few seconds through the cache.
+
+    A crowd watching one page costs one cache read each poll, and the database
+    two small queries every few seconds at most.
+    """
+    from django.core.cache import cache
+
+    key = f"champions:reach:{slug}"
+    value = cache.get(key)
+    if value is None:
+        champion = Champion.objects.filter(is_published=True, slug=slug).only("pk", "slug").first()
+        if champion is None:
+            return None
+        value = reach_of(champion)
+        cache.set(key, value, timeout=REACH_LIVE_SECONDS)
+    return value
+
+
 def leaderboard(*, limit: int = 20) -> list[dict]:
     """Champions who agreed to be ranked, by the men who joined through them."""
     rows = list(published().filter(on_leaderboard=True))
@@ -57,7 +79,7 @@ def leaderboard(*, limit: int = 20) -> list[dict]:
 
 def staff_reach() -> dict:
     """Reach per champion (published or not), and summed per audience, country and pillar."""
-    rows = list(Champion.objects.select_related("partner").order_by("name"))
+    rows = list(Champion.objects.select_related("partner", "user").order_by("name"))
     counts = reach(rows)
     sums: dict[str, dict[str, int]] = {
         "audience": defaultdict(int),

@@ -6,31 +6,39 @@ import datetime as dt
 import io
 import logging
 import re
-from dataclasses import dataclass
+import shutil
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from champions.models import Champion, Invitation, Revision
-from heforshe.lib import sniff
+from champions.models import Champion, ChampionVideo, Invitation, Revision
+from heforshe.lib import invitations, mediajobs, sniff
+from heforshe.lib import media as media_lib
 from heforshe.lib.audit import log_action
 from heforshe.lib.mail import send_templated
+from heforshe.lib.media import MediaFailure, MediaStatus
+from heforshe.lib.storage import copy_to_public, public_storage
 from heforshe.lib.tasks import dispatch_on_commit
 
 logger = logging.getLogger(__name__)
 
-INVITATION_SALT = "champions.invitation"
 INVITATION_MAX_AGE = dt.timedelta(days=14)
+INVITATION_FLOW = invitations.InvitationFlow(
+    model=Invitation,
+    salt="champions.invitation",
+    url_name="champions:invitation",
+    max_age=lambda: INVITATION_MAX_AGE,
+    select_related=("champion",),
+)
 PORTRAIT_MAX_BYTES = 10 * 1024 * 1024
 PORTRAIT_SIDE = 800
 # Markup of any kind: a statement is plain text, shown escaped, and refused when it tries to be HTML.
@@ -109,17 +117,10 @@ def champion_set_published(*, champion_id: int, published: bool, user) -> bool:
     return bool(changed)
 
 
-# --- Invitations: the partners' pattern (signed, one-time link; allauth account) ----------
+# --- Invitations: the one signed, one-time link of heforshe.lib.invitations -------------
 
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps([invitation.pk, invitation.key], salt=INVITATION_SALT, compress=True)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    with translation.override(invitation.language):
-        path = reverse("champions:invitation", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL + path
+invitation_token = INVITATION_FLOW.token
+invitation_url = INVITATION_FLOW.url
 
 
 @transaction.atomic
@@ -130,7 +131,7 @@ def invitation_create(*, champion: Champion, email: str, language: str, invited_
         with transaction.atomic():
             invitation.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": _("An invitation to this address is already waiting to be accepted.")}) from exc
+        raise ValidationError({"email": invitations.PENDING}) from exc
     log_action(champion, "champions.invitation.sent", user=invited_by, data={"invitation": invitation.pk})
     from champions.tasks import send_invitation_task
 
@@ -152,62 +153,22 @@ def invitation_send(*, invitation_id: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class InvitationLookup:
-    invitation: Invitation | None
-    error: str = ""
-
-
-def invitation_from_token(token: str) -> InvitationLookup:
-    try:
-        pk, key = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.SignatureExpired:
-        return InvitationLookup(None, str(_("This invitation has expired. Ask for a new one.")))
-    except (signing.BadSignature, ValueError, TypeError):
-        return InvitationLookup(None, str(_("This invitation link is not valid.")))
-    invitation = Invitation.objects.select_related("champion").filter(pk=pk, key=key).first()
-    if invitation is None:
-        return InvitationLookup(None, str(_("This invitation link is not valid.")))
-    if invitation.accepted_at:
-        return InvitationLookup(invitation, str(_("This invitation was already used.")))
-    return InvitationLookup(invitation)
+def invitation_from_token(token: str) -> invitations.Lookup:
+    return INVITATION_FLOW.lookup(token)
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Champion:
     """Give `user` the right to propose changes to the profile. The link works once."""
-    if user.email.strip().lower() != invitation.email:
-        raise ValidationError(
-            _("This invitation was sent to %(email)s; sign in with that address to accept it."),
-            params={"email": invitation.email},
-        )
-    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None).update(
-        accepted_at=timezone.now(), accepted_by=user
-    )
-    if not claimed:
-        raise ValidationError(_("This invitation was already used."))
+    INVITATION_FLOW.claim(invitation, user)
     Champion.objects.filter(pk=invitation.champion_id).update(user=user)
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=invitation.email, defaults={"email": invitation.email, "primary": True}
-    )
-    if not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
     log_action(invitation.champion, "champions.invitation.accepted", user=user)
     return invitation.champion
 
 
 @transaction.atomic
 def invitation_accept_new_user(*, invitation: Invitation, password: str):
-    User = get_user_model()
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("An account with this address exists already: sign in to accept."))
-    user = User(username=invitation.email[:150], email=invitation.email)
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    user = invitations.create_account(email=invitation.email, password=password)
     invitation_accept(invitation=invitation, user=user)
     return user
 
@@ -285,3 +246,178 @@ def privacy_export(email: str):
 
 def privacy_erase(email: str) -> None:
     Invitation.objects.filter(email__iexact=email).delete()
+
+
+# --- Video: the site's media pipeline (heforshe.lib.media), reviewed before it goes live --------
+
+
+def video_max_bytes() -> int:
+    return settings.CHAMPIONS_VIDEO_MAX_BYTES
+
+
+def _check_video(fileobj, *, size: int) -> sniff.Sniffed:
+    fileobj.seek(0)
+    found = sniff.sniff_head(fileobj.read(sniff.HEAD_BYTES))
+    fileobj.seek(0)
+    if found is None or found.kind != sniff.VIDEO:
+        raise ValidationError({"video": _("Upload a video: MP4, MOV or WebM.")})
+    if size > video_max_bytes():
+        raise ValidationError(
+            {"video": _("This video is too large: at most %(mb)d MB.") % {"mb": video_max_bytes() // (1024 * 1024)}}
+        )
+    return found
+
+
+def video_add(*, champion: Champion, user, fileobj, name: str, size: int) -> ChampionVideo:
+    """Store an uploaded video and queue its processing on commit.
+
+    Partnerships staff's upload is approved at once; the champion's own waits
+    for review. The storage write happens before the short transaction that
+    records the row, so a slow upload never holds a transaction open.
+    """
+    staff = bool(user and user.has_perm("champions.change_champion"))
+    if not staff and (user is None or champion.user_id != user.pk):
+        raise ValidationError(_("Only the champion may propose changes to this profile."))
+    found = _check_video(fileobj, size=size)
+    video = ChampionVideo(
+        champion=champion,
+        extension=found.extension,
+        original_name="".join(ch for ch in name if ch.isprintable())[:255],
+        size=size,
+        submitted_by=user,
+        approved_at=timezone.now() if staff else None,
+        approved_by=user if staff else None,
+    )
+    video.original.save("upload", File(fileobj), save=False)
+    with transaction.atomic():
+        video.save()
+        log_action(champion, "champions.video.added", user=user, data={"video": video.pk, "approved": staff})
+        from champions.tasks import process_video_task
+
+        dispatch_on_commit(process_video_task, video_id=video.pk, background=True)
+    return video
+
+
+def video_process(*, video_id: int) -> str:
+    """Make the renditions and poster that are missing, outside any transaction; then publish if approved."""
+    video = ChampionVideo.objects.filter(pk=video_id).first()
+    if video is None:
+        logger.info("champion video %s is gone; nothing to do", video_id)
+        return "missing"
+    if video.status in (MediaStatus.READY, MediaStatus.FAILED):
+        return video.status
+    if not mediajobs.claim(ChampionVideo, video_id):
+        return "claimed-elsewhere"
+    existing = {r["label"] for r in video.renditions}
+    with tempfile.TemporaryDirectory(prefix="hfs-champion-video-") as tmp:
+        work = Path(tmp)
+        src = work / f"original.{video.extension or 'bin'}"
+        try:
+            with default_storage.open(video.original.name, "rb") as fh, src.open("wb") as out:
+                shutil.copyfileobj(fh, out, 1024 * 1024)
+        except FileNotFoundError:
+            mediajobs.fail(ChampionVideo, video_id, code=MediaFailure.MISSING)
+            return MediaStatus.FAILED
+        try:
+            info = media_lib.probe(src)
+            outputs = media_lib.make_video_renditions(src, work, info, skip=existing)
+            renditions = list(video.renditions)
+            for out in outputs:
+                with out.path.open("rb") as fh:
+                    stored = default_storage.save(f"{video.storage_folder()}/{out.label}", File(fh))
+                renditions.append({"label": out.label, "name": stored, "width": out.width, "height": out.height})
+            poster = video.poster
+            if not poster:
+                frame = work / "poster.jpg"
+                media_lib.poster_frame(src, frame, info)
+                with frame.open("rb") as fh:
+                    poster = default_storage.save(f"{video.storage_folder()}/poster.jpg", File(fh))
+        except media_lib.MediaError as exc:
+            logger.warning("champion video %s failed: %s", video_id, exc)
+            mediajobs.fail(ChampionVideo, video_id, code=exc.code, detail=exc.detail)
+            return MediaStatus.FAILED
+    width, height = info.display_size
+    renditions.sort(key=lambda r: -r["height"])
+    ChampionVideo.objects.filter(pk=video_id).update(
+        renditions=renditions, poster=poster, width=width, height=height, duration=info.duration
+    )
+    mediajobs.finish(ChampionVideo, video_id)
+    if video.approved_at:
+        video_publish(video_id=video_id)
+    return MediaStatus.READY
+
+
+@transaction.atomic
+def video_review(*, video_id: int, approve: bool, user) -> ChampionVideo:
+    """Approve (it goes live once processed) or reject a video the champion uploaded."""
+    video = ChampionVideo.objects.select_for_update().select_related("champion").filter(pk=video_id).first()
+    if video is None or video.approved_at:
+        raise ValidationError(_("This change was already reviewed."))
+    if approve:
+        video.approved_at, video.approved_by = timezone.now(), user
+        video.save(update_fields=["approved_at", "approved_by"])
+        if video.status == MediaStatus.READY:
+            from champions.tasks import publish_video_task
+
+            dispatch_on_commit(publish_video_task, video_id=video.pk)
+    log_action(
+        video.champion,
+        "champions.video.approved" if approve else "champions.video.rejected",
+        user=user,
+        data={"video": video.pk},
+    )
+    if not approve:
+        paths = [video.original.name, video.poster, *[r["name"] for r in video.renditions]]
+        video.delete()
+        transaction.on_commit(lambda: [default_storage.delete(p) for p in paths if p])
+    return video
+
+
+def video_publish(*, video_id: int) -> bool:
+    """Copy an approved, ready video to the public storage and show it on the page (replacing the previous one).
+
+    Idempotent; storage copies happen outside any transaction.
+    """
+    video = (
+        ChampionVideo.objects.filter(pk=video_id, status=MediaStatus.READY, approved_at__isnull=False)
+        .select_related("champion")
+        .first()
+    )
+    if video is None:
+        return False
+    names = [r["name"] for r in video.renditions] + ([video.poster] if video.poster else [])
+    if any(copy_to_public(name) is None for name in names):
+        logger.warning("champion video %s: a file is missing from storage; not made public", video_id)
+        return False
+    with transaction.atomic():
+        champion = Champion.objects.select_for_update().get(pk=video.champion_id)
+        previous = champion.video_id
+        ChampionVideo.objects.filter(pk=video.pk).update(is_public=True)
+        Champion.objects.filter(pk=champion.pk).update(video=video, updated_at=timezone.now())
+        log_action(champion, "champions.video.published", user=None, data={"video": video.pk})
+    if previous and previous != video.pk:
+        video_unpublish(video_id=previous)
+    return True
+
+
+def video_unpublish(*, video_id: int) -> None:
+    """Delete a video's public copies: their URLs stop working."""
+    video = ChampionVideo.objects.filter(pk=video_id).first()
+    if video is None:
+        return
+    ChampionVideo.objects.filter(pk=video_id).update(is_public=False)
+    Champion.objects.filter(video_id=video_id).update(video=None)
+    storage = public_storage()
+    for name in [r["name"] for r in video.renditions] + ([video.poster] if video.poster else []):
+        storage.delete(name)
+
+
+def video_requeue_unfinished() -> int:
+    """Sweeper: send the processing task again for videos whose task was lost."""
+    from champions.tasks import process_video_task
+    from heforshe.lib.tasks import send_task_now
+
+    ids = mediajobs.unfinished(ChampionVideo)
+    for video_id in ids:
+        send_task_now(process_video_task, video_id=video_id)
+    return len(ids)

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from champions import selectors, services
-from champions.forms import AcceptNewAccountForm, InviteForm, ReviewForm, RevisionForm
-from champions.models import Champion, Kind, Revision
-from heforshe.lib.links import sign_in_url
+from champions.forms import InviteForm, ReviewForm, RevisionForm, VideoForm
+from champions.models import Champion, ChampionVideo, Kind, Revision
+from heforshe.lib.invitations import AcceptPage, accept_view
 from heforshe.lib.sharetext import share_links, share_text
+from heforshe.middleware import body_limit
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -75,6 +76,7 @@ def detail(request, slug: str):
         {
             "champion": champion,
             "reach": selectors.reach_of(champion),
+            "poll_seconds": selectors.REACH_LIVE_SECONDS,
             "link": link,
             "share_text": text,
             "share_links": share_links(url=link, text=text),
@@ -82,6 +84,17 @@ def detail(request, slug: str):
             "events": champion.event_set.exclude(status="draft").order_by("-starts_at")[:5],
         },
     )
+
+
+@require_GET
+def reach(request, slug: str):
+    """The small JSON the champion's page polls to keep its reach live: {"reach": n}."""
+    value = selectors.reach_live(slug=slug)
+    if value is None:
+        return JsonResponse({"detail": gettext("No published champion has this address.")}, status=404)
+    response = JsonResponse({"reach": value})
+    response["Cache-Control"] = f"public, max-age={selectors.REACH_LIVE_SECONDS}"
+    return response
 
 
 @require_GET
@@ -152,57 +165,55 @@ def mine(request):
         else:
             status = 400
     pending = champion.revisions.filter(status=Revision.Status.PENDING)
-    return render(
-        request, "champions/mine.html", {"champion": champion, "form": form, "pending": pending}, status=status
+    context = {
+        "champion": champion,
+        "form": form,
+        "pending": pending,
+        "video_form": VideoForm(),
+        "videos": champion.videos.all()[:5],
+    }
+    return render(request, "champions/mine.html", context, status=status)
+
+
+# A little over the largest video: the multipart envelope around it.
+VIDEO_BODY_LIMIT = settings.CHAMPIONS_VIDEO_MAX_BYTES + 1024 * 1024
+
+
+def _add_video(request, champion: Champion, done: str):
+    form = VideoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(done)
+    upload = form.cleaned_data["video"]
+    try:
+        services.video_add(champion=champion, user=request.user, fileobj=upload, name=upload.name, size=upload.size)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Thank you. The video is being converted for the web."))
+    return redirect(done)
+
+
+@body_limit(VIDEO_BODY_LIMIT)
+@login_required
+@require_POST
+def mine_video(request):
+    """The champion's own video: processed now, shown once the HeForShe team approves it."""
+    profiles = list(selectors.profiles_for_user(user=request.user))
+    if not profiles:
+        raise PermissionDenied
+    return _add_video(request, profiles[0], "champions:mine")
+
+
+invitation = accept_view(
+    AcceptPage(
+        flow=services.INVITATION_FLOW,
+        template="champions/invitation.html",
+        accept=lambda invitation, user: services.invitation_accept(invitation=invitation, user=user),
+        welcome=lambda invitation: gettext("Welcome! You can now propose changes to your profile."),
+        done_url="champions:mine",
     )
-
-
-@require_http_methods(["GET", "POST"])
-def invitation(request, token: str):
-    lookup = services.invitation_from_token(token)
-    invitation = lookup.invitation
-    if invitation is None or lookup.error:
-        return render(request, "champions/invitation.html", {"error": lookup.error}, status=410 if invitation else 404)
-    from django.contrib.auth import get_user_model
-
-    account_exists = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    user = request.user
-    signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email
-    form = AcceptNewAccountForm(request.POST or None) if not account_exists and not user.is_authenticated else None
-    if request.method == "POST":
-        done = False
-        try:
-            if signed_in_as_invitee:
-                services.invitation_accept(invitation=invitation, user=user)
-                done = True
-            elif form is not None and form.is_valid():
-                new_user = services.invitation_accept_new_user(
-                    invitation=invitation, password=form.cleaned_data["password1"]
-                )
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-                done = True
-            elif form is None:
-                messages.error(request, gettext("Sign in with the invited address to accept."))
-        except ValidationError as exc:
-            if form is not None:
-                form.add_error(None, exc)
-            else:
-                messages.error(request, " ".join(exc.messages))
-        if done:
-            messages.success(request, gettext("Welcome! You can now propose changes to your profile."))
-            return redirect("champions:mine")
-    return render(
-        request,
-        "champions/invitation.html",
-        {
-            "invitation": invitation,
-            "form": form,
-            "account_exists": account_exists,
-            "signed_in_as_invitee": signed_in_as_invitee,
-            "login_url": sign_in_url(request.get_full_path()),
-        },
-        status=400 if form is not None and form.errors else 200,
-    )
+)
 
 
 # --- Partnerships staff ----------------------------------------------------------------
@@ -215,6 +226,10 @@ def staff(request):
     context["invite_form"] = InviteForm(initial={"language": get_language()})
     context["revisions"] = Revision.objects.filter(status=Revision.Status.PENDING).select_related("champion")[:50]
     context["review_form"] = ReviewForm()
+    context["video_form"] = VideoForm()
+    context["videos"] = (
+        ChampionVideo.objects.filter(approved_at__isnull=True).select_related("champion").order_by("created_at")[:50]
+    )
     return render(request, "champions/staff.html", context)
 
 
@@ -238,6 +253,30 @@ def staff_invite(request, pk: int):
     else:
         messages.error(request, gettext("Give a valid email address and language."))
     return redirect(reverse("champions:staff"))
+
+
+@body_limit(VIDEO_BODY_LIMIT)
+@require_POST
+@staff_required("champions.change_champion")
+def staff_video(request, pk: int):
+    return _add_video(request, get_object_or_404(Champion, pk=pk), "champions:staff")
+
+
+@require_POST
+@staff_required("champions.change_championvideo")
+def staff_video_review(request, pk: int):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose approve or reject."))
+        return redirect("champions:staff")
+    video = get_object_or_404(ChampionVideo, pk=pk)
+    try:
+        services.video_review(video_id=video.pk, approve=form.cleaned_data["decision"] == "approve", user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("Review saved."))
+    return redirect("champions:staff")
 
 
 @require_POST

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,17 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        from pledges.models import SOURCE_CODE_MAX
+
+        if self._state.adding and self.slug and len(self.source_code) > SOURCE_CODE_MAX:
+            raise ValidationError(
+                {
+                    "slug": _("Keep the slug to %(n)d characters, so that the tracked link can count who joins.")
+                    % {"n": SOURCE_CODE_MAX - len("event-")}
+                }
+            )
 
     @property
     def source_code(self) -> str:

@@ -14,8 +14,7 @@ def _public() -> QuerySet[Event]:
     return Event.objects.exclude(status=Event.Status.DRAFT).select_related("partner")
 
 
-def upcoming(*, country: str = "", kind: str = "", pillar: str = "", language: str = "") -> QuerySet[Event]:
-    qs = _public().filter(ends_at__gt=timezone.now()).exclude(status=Event.Status.CANCELLED)
+def _filtered(qs: QuerySet[Event], *, country: str, kind: str, pillar: str, language: str) -> QuerySet[Event]:
     if country:
         qs = qs.filter(country=country)
     if kind:
@@ -29,20 +28,36 @@ def upcoming(*, country: str = "", kind: str = "", pillar: str = "", language: s
             | Q(languages__endswith=f",{language}")
             | Q(languages__contains=f",{language},")
         )
+    return qs
+
+
+def upcoming(*, country: str = "", kind: str = "", pillar: str = "", language: str = "") -> QuerySet[Event]:
+    qs = _public().filter(ends_at__gt=timezone.now()).exclude(status=Event.Status.CANCELLED)
+    qs = _filtered(qs, country=country, kind=kind, pillar=pillar, language=language)
     return qs.annotate(attending=Count("registrations", filter=Q(registrations__status="confirmed")))
 
 
-def past(*, limit: int = 50) -> QuerySet[Event]:
-    return (
-        _public()
-        .filter(ends_at__lte=timezone.now(), status=Event.Status.PUBLISHED)
-        .annotate(
-            attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
-            registered=Count("registrations", filter=Q(registrations__status="confirmed")),
-            pledges=Count("registrations", filter=Q(registrations__pledge__status="confirmed")),
-        )
-        .order_by("-starts_at")[:limit]
-    )
+def past(
+    *, limit: int | None = 50, country: str = "", kind: str = "", pillar: str = "", language: str = ""
+) -> QuerySet[Event]:
+    """Published events that have ended, latest first, with their attendance and the pledges taken there."""
+    qs = _public().filter(ends_at__lte=timezone.now(), status=Event.Status.PUBLISHED)
+    qs = _filtered(qs, country=country, kind=kind, pillar=pillar, language=language)
+    qs = qs.annotate(
+        attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+        registered=Count("registrations", filter=Q(registrations__status="confirmed")),
+        pledges=Count("registrations", filter=Q(registrations__pledge__status="confirmed")),
+    ).order_by("-starts_at", "-id")
+    return qs[:limit] if limit else qs
+
+
+def signups(events) -> dict[int, int]:
+    """Confirmed pledges each event produced through its source code (its link, its registrations, their shares)."""
+    from pledges.selectors import confirmed_count_by_source
+
+    events = list(events)
+    counts = confirmed_count_by_source(codes=[e.source_code for e in events])
+    return {e.pk: counts.get(e.source_code, 0) for e in events}
 
 
 def by_country(events) -> list[dict]:

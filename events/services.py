@@ -228,6 +228,7 @@ def _pledge_for_event(*, event: Event, data: RegistrationInput, ip: str):
             language=data.language,
             partner_code=event.partner.referral_code if event.partner_id else "",
             source=Pledge.Source.WEB,
+            source_code=event.source_code,
         ),
         ip=ip,
     )

@@ -290,7 +290,8 @@ def edit(request, slug: str | None = None):
                 event.languages = ",".join(data["language_codes"])
                 event.translations = form.translations()
                 if not event.slug:
-                    event.slug = f"{slugify(event.title)[:60] or 'event'}-{secrets.token_hex(3)}"
+                    # Short enough that the tracked code `event-<slug>` fits a pledge's source code (40).
+                    event.slug = f"{slugify(event.title)[:27].strip('-') or 'event'}-{secrets.token_hex(3)}"
                 services.event_save(event=event, user=request.user, champion_ids=[c.pk for c in data["champions"]])
             except ValidationError as exc:
                 _errors(form, exc)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("partners.api.urls")),
     path("", include("actionkits.api.urls")),
     path("", include("solutions.api.urls")),
+    path("", include("events.api.urls")),
 ]

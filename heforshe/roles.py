@@ -45,6 +45,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # Champions: create, publish, invite, review changes, see reach; events of every partner.
         "champions.champion": ("view", "add", "change", "view_champion_reach"),
         "champions.revision": ("view", "change"),
+        "champions.championvideo": ("view", "change"),
         "champions.invitation": ("view", "add"),
         "events.event": ("view", "add", "change"),
         "events.registration": ("view",),

@@ -475,6 +475,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "heforshe.api_errors.blank_alternatives_any_of",
     ],
+    # Names for choice sets that share a field name with another one ("pillar", "status").
+    "ENUM_NAME_OVERRIDES": {
+        "PillarEnum": "heforshe.lib.pillars.Pillar.choices",
+        "EventStatusEnum": "events.models.Event.Status",
+    },
 }
 
 # --- Security -----------------------------------------------------------------
@@ -574,6 +579,10 @@ STORIES_MAX_OPEN_UPLOAD_BYTES_PER_PARTNER = env_int("STORIES_MAX_OPEN_UPLOAD_BYT
 # Re-sends processing for media whose task was lost (broker down, worker killed),
 # and removes resumable uploads abandoned for more than a day.
 CELERY_BEAT_SCHEDULE["stories-requeue-media"] = {"task": "stories.tasks.requeue_media_sweeper", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["champions-requeue-videos"] = {
+    "task": "champions.tasks.requeue_videos_sweeper",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["stories-publish-due"] = {"task": "stories.tasks.publish_due_task", "schedule": 60.0}
 
 # --- events ---
@@ -589,6 +598,8 @@ PARTNERS_REMINDER_DAYS_BEFORE = env_int("PARTNERS_REMINDER_DAYS_BEFORE", 7)
 # First retry delay (seconds) of a failed reminder email; doubles each time.
 PARTNERS_REMINDER_RETRY_SECONDS = env_int("PARTNERS_REMINDER_RETRY_SECONDS", 60)
 PARTNERS_INVITATION_MAX_AGE_DAYS = env_int("PARTNERS_INVITATION_MAX_AGE_DAYS", 14)
+# Largest champion video upload (staff or the champion; processed by the media pipeline).
+CHAMPIONS_VIDEO_MAX_BYTES = env_int("CHAMPIONS_VIDEO_MAX_BYTES", 500 * 1024 * 1024)
 PARTNERS_EVIDENCE_MAX_BYTES = env_int("PARTNERS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Partner logos (shown at 96 px): largest file in bytes and longest side in pixels.
 PARTNERS_LOGO_MAX_BYTES = env_int("PARTNERS_LOGO_MAX_BYTES", 1024 * 1024)

@@ -9,29 +9,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib.forms import DescribedErrorsMixin
 from partners import services
 from partners.models import Commitment, Partner, PartnerInvitation, PartnerMembership, ProgressReport
 from partners.periods import Quarter, recent_quarters
-
-
-class DescribedErrorsMixin:
-    """Ties each field's errors to it with aria-describedby, for screen readers."""
-
-    def _tie_errors(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                field = self.fields[name]
-                ids = field.widget.attrs.get("aria-describedby", "").split()
-                if field.help_text:
-                    # Setting the attribute ourselves turns off Django's own help-text link: keep it.
-                    ids.append(f"{self[name].auto_id}_helptext")
-                ids.append(f"{self[name].auto_id}_error")
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-                field.widget.attrs["aria-invalid"] = "true"
-
-    def full_clean(self):
-        super().full_clean()
-        self._tie_errors()
 
 
 class SignupTargetForm(DescribedErrorsMixin, forms.Form):
@@ -189,21 +170,6 @@ class ReviewForm(DescribedErrorsMixin, forms.Form):
             services.review_check(action=data.get("decision", ""), comment=data.get("comment", ""))
         except ValidationError as exc:
             self.add_error(None, exc)
-        return data
-
-
-class AcceptNewAccountForm(DescribedErrorsMixin, forms.Form):
-    password1 = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
         return data
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -18,12 +17,11 @@ from heforshe.lib.access import staff_required
 from heforshe.lib.csv import csv_response
 from heforshe.lib.downloads import serve_upload
 from heforshe.lib.forms import apply_errors
-from heforshe.lib.links import sign_in_url
+from heforshe.lib.invitations import AcceptPage, accept_view
 from heforshe.lib.panels import render_panels
 from partners import selectors, services
 from partners.access import partner_member_required
 from partners.forms import (
-    AcceptNewAccountForm,
     CommitmentForm,
     EvidenceForm,
     FrameworkAdoptForm,
@@ -344,56 +342,17 @@ def qr_download(request):
 # --- Invitations ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def invitation(request, token: str):
-    lookup = services.invitation_from_token(token)
-    invitation = lookup.invitation
-    if invitation is None or lookup.error:
-        return render(request, "partners/invitation.html", {"error": lookup.error}, status=410 if invitation else 404)
-    from django.contrib.auth import get_user_model
-
-    account_exists = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    user = request.user
-    signed_in_as_invitee = user.is_authenticated and user.email.lower() == invitation.email
-    form = AcceptNewAccountForm(request.POST or None) if not account_exists and not user.is_authenticated else None
-    if request.method == "POST":
-        accepted = False
-        try:
-            if signed_in_as_invitee:
-                services.invitation_accept(invitation=invitation, user=user)
-                accepted = True
-            elif form is not None and form.is_valid():
-                new_user = services.invitation_accept_new_user(
-                    invitation=invitation, password=form.cleaned_data["password1"]
-                )
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-                accepted = True
-            elif form is None:
-                raise PermissionDenied
-        except ValidationError as exc:
-            if form is not None:
-                form.add_error("password1" if not hasattr(exc, "error_dict") else None, exc)
-            else:
-                messages.error(request, " ".join(exc.messages))
-        # Only a real acceptance welcomes: a refused one (the account acts elsewhere) says why instead.
-        if accepted:
-            messages.success(
-                request, gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
-            )
-            return redirect("partners:dashboard")
-    login_url = sign_in_url(request.get_full_path())
-    return render(
-        request,
-        "partners/invitation.html",
-        {
-            "invitation": invitation,
-            "form": form,
-            "account_exists": account_exists,
-            "signed_in_as_invitee": signed_in_as_invitee,
-            "login_url": login_url,
-        },
-        status=400 if form is not None and form.errors else 200,
+invitation = accept_view(
+    AcceptPage(
+        flow=services.INVITATION_FLOW,
+        template="partners/invitation.html",
+        accept=lambda invitation, user: services.invitation_accept(invitation=invitation, user=user),
+        welcome=lambda invitation: (
+            gettext("Welcome! You now act for %(partner)s.") % {"partner": invitation.partner.name}
+        ),
+        done_url="partners:dashboard",
     )
+)
 
 
 # --- Partnerships staff ------------------------------------------------------------------------

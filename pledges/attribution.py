@@ -83,6 +83,9 @@ def _dimensions(partner_id, source, generation, country, lat10, lng10, domain) -
         yield (partner_id, "country", country)
         if lat10 is not None and lng10 is not None:
             yield (partner_id, "cell", f"{country}:{lat10}:{lng10}")
+    if source:
+        # Across partners: a champion's or an event's code counts whoever the partner is.
+        yield (0, "source", source)
     if domain:
         yield (0, "domain", domain)
         yield (0, "domain_country", f"{domain}|{country}")
@@ -179,6 +182,7 @@ UNION ALL SELECT partner_id, 'country', country, SUM(n) FROM base WHERE partner_
 UNION ALL SELECT partner_id, 'cell', country || ':' || CAST(lat10 AS TEXT) || ':' || CAST(lng10 AS TEXT), SUM(n)
     FROM base WHERE partner_id IS NOT NULL AND lat10 IS NOT NULL AND lng10 IS NOT NULL
     GROUP BY partner_id, country, lat10, lng10
+UNION ALL SELECT 0, 'source', source_code, SUM(n) FROM base WHERE source_code <> '' GROUP BY source_code
 UNION ALL SELECT 0, 'domain', email_domain, SUM(n) FROM base WHERE email_domain <> '' GROUP BY email_domain
 UNION ALL SELECT 0, 'domain_country', email_domain || '|' || country, SUM(n) FROM base WHERE email_domain <> ''
     GROUP BY email_domain, country

@@ -191,9 +191,10 @@ class AttributionCount(models.Model):
 
     Dimensions: per partner (`partner_id` > 0) "total", "source", "generation",
     "country", "cell" ("CC:lat10:lng10") and "sharers" (pledgers with at least
-    one confirmed referral); across partners (`partner_id` = 0) "domain" and
-    "domain_country" ("example.org|CC"), from which intranet members are
-    counted per approved domain. A dashboard reads a few of these rows, never
+    one confirmed referral); across partners (`partner_id` = 0) "source" (every
+    non-empty source code, whatever the partner: champions' and events' reach),
+    "domain" and "domain_country" ("example.org|CC"), from which intranet
+    members are counted per approved domain. A dashboard reads a few of these rows, never
     the pledges.
     """
 

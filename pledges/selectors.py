@@ -552,11 +552,23 @@ def trending(*, hours: int = 24, limit: int = 15) -> dict:
 
 
 def confirmed_count_by_source(*, codes: list[str]) -> dict[str, int]:
-    """Confirmed pledges per source code (`champion-<slug>`, `event-<slug>`), across generations.
+    """Confirmed pledges per source code (`champion-<slug>`, `event-<slug>`), across generations and partners.
 
-    The one read champions and events make of attribution. Pledges do not carry a
-    source code yet (the `source` field today names the channel: web form, API),
-    so every code reads 0 until attribution is stored with the pledge; callers need
-    not change when it is.
+    The one read champions and events make of attribution: one query over the
+    cross-partner "source" rows the fold keeps (a code is inherited down the
+    referral chain, so shares of shares count), never over the pledges.
     """
-    return dict.fromkeys(codes, 0)
+    from pledges.models import AttributionCount
+
+    wanted = {c: c.lower() for c in codes if c}
+    counts = dict.fromkeys(codes, 0)
+    if not wanted:
+        return counts
+    found = dict(
+        AttributionCount.objects.filter(partner_id=0, dimension="source", key__in=set(wanted.values())).values_list(
+            "key", "n"
+        )
+    )
+    for code, key in wanted.items():
+        counts[code] = max(int(found.get(key, 0)), 0)
+    return counts

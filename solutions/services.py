@@ -321,7 +321,7 @@ def _index(solution_id: int, language: str) -> None:
 
 def check_photo(upload) -> str:
     """The photo's extension when it is a photo we can process; a translated refusal otherwise."""
-    from stories import media as media_lib
+    from heforshe.lib import media as media_lib
 
     if upload.size > PHOTO_MAX_BYTES:
         raise SolutionsError({"photo": _("This photo is too large: photos may be up to 10 MB.")})
@@ -415,7 +415,7 @@ def photo_process(*, solution_id: int) -> str:
 
     from django.core.files import File
 
-    from stories import media as media_lib
+    from heforshe.lib import media as media_lib
 
     solution = Solution.objects.filter(pk=solution_id, photo_status=PhotoStatus.PENDING).first()
     if solution is None or not solution.photo_original:

@@ -181,7 +181,7 @@ def _demo_video() -> bytes | None:
     import tempfile
     from pathlib import Path
 
-    from stories.media import ffmpeg_exe
+    from heforshe.lib.media import ffmpeg_exe
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "clip.mp4"

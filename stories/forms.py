@@ -4,8 +4,8 @@ from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import media as media_lib
 from heforshe.lib import sniff
-from stories import media as media_lib
 from stories.models import ConsentKind, Pillar, Story
 
 # The multipart form carries one file and a few small fields.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heforshe.lib.media import MediaFailure, MediaStatus  # noqa: F401 - re-exported for the app's modules
 from heforshe.lib.pillars import Pillar  # noqa: F401 - re-exported for the app's modules
 from heforshe.lib.storage import public_storage
 
@@ -258,24 +259,6 @@ class Consent(models.Model):
 class MediaKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     VIDEO = "video", _("Video")
-
-
-class MediaStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be processed")
-    PROCESSING = "processing", _("Processing")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
-class MediaFailure(models.TextChoices):
-    # Stored as a code so the reason is shown in the reader's language.
-    CORRUPT = "corrupt", _("The file is truncated or corrupt and could not be read.")
-    TOO_MANY_PIXELS = "too_many_pixels", _("The image has more than 90 megapixels.")
-    NO_VIDEO_STREAM = "no_video_stream", _("The file contains no video stream.")
-    TRANSCODE = "transcode", _("The video could not be converted.")
-    TIMEOUT = "timeout", _("Processing took too long and was stopped.")
-    MISSING = "missing", _("The uploaded file is missing from storage.")
-    UNKNOWN = "unknown", _("An unexpected error stopped the processing.")
 
 
 class MediaWarning(models.TextChoices):

@@ -304,7 +304,7 @@ def media_progress(media: MediaFile) -> int | None:
         return 0 if media.status == MediaStatus.PENDING else None
     if media.kind != "video" or not media.height:
         return 5
-    from stories.media import VIDEO_HEIGHTS
+    from heforshe.lib.media import VIDEO_HEIGHTS
 
     expected = len([h for h in VIDEO_HEIGHTS if h <= media.height]) or 1
     done = sum(1 for r in media.renditions.all() if r.mime_type.startswith("video/"))

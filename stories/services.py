@@ -16,17 +16,17 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from heforshe.lib import sniff
+from heforshe.lib import media as media_lib
+from heforshe.lib import mediajobs, sniff
 from heforshe.lib.audit import log_action
 from heforshe.lib.mail import send_once, send_templated
 from heforshe.lib.storage import copy_to_public, public_storage
 from heforshe.lib.tasks import dispatch_on_commit
-from stories import media as media_lib
 from stories import selectors
 from stories.models import (
     CURATOR_STATES,
@@ -70,7 +70,7 @@ STORY_FIELDS = (
 REQUIRED_FOR_SUBMISSION = ("title", "heroes", "city", "country", "actions", "started_on", "quote", "pillar")
 REQUIRED_CONSENTS = (ConsentKind.PUBLISH,)
 # A processing claim older than this belongs to a worker that died.
-STALE_PROCESSING = timedelta(minutes=40)
+STALE_PROCESSING = mediajobs.STALE_PROCESSING
 
 
 class StoryError(ValidationError):
@@ -629,23 +629,16 @@ def upload_terminate(*, session_id, part: Path) -> None:
 
 def media_claim(*, media_id: int) -> bool:
     """Claim a file for processing with one conditional UPDATE; a stale claim of a dead worker may be retaken."""
-    stale = timezone.now() - STALE_PROCESSING
-    return bool(
-        MediaFile.objects.filter(pk=media_id)
-        .filter(Q(status=MediaStatus.PENDING) | Q(status=MediaStatus.PROCESSING, started_at__lt=stale))
-        .update(status=MediaStatus.PROCESSING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    )
+    return mediajobs.claim(MediaFile, media_id)
 
 
 def media_fail(*, media_id: int, code: str, detail: str = "") -> None:
-    MediaFile.objects.filter(pk=media_id).exclude(status=MediaStatus.READY).update(
-        status=MediaStatus.FAILED, failure=code, failure_detail=detail[:4000], processed_at=timezone.now()
-    )
+    mediajobs.fail(MediaFile, media_id, code=code, detail=detail)
 
 
 def media_release(*, media_id: int) -> None:
     """Give a claimed file back (a transient error: the task retries)."""
-    MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(status=MediaStatus.PENDING)
+    mediajobs.release(MediaFile, media_id)
 
 
 def media_process(*, media_id: int) -> str:
@@ -681,9 +674,7 @@ def media_process(*, media_id: int) -> str:
             logger.warning("media %s failed: %s", media_id, exc)
             media_fail(media_id=media_id, code=exc.code, detail=exc.detail)
             return MediaStatus.FAILED
-    MediaFile.objects.filter(pk=media_id, status=MediaStatus.PROCESSING).update(
-        status=MediaStatus.READY, processed_at=timezone.now(), failure="", failure_detail=""
-    )
+    mediajobs.finish(MediaFile, media_id)
     selectors.forget_gallery()
     story = media.story
     if story.state == StoryState.PUBLISHED:
@@ -739,14 +730,8 @@ def _process_video(media: MediaFile, src: Path, work: Path, existing: set[str]) 
         rotation=info.rotation,
         warnings=warnings,
     )
-    for target in media_lib.video_targets(info):
-        label = f"{target}p.mp4"
-        if label in existing:
-            continue
-        out = work / label
-        media_lib.transcode(src, out, info, target)
-        out_width = round(width * target / height / 2) * 2
-        _store_rendition(media, label, out, out_width, target, "video/mp4")
+    for out in media_lib.make_video_renditions(src, work, info, skip=existing):
+        _store_rendition(media, out.label, out.path, out.width, out.height, "video/mp4")
     _clean_original(media, src, work)
     if not media.poster:
         poster = work / "poster.jpg"
@@ -958,17 +943,10 @@ def _dispatch_media_rekey(story: Story) -> None:
 
 def media_requeue_unfinished(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Sweeper: send the task again for files whose task was lost (broker down, worker killed)."""
+    from heforshe.lib.tasks import send_task_now
     from stories.tasks import process_media_task
 
-    cutoff = timezone.now() - older_than
-    ids = list(
-        MediaFile.objects.filter(
-            Q(status=MediaStatus.PENDING, created_at__lt=cutoff)
-            | Q(status=MediaStatus.PROCESSING, started_at__lt=timezone.now() - STALE_PROCESSING)
-        ).values_list("pk", flat=True)[:200]
-    )
-    from heforshe.lib.tasks import send_task_now
-
+    ids = mediajobs.unfinished(MediaFile, older_than=older_than)
     for media_id in ids:
         send_task_now(process_media_task, media_id=media_id)
     return len(ids)
@@ -1057,7 +1035,6 @@ def story_notify_curators(*, story_id: int) -> int:
     """Email every curator who wants it that a story arrived, each in the language they work in."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from django.db.models import Q
     from django.urls import reverse
     from django.utils import translation
 

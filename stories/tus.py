@@ -34,9 +34,9 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from heforshe.lib.media import VIDEO_MAX_BYTES
 from heforshe.middleware import body_limit
 from stories import selectors, services
-from stories.media import VIDEO_MAX_BYTES
 from stories.models import UploadSession
 
 logger = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from django_countries import countries
 
 from heforshe.lib import sniff
 from heforshe.lib.downloads import OCTET_STREAM, content_disposition, safe_filename
+from heforshe.lib.media import VIDEO_MAX_BYTES
 from heforshe.lib.pagecache import cache_page_for_anonymous
 from heforshe.lib.storage import accel_redirect_uri, has_local_path, signed_url
 from heforshe.middleware import OWN_GUARD, body_limit
@@ -41,7 +42,6 @@ from stories.forms import (
     PeopleForm,
     QuoteForm,
 )
-from stories.media import VIDEO_MAX_BYTES
 from stories.models import Consent, ConsentKind, MediaFile, Pillar, StoryState
 
 STEPS = [

@@ -30,7 +30,7 @@ from partners.services.evidence import (
     validate_evidence,
 )
 from partners.services.memberships import (
-    INVITATION_SALT,
+    INVITATION_FLOW,
     PENDING_MESSAGE,
     InvitationLookup,
     account_partner,
@@ -76,7 +76,7 @@ __all__ = [
     "COMMITMENT_FIELDS",
     "DUPLICATE_PERIOD_MESSAGE",
     "EVIDENCE_TYPES",
-    "INVITATION_SALT",
+    "INVITATION_FLOW",
     "LOGO_TYPES",
     "MAX_EVIDENCE_FILES",
     "REMINDER_CLAIM_TTL",

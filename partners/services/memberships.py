@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from heforshe.lib import invitations
+from heforshe.lib.invitations import PENDING as PENDING_MESSAGE
+from heforshe.lib.invitations import Lookup as InvitationLookup
 from heforshe.lib.mail import send_templated
 from heforshe.lib.tasks import dispatch_on_commit
 from partners.models import (
@@ -27,7 +24,13 @@ from partners.models import (
 
 logger = logging.getLogger(__name__)
 
-INVITATION_SALT = "partners.invitation"
+INVITATION_FLOW = invitations.InvitationFlow(
+    model=PartnerInvitation,
+    salt="partners.invitation",
+    url_name="partners:invitation",
+    max_age=lambda: dt.timedelta(days=settings.PARTNERS_INVITATION_MAX_AGE_DAYS),
+    select_related=("partner",),
+)
 
 
 @transaction.atomic
@@ -44,21 +47,9 @@ def is_partner_admin(user, partner_id: int) -> bool:
     ).exists()
 
 
-def _normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def invitation_token(invitation: PartnerInvitation) -> str:
-    return signing.dumps([invitation.pk, invitation.key], salt=INVITATION_SALT, compress=True)
-
-
-def invitation_url(invitation: PartnerInvitation) -> str:
-    with translation.override(invitation.language):
-        path = reverse("partners:invitation", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL + path
-
-
-PENDING_MESSAGE = _("An invitation to this address is already waiting to be accepted.")
+_normalise_email = invitations.normalise_email
+invitation_token = INVITATION_FLOW.token
+invitation_url = INVITATION_FLOW.url
 
 
 def invitation_check(*, partner: Partner, email: str) -> str:
@@ -151,26 +142,8 @@ def invitation_send(*, invitation_id: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class InvitationLookup:
-    invitation: PartnerInvitation | None
-    error: str = ""
-
-
 def invitation_from_token(token: str) -> InvitationLookup:
-    max_age = dt.timedelta(days=settings.PARTNERS_INVITATION_MAX_AGE_DAYS)
-    try:
-        pk, key = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        return InvitationLookup(None, str(_("This invitation has expired. Ask for a new one.")))
-    except (signing.BadSignature, ValueError, TypeError):
-        return InvitationLookup(None, str(_("This invitation link is not valid.")))
-    invitation = PartnerInvitation.objects.select_related("partner").filter(pk=pk, key=key).first()
-    if invitation is None or invitation.revoked_at:
-        return InvitationLookup(None, str(_("This invitation was withdrawn.")))
-    if invitation.accepted_at:
-        return InvitationLookup(invitation, str(_("This invitation was already used.")))
-    return InvitationLookup(invitation)
+    return INVITATION_FLOW.lookup(token)
 
 
 @transaction.atomic
@@ -180,11 +153,7 @@ def invitation_accept(*, invitation: PartnerInvitation, user) -> PartnerMembersh
     Following the emailed link proves control of the address, so it is
     marked verified (allauth would otherwise ask to confirm it again).
     """
-    if _normalise_email(user.email) != invitation.email:
-        raise ValidationError(
-            _("This invitation was sent to %(email)s; sign in with that address to accept it."),
-            params={"email": invitation.email},
-        )
+    INVITATION_FLOW.check_address(invitation, user)
     other = PartnerMembership.objects.filter(user=user).exclude(partner=invitation.partner_id).exists()
     if other:
         raise ValidationError(
@@ -193,35 +162,17 @@ def invitation_accept(*, invitation: PartnerInvitation, user) -> PartnerMembersh
                 "Ask the HeForShe Partnerships team to move it, or accept with another address."
             )
         )
-    claimed = PartnerInvitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
-        accepted_at=timezone.now(), accepted_by=user
-    )
-    if not claimed:
-        raise ValidationError(_("This invitation was already used."))
+    INVITATION_FLOW.claim(invitation, user)
     membership = membership_set(user=user, partner=invitation.partner, role=invitation.role)
     if membership.language != invitation.language:
         membership.language = invitation.language
         membership.save(update_fields=["language"])
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=invitation.email, defaults={"email": invitation.email, "primary": True}
-    )
-    if not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
     return membership
 
 
 @transaction.atomic
 def invitation_accept_new_user(*, invitation: PartnerInvitation, password: str):
     """Create the invitee's account (verified email) and accept the invitation."""
-    User = get_user_model()
-    if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(_("An account with this address exists already: sign in to accept."))
-    user = User(username=invitation.email[:150], email=invitation.email)
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    user = invitations.create_account(email=invitation.email, password=password)
     invitation_accept(invitation=invitation, user=user)
     return user

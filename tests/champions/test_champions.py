@@ -40,7 +40,7 @@ def test_the_page_carries_the_tracked_link_and_the_reach(client):
     champion = ChampionFactory(slug="amina")
     body = client.get(f"/en/champions/{champion.slug}/").content.decode()
     assert "/en/pledge/?source=champion-amina" in body
-    assert "data-reach>0<" in body
+    assert re.search(r"<strong data-reach [^>]*>0</strong>", body)
 
 
 def test_an_unpublished_champion_is_not_found(client):
@@ -203,3 +203,35 @@ def test_staff_create_a_champion_in_the_admin_and_a_scripted_statement_is_refuse
     champion = Champion.objects.get()
     assert champion.statement_in("ar") == "المساواة أغنية نغنيها معًا"
     assert champion.portrait
+
+
+def test_an_invitation_used_twice_is_refused_in_the_visitors_language(client, django_capture_on_commit_callbacks):
+    champion = ChampionFactory()
+    token = _invite(champion, django_capture_on_commit_callbacks)
+    client.post(
+        f"/fr/champions/invitations/{token}/",
+        {"password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+    client.logout()
+    again = client.get(f"/fr/champions/invitations/{token}/")
+    assert again.status_code == 410
+    assert "Cette invitation a déjà été utilisée." in again.content.decode()
+
+
+def test_a_stale_copy_of_a_champion_invitation_cannot_be_accepted_again():
+    champion = ChampionFactory()
+    invitation = services.invitation_create(
+        champion=champion, email="twice@example.org", language="en", invited_by=None
+    )
+    stale = type(invitation).objects.get(pk=invitation.pk)
+    user = UserFactory(email="twice@example.org")
+    services.invitation_accept(invitation=invitation, user=user)
+    with pytest.raises(ValidationError, match="already used"):
+        services.invitation_accept(invitation=stale, user=user)
+
+
+def test_a_slug_too_long_for_the_tracked_code_is_refused():
+    champion = ChampionFactory.build(slug="a" * 40)
+    with pytest.raises(ValidationError) as info:
+        services.champion_save(champion=champion, user=None)
+    assert "Keep the slug to 31 characters" in info.value.message_dict["slug"][0]

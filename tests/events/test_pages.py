@@ -246,3 +246,22 @@ def test_changing_the_time_tells_everyone_with_a_new_calendar_file(client):
     cal = Calendar.from_ical(mail.outbox[0].attachments[0][1])
     start = cal.walk("VEVENT")[0]["DTSTART"].dt
     assert (start.hour, str(start.tzinfo)) == (11, "Europe/Paris")
+
+
+def test_a_pledge_taken_with_the_registration_is_attributed_to_the_event(client):
+    event = EventFactory(slug="nairobi")
+    data = _form(client, event) | {"with_pledge": "on", "country": "KE"}
+    client.post(f"/en/events/{event.slug}/register/", data)
+    assert Registration.objects.get().pledge.source_code == "event-nairobi"
+
+
+def test_an_event_with_a_long_title_gets_a_slug_its_tracked_code_fits(client):
+    from events.models import Event
+    from pledges.attribution import clean_source
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory().user)
+    title = "The national launch of HeForShe with the President and every university of the country"
+    assert client.post("/en/events/manage/new/", _event_post(title=title)).status_code == 302
+    event = Event.objects.get()
+    assert clean_source(event.source_code) == event.source_code

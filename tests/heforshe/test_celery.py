@@ -59,6 +59,8 @@ def test_the_heavy_media_tasks_and_only_they_go_to_the_media_queue():
         "stories.tasks.publish_story_media_task",
         "actionkits.tasks.generate_preview_task",
         "solutions.tasks.process_photo_task",
+        "champions.tasks.process_video_task",
+        "champions.tasks.publish_video_task",
     }
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
-from stories.media import PHOTO_MAX_BYTES
+from heforshe.lib.media import PHOTO_MAX_BYTES
 from tests.stack.processes import NGINX_TEMPLATE, Nginx, nginx_executable
 
 TEXT = NGINX_TEMPLATE.read_text()

@@ -241,3 +241,14 @@ def test_the_partner_admin_page_links_to_an_invitation_for_it(client, partnershi
     assert f"/admin/partners/partnerinvitation/add/?partner={partner.pk}" in html
     form = client.get(f"/admin/partners/partnerinvitation/add/?partner={partner.pk}").context["adminform"].form
     assert str(form.initial["partner"]) == str(partner.pk)
+
+
+def test_a_used_link_says_so_in_the_invitees_language(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(partner=university(), email="once@example.org", role="member", language="es", invited_by=None)
+    path = _path(mailoutbox[0])
+    assert client.post(path, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 302
+    client.logout()
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "Esta invitación ya se utilizó." in again.content.decode()

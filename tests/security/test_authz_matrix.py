@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from champions import services as champion_services
+from champions.models import ChampionVideo
 from commitments.services import domain_request, origin_request, token_create
 from heforshe.roles import COMMUNICATIONS, CURATORS, FINANCE, KIT_EDITORS, MODERATORS, PARTNERSHIPS
 from newsletters import tokens as newsletter_tokens
@@ -95,6 +96,7 @@ def world(db):
     revision = champion_services.revision_submit(
         champion=champion, user=champion_user, language="fr", statement="Une proposition"
     )
+    champion_video = ChampionVideo.objects.create(champion=champion, submitted_by=champion_user)
     event = EventFactory(slug="event-a", partner=org_a)
     gift = giving_world()
     users = {
@@ -127,6 +129,7 @@ def world(db):
             "champion": champion.slug,
             "champion_pk": champion.pk,
             "revision": revision.pk,
+            "champion_video": champion_video.pk,
             "event": event.slug,
             "org_a": org_a.slug,
             "public_story": public_story.slug,
@@ -448,9 +451,23 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
         {},
         (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
     ),
+    ("POST", f"{A}/champions/mine/video/", {}, (302, 302, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    (
+        "POST",
+        f"{A}/champions/staff/{{champion_pk}}/video/",
+        {},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
+    (
+        "POST",
+        f"{A}/champions/staff/videos/{{champion_video}}/",
+        {},
+        (302, 302, 403, 403, 403, 302, 403, 403, 302, 403, 403),
+    ),
     ("GET", f"{A}/champions/invitations/bad-token/", {}, (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", f"{A}/champions/{{champion}}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/champions/{{champion}}/share.png", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", f"{A}/champions/{{champion}}/reach.json", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", f"{A}/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     # Organisers: members of the organising partner and Partnerships staff; another partner is told nothing exists.
@@ -578,6 +595,9 @@ MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/api/v1/solutions/{solution}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/solutions/challenges/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/solutions/challenges/{challenge}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/events/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/events/past/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/events/{event}/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/admin/solutions/solution/", {}, (302, 302, 302, 302, 403, 200, 403, 403, 200, 200, 403)),
     (
         "GET",
@@ -650,7 +670,7 @@ def test_the_matrix_covers_every_url_pattern():
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "challenge")}
     dummy |= {key: "1" for key in ("domain", "site", "token")}
     dummy |= {key: "1" for key in ("story", "media", "draft_media", "commitment", "report", "evidence", "invitation")}
-    dummy |= {key: "1" for key in ("champion_pk", "revision")}
+    dummy |= {key: "1" for key in ("champion_pk", "revision", "champion_video")}
     dummy |= {key: "some-slug" for key in ("org_a", "public_story", "open_kit", "closed_kit", "champion", "event")}
     dummy |= {"campaign": "some-slug", "donation": "00000000-0000-4000-8000-000000000000", "donation_pk": "1"}
     dummy |= {"subscription": "1", "customer": "cus_1"}

@@ -114,6 +114,16 @@ def populated(db, settings):
     from tests.solutions.factories import SolutionFactory
 
     solution = SolutionFactory(challenge__partner=partner, outcome="selected")
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.champions.factories import ChampionFactory
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(partner=partner, capacity=100, online_url="https://meet.example/secret")
+    event.champions.add(ChampionFactory())
+    EventFactory(starts_at=timezone.now() - dt.timedelta(days=3), precision="city")
     _token, raw = token_create(partner=partner, name="Registration", actor=None)
     return {
         "/api/v1/stories/{slug}/": {"slug": story.slug},
@@ -121,6 +131,7 @@ def populated(db, settings):
         "/api/v1/partners/{slug}/signups/": {"slug": partner.slug},
         "/api/v1/solutions/challenges/{slug}/": {"slug": solution.challenge.slug},
         "/api/v1/solutions/{id}/": {"id": solution.pk},
+        "/api/v1/events/{slug}/": {"slug": event.slug},
         "token": raw,
     }
 
@@ -139,6 +150,9 @@ OPERATIONS = [
     ("GET", "/api/v1/solutions/", 200),
     ("GET", "/api/v1/solutions/{id}/", 200),
     ("POST", "/api/v1/partners/{slug}/signups/", 200),
+    ("GET", "/api/v1/events/", 200),
+    ("GET", "/api/v1/events/past/", 200),
+    ("GET", "/api/v1/events/{slug}/", 200),
 ]
 
 

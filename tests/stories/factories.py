@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from stories.media import ffmpeg_exe
+from heforshe.lib.media import ffmpeg_exe
 from stories.models import Call, Consent, ConsentKind, Pillar, Story, StoryState
 from tests.factories import MembershipFactory, PartnerFactory, UserFactory
 

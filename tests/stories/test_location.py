@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from stories import media as media_lib
+from heforshe.lib import media as media_lib
 from stories import services
 from stories.models import MediaFile, MediaStatus, Rendition
 from tests.stories.factories import StoryFactory, jpeg_bytes, make_video, partner_member, upload

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from stories import media as media_lib
+from heforshe.lib import media as media_lib
 from stories import services
 from stories.models import MediaFailure, MediaStatus, MediaWarning
 from tests.stories.factories import (

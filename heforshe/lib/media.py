@@ -1,8 +1,11 @@
 """Pure media work: image renditions, ffmpeg probe and transcode (sniffing is heforshe.lib.sniff).
 
-Nothing here touches the database; `stories.services` wraps it. Everything
-works on local paths because ffmpeg needs them: the service copies the
-original out of storage into a temporary directory first.
+The one media pipeline of the site: stories' photos and videos, solutions'
+photos and champions' videos go through it. Nothing here touches the
+database (`heforshe.lib.mediajobs` holds the row states a worker claims);
+the apps' services wrap it. Everything works on local paths because ffmpeg
+needs them: a service copies the original out of storage into a temporary
+directory first.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from struct import error as struct_error
 
 import imageio_ffmpeg
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 try:  # HEIC/HEIF photos from phones.
@@ -35,8 +40,26 @@ VIDEO_HEIGHTS = (1080, 720)
 FFMPEG_TIMEOUT = 1500  # seconds; below the task's hard time limit
 
 
+class MediaStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be processed")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class MediaFailure(models.TextChoices):
+    # Stored as a code so the reason is shown in the reader's language.
+    CORRUPT = "corrupt", _("The file is truncated or corrupt and could not be read.")
+    TOO_MANY_PIXELS = "too_many_pixels", _("The image has more than 90 megapixels.")
+    NO_VIDEO_STREAM = "no_video_stream", _("The file contains no video stream.")
+    TRANSCODE = "transcode", _("The video could not be converted.")
+    TIMEOUT = "timeout", _("Processing took too long and was stopped.")
+    MISSING = "missing", _("The uploaded file is missing from storage.")
+    UNKNOWN = "unknown", _("An unexpected error stopped the processing.")
+
+
 class MediaError(Exception):
-    """A file we cannot use; `code` is a stories.models.MediaFailure value."""
+    """A file we cannot use; `code` is a MediaFailure value."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
@@ -441,3 +464,27 @@ def remux_without_metadata(src: Path, dst: Path) -> None:
 def poster_frame(src: Path, dst: Path, info: Probe) -> None:
     at = min(1.0, (info.duration or 0) / 2)
     _run_ffmpeg(["-ss", f"{at:.2f}", "-i", str(src), "-frames:v", "1", "-map_metadata", "-1", "-q:v", "3", str(dst)])
+
+
+@dataclass
+class VideoOutput:
+    label: str
+    path: Path
+    width: int
+    height: int
+
+
+def make_video_renditions(src: Path, out_dir: Path, info: Probe, *, skip: set[str] = frozenset()) -> list[VideoOutput]:
+    """H.264/AAC MP4 renditions (`1080p.mp4`, `720p.mp4`, never upscaled); labels in `skip` exist already."""
+    if not info.has_video:
+        raise MediaError(MediaFailure.NO_VIDEO_STREAM)
+    width, height = info.display_size
+    outputs = []
+    for target in video_targets(info):
+        label = f"{target}p.mp4"
+        if label in skip:
+            continue
+        out = out_dir / label
+        transcode(src, out, info, target)
+        outputs.append(VideoOutput(label, out, round(width * target / height / 2) * 2, target))
+    return outputs
