@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,31 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from champions import selectors, services
 from champions.forms import InviteForm, ReviewForm, RevisionForm, VideoForm
 from champions.models import Champion, ChampionVideo, Kind, Revision
+from heforshe.lib.access import staff_required
+from heforshe.lib.forms import apply_errors
 from heforshe.lib.invitations import AcceptPage, accept_view
 from heforshe.lib.sharetext import share_links, share_text
 from heforshe.middleware import body_limit
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def staff_required(permission: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 @require_GET
@@ -155,7 +133,7 @@ def mine(request):
                     video_url=form.cleaned_data["video_url"],
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
                 status = 400
             else:
                 messages.success(

@@ -21,19 +21,12 @@ from events import selectors, services
 from events.forms import CheckInSearchForm, EventForm, RegistrationForm
 from events.ics import event_ics
 from events.models import Event, Kind, Registration
+from heforshe.lib.forms import apply_errors
 from heforshe.lib.net import client_ip
 from heforshe.lib.pillars import Pillar
 from heforshe.lib.ratelimit import retry_later
 from heforshe.lib.sharetext import share_links, share_text
 from pledges.abuse import RateLimited, filled_too_fast, form_started_token
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _choice(request, name: str, choices) -> str:
@@ -151,7 +144,7 @@ def register(request, slug: str):
                     ip=client_ip(request),
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
             except RateLimited as exc:
                 form.add_error(
                     None,
@@ -294,7 +287,7 @@ def edit(request, slug: str | None = None):
                     event.slug = f"{slugify(event.title)[:27].strip('-') or 'event'}-{secrets.token_hex(3)}"
                 services.event_save(event=event, user=request.user, champion_ids=[c.pk for c in data["champions"]])
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
                 status = 400
             else:
                 messages.success(request, gettext("The event is saved."))
