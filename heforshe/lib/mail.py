@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import re
+import secrets
 import smtplib
 from collections.abc import Callable
 from email.header import Header
@@ -312,9 +313,13 @@ class TemplateBatch:
             "From": _encoded_address(settings.DEFAULT_FROM_EMAIL),
             **{k: v for k, v in site_headers(language=self.language, bulk=bulk).items() if k != "Message-ID"},
             "MIME-Version": "1.0",
-            "Content-Type": 'text/plain; charset="utf-8"',
-            "Content-Transfer-Encoding": "base64",
         }
+        if self.html is None:
+            fixed |= {"Content-Type": 'text/plain; charset="utf-8"', "Content-Transfer-Encoding": "base64"}
+        else:
+            # "_" is not in base64's alphabet, so the boundary never occurs inside a part.
+            self._boundary = f"hfs_{secrets.token_hex(12)}"
+            fixed["Content-Type"] = f'multipart/alternative; boundary="{self._boundary}"'
         self._fixed = "".join(f"{name}: {value}\r\n" for name, value in fixed.items())
 
     @staticmethod
@@ -328,16 +333,18 @@ class TemplateBatch:
         # A header cannot hold a line break; a subject value is flattened as render_templated does.
         subject = " ".join(self._fill(self.subject, values).split())
         smtp = getattr(connection, "connection", None)
-        if isinstance(smtp, smtplib.SMTP) and self.html is None and all(_plain_address(a) for a in to):
-            return self._send_plain(connection, smtp, to=to, subject=subject, text=self._fill(self.text, values))
         html = self._fill(self.html, {k: escape(v) for k, v in values.items()}) if self.html is not None else None
+        if isinstance(smtp, smtplib.SMTP) and all(_plain_address(a) for a in to):
+            return self._send_raw(
+                connection, smtp, to=to, subject=subject, text=self._fill(self.text, values), html=html
+            )
         return _message(
             to=to, subject=subject, text=self._fill(self.text, values), html=html, language=self.language,
             bulk=self.bulk, reply_to=None, headers=None, connection=connection,
         ).send()  # fmt: skip
 
-    def _send_plain(self, backend, smtp: smtplib.SMTP, *, to: list[str], subject: str, text: str) -> int:
-        """Hand a plain-text message straight to the open SMTP session.
+    def _send_raw(self, backend, smtp: smtplib.SMTP, *, to: list[str], subject: str, text: str, html) -> int:
+        """Hand the message (text, and HTML when the template has it) straight to the open SMTP session.
 
         The same headers and body as `send_templated`'s message (a parser reads
         them alike), assembled from the batch's pre-encoded parts: Python's
@@ -351,9 +358,14 @@ class TemplateBatch:
             encoded_subject = self._subjects[subject] = Header(
                 subject, "us-ascii" if subject.isascii() else "utf-8", header_name="Subject"
             ).encode(linesep="\r\n")
-        # Lines end in CRLF inside the body too, as the email package writes them for SMTP.
-        crlf = text.replace("\r\n", "\n").replace("\n", "\r\n")
-        body = base64.encodebytes(crlf.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+        body = _base64_part(text)
+        if html is not None:
+            b = self._boundary
+            body = (
+                f'--{b}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+                f'{body}--{b}\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n'
+                f"\r\n{_base64_part(html)}--{b}--\r\n"
+            )
         message = (
             f"{self._fixed}To: {', '.join(to)}\r\nSubject: {encoded_subject}\r\n"
             f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n"
@@ -361,6 +373,12 @@ class TemplateBatch:
         )
         smtp.sendmail(self._envelope_from, list(to), message.encode("ascii"))
         return 1
+
+
+def _base64_part(content: str) -> str:
+    """A part's content in base64 lines; lines end in CRLF inside it too, as the email package writes them."""
+    crlf = content.replace("\r\n", "\n").replace("\n", "\r\n")
+    return base64.encodebytes(crlf.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
 
 
 def _plain_address(address: str) -> bool:
