@@ -374,8 +374,9 @@ def measure_lag(cfg: Config, samples: int, stop: threading.Event, out: list[floa
             cur.execute(
                 "INSERT INTO pledges_pledge (first_name, email, email_canonical, email_domain, country, city, "
                 "age_range, identity, newsletter, consent_at, language, source, status, created_at, ip_hash, "
-                "location_source) VALUES ('Lag', %s, %s, 'bench.example', 'IS', '', '', '', false, now(), 'en', "
-                "'api', 'pending', now(), '', 'country') RETURNING id",
+                "location_source, generation, referral_path, source_code, newsletter_wording) VALUES ('Lag', %s, %s, "
+                "'bench.example', 'IS', '', '', '', false, now(), 'en', 'api', 'pending', now(), '', 'country', 1, '', "
+                "'', '') RETURNING id",
                 [email, email],
             )
             pk = cur.fetchone()[0]
