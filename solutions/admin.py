@@ -144,8 +144,43 @@ class SolutionAdmin(HardenedAdminMixin, admin.ModelAdmin):
         )
 
 
+class ModeratedPostAdmin(HardenedAdminMixin, admin.ModelAdmin):
+    """A comment or an amendment in the moderation queue: read-only here; hide and restore go through the services."""
+
+    actions = ["hide", "restore"]
+
+    def moderate(self, obj, *, user, decision, reason) -> None:  # the service for this kind of post
+        raise NotImplementedError
+
+    def updated_message(self, n: int) -> str:
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("solutions.moderate_solution")
+
+    def _decide(self, request, queryset, decision):
+        reason = request.POST.get("reason", "").strip() or str(
+            _("It breaks the participation rules.")
+            if decision == services.Decision.HIDE
+            else _("Reviewed: it keeps the rules.")
+        )
+        n = 0
+        for post in queryset:
+            if decision == services.Decision.RESTORE and post.state == CommentState.VISIBLE:
+                continue
+            self.moderate(post, user=request.user, decision=decision, reason=reason)
+            n += 1
+        self.message_user(request, self.updated_message(n))
+
+
 @admin.register(Comment)
-class CommentAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class CommentAdmin(ModeratedPostAdmin):
     list_display = ["short", "solution", "state", "report_count", "created_at"]
     list_filter = ["state"]
     search_fields = ["body"]
@@ -162,31 +197,16 @@ class CommentAdmin(HardenedAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     exclude = ["body_html"]
-    actions = ["hide", "restore"]
 
     @admin.display(description=_("comment"))
     def short(self, obj):
         return obj.body[:80]
 
-    def has_add_permission(self, request):
-        return False
+    def moderate(self, obj, *, user, decision, reason) -> None:
+        services.comment_moderate(comment=obj, user=user, decision=decision, reason=reason)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _decide(self, request, queryset, decision):
-        reason = request.POST.get("reason", "").strip() or str(
-            _("It breaks the participation rules.")
-            if decision == services.Decision.HIDE
-            else _("Reviewed: it keeps the rules.")
-        )
-        n = 0
-        for comment in queryset:
-            if decision == services.Decision.RESTORE and comment.state == CommentState.VISIBLE:
-                continue
-            services.comment_moderate(comment=comment, user=request.user, decision=decision, reason=reason)
-            n += 1
-        self.message_user(request, _("%(n)d comments updated.") % {"n": n})
+    def updated_message(self, n: int) -> str:
+        return _("%(n)d comments updated.") % {"n": n}
 
     @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
     def hide(self, request, queryset):
@@ -196,12 +216,9 @@ class CommentAdmin(HardenedAdminMixin, admin.ModelAdmin):
     def restore(self, request, queryset):
         self._decide(request, queryset, services.Decision.RESTORE)
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("solutions.moderate_solution")
-
 
 @admin.register(Amendment)
-class AmendmentAdmin(HardenedAdminMixin, admin.ModelAdmin):
+class AmendmentAdmin(ModeratedPostAdmin):
     """Amendments in the moderation queue: reported ones first; hide and restore go through the services."""
 
     list_display = ["title", "solution", "status", "state", "report_count", "created_at"]
@@ -228,27 +245,12 @@ class AmendmentAdmin(HardenedAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     exclude = ["body_html", "notified_at", "answer_notified_at"]
-    actions = ["hide", "restore"]
 
-    def has_add_permission(self, request):
-        return False
+    def moderate(self, obj, *, user, decision, reason) -> None:
+        services.amendment_moderate(amendment=obj, user=user, decision=decision, reason=reason)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _decide(self, request, queryset, decision):
-        reason = request.POST.get("reason", "").strip() or str(
-            _("It breaks the participation rules.")
-            if decision == services.Decision.HIDE
-            else _("Reviewed: it keeps the rules.")
-        )
-        n = 0
-        for amendment in queryset:
-            if decision == services.Decision.RESTORE and amendment.state == CommentState.VISIBLE:
-                continue
-            services.amendment_moderate(amendment=amendment, user=request.user, decision=decision, reason=reason)
-            n += 1
-        self.message_user(request, _("%(n)d amendments updated.") % {"n": n})
+    def updated_message(self, n: int) -> str:
+        return _("%(n)d amendments updated.") % {"n": n}
 
     @admin.action(description=_("Hide the selected amendments"), permissions=["moderate"])
     def hide(self, request, queryset):
@@ -257,9 +259,6 @@ class AmendmentAdmin(HardenedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Restore the selected amendments"), permissions=["moderate"])
     def restore(self, request, queryset):
         self._decide(request, queryset, services.Decision.RESTORE)
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("solutions.moderate_solution")
 
 
 @admin.register(Report)
