@@ -94,6 +94,8 @@ def dashboard(request):
         "qr": selectors.referral_qr(partner=partner, title=gettext("QR code of your referral link")),
         "chart": chart,
         "signup_percent": selectors.percent(chart.total, partner.signup_target),
+        # Other apps' parts of the dashboard (the partner's events, for one).
+        "panels": render_panels("partner_dashboard", request=request, partner=partner),
     }
     return render(request, "partners/dashboard.html", context)
 
