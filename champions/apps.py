@@ -29,6 +29,7 @@ class ChampionsConfig(AppConfig):
                 "champions.video.published": _("Champion video shown on the page"),
             }
         )
+        from champions import signals  # noqa: F401 - connects the video files' clean-up
         from champions.panels import register as register_panels
 
         register_panels()

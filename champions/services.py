@@ -338,9 +338,13 @@ def video_process(*, video_id: int) -> str:
             return MediaStatus.FAILED
     width, height = info.display_size
     renditions.sort(key=lambda r: -r["height"])
-    ChampionVideo.objects.filter(pk=video_id).update(
+    updated = ChampionVideo.objects.filter(pk=video_id).update(
         renditions=renditions, poster=poster, width=width, height=height, duration=info.duration
     )
+    if not updated:  # rejected or deleted while the worker was busy: what it made belongs to nobody
+        for name in [r["name"] for r in renditions] + ([poster] if poster else []):
+            default_storage.delete(name)
+        return "missing"
     mediajobs.finish(ChampionVideo, video_id)
     if video.approved_at:
         video_publish(video_id=video_id)
@@ -367,9 +371,7 @@ def video_review(*, video_id: int, approve: bool, user) -> ChampionVideo:
         data={"video": video.pk},
     )
     if not approve:
-        paths = [video.original.name, video.poster, *[r["name"] for r in video.renditions]]
-        video.delete()
-        transaction.on_commit(lambda: [default_storage.delete(p) for p in paths if p])
+        video.delete()  # its files go with it (champions.signals)
     return video
 
 

@@ -157,3 +157,32 @@ def test_the_sweeper_sends_again_a_video_whose_task_was_lost(clip):
     assert video_requeue_unfinished() == 1
     video.refresh_from_db()
     assert video.status == MediaStatus.READY
+
+
+def _stored(video) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    names = [video.original.name, video.poster, *[r["name"] for r in video.renditions]]
+    return [n for n in names if n and default_storage.exists(n)]
+
+
+def test_a_rejected_video_leaves_no_file_in_storage(clip, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    video = _add(ChampionFactory(user=user), user, clip)
+    services.video_process(video_id=video.pk)
+    video.refresh_from_db()
+    assert len(_stored(video)) >= 3  # the original, a rendition and the poster
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_review(video_id=video.pk, approve=False, user=staff_user(PARTNERSHIPS))
+    assert _stored(video) == []
+
+
+def test_deleting_a_champion_deletes_its_videos_files(clip, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    champion = ChampionFactory(user=user)
+    video = _add(champion, user, clip)
+    services.video_process(video_id=video.pk)
+    video.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        champion.delete()
+    assert _stored(video) == []
