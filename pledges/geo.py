@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from heforshe.lib.net import geoip_record
+from heforshe.lib.net import geoip_file_version, geoip_record
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,22 @@ def to_cell(lat: float, lng: float) -> Position:
 
 
 def locate_ip(ip: str) -> tuple[str, Position] | None:
-    """(country code, rounded position) of an address, or None when unknown or private."""
-    found = geoip_record(ip)  # on every sign-up: the raw record, not geoip2's objects
+    """(country code, rounded position) of an address, or None when unknown or private.
+
+    Remembered per address and GeoIP file version (a refreshed file is looked up afresh): on every
+    sign-up, and a wave brings the same networks (a campus, a carrier's NAT) again and again.
+    """
+    version = geoip_file_version()
+    if version is None:
+        return None
+    if isinstance(ip, str) and len(ip) <= 100:
+        return _locate(ip, version)
+    return _locate.__wrapped__(ip, version)
+
+
+@functools.lru_cache(maxsize=2048)
+def _locate(ip: str, version: tuple[str, tuple[int, int]]) -> tuple[str, Position] | None:
+    found = geoip_record(ip, version=version)  # the raw record, not geoip2's objects
     if not found:
         return None
     location = found.get("location") or {}

@@ -209,8 +209,11 @@ def _insert_new(pledge: Pledge) -> bool:
     Returns False (and inserts nothing) for a known email. Other constraint
     violations raise IntegrityError as usual.
     """
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
 
+    # The connection itself, not django.db.connection: each attribute read through that proxy
+    # looks the connection up in a context-local again, and the fields below read it ~20 times.
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in Pledge._meta.concrete_fields if not f.primary_key]
     sql = _INSERT_SQL.get(connection.vendor)
     if sql is None:

@@ -41,6 +41,15 @@ def parse_ip(raw: str | None) -> Address | None:
     """
     if not raw:
         return None
+    if isinstance(raw, str) and len(raw) <= 100:  # what could be an address; the rest is not worth a cache slot
+        return _parse_ip(raw)
+    return _parse_ip.__wrapped__(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_ip(raw: str) -> Address | None:
+    # Memoised: a sign-up parses its client's address five times (client, throttle key, limits, GeoIP),
+    # and ipaddress costs about 5 us a time. Addresses are immutable, so sharing them is safe.
     text = raw.strip()
     if text.startswith("["):
         text = text[1:].split("]", 1)[0]
@@ -113,6 +122,11 @@ def geoip_path() -> str:
     """The GeoLite2/GeoIP2 City file in use: GEOIP_PATH, or the packaged copy."""
     if settings.GEOIP_PATH:
         return str(settings.GEOIP_PATH)
+    return _packaged_geoip_path()
+
+
+@functools.cache
+def _packaged_geoip_path() -> str:
     import _maxminddb_geolite2
 
     return str(Path(_maxminddb_geolite2.__file__).parent / "GeoLite2-City.mmdb")
@@ -174,21 +188,30 @@ def _open_raw_reader(path: str, _version: tuple[int, int]):
         return None
 
 
-def geoip_record(ip: str | None) -> dict | None:
-    """The raw GeoIP record (a dict) of a public address, or None, like geoip_city().
-
-    For the hot paths: geoip2's City object copies every name in every
-    language into Python objects, several times the cost of the lookup.
-    """
-    address = parse_ip(ip)
-    if address is None or not address.is_global:
-        return None
+def geoip_file_version() -> tuple[str, tuple[int, int]] | None:
+    """(path, (modification time, size)) of the GeoIP file in use, or None when it is missing."""
     path = geoip_path()
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    reader = _open_raw_reader(path, (stat.st_mtime_ns, stat.st_size))
+    return path, (stat.st_mtime_ns, stat.st_size)
+
+
+def geoip_record(ip: str | None, *, version: tuple[str, tuple[int, int]] | None = None) -> dict | None:
+    """The raw GeoIP record (a dict) of a public address, or None, like geoip_city().
+
+    For the hot paths: geoip2's City object copies every name in every
+    language into Python objects, several times the cost of the lookup.
+    `version`: what geoip_file_version() just returned, if the caller has it.
+    """
+    address = parse_ip(ip)
+    if address is None or not address.is_global:
+        return None
+    version = version or geoip_file_version()
+    if version is None:
+        return None
+    reader = _open_raw_reader(*version)
     if reader is None:
         return None
     try:

@@ -63,7 +63,7 @@ def _document_response(request, document: tuple[bytes, str], content_type: str =
     """Pre-rendered bytes; a conditional GET with the same ETag answers 304 without a body (nor a content type)."""
     body, etag = document
     quoted = f'"{etag}"'
-    if quoted in request.headers.get("If-None-Match", ""):
+    if quoted in request.META.get("HTTP_IF_NONE_MATCH", ""):  # not request.headers: it copies every header
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)

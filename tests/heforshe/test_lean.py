@@ -72,3 +72,12 @@ def test_stats_take_the_lean_stack_and_pages_keep_the_full_one():
     assert status == 200
     assert headers["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in headers
+
+
+def test_the_lean_stack_takes_the_language_cookie_before_accept_language():
+    status, headers, content = _call(
+        "GET", "/api/v1/pledges/stats/", HTTP_COOKIE="django_language=es", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert status == 200
+    assert headers["Content-Language"] == "es"
+    assert "Accept-Language" in headers["Vary"]

@@ -147,7 +147,7 @@ def test_seconds_until_reset_count_down_to_the_window_end():
     assert seconds_until_reset(60, now=179.5) == 1
 
 
-def test_several_windows_are_counted_in_one_pipelined_round_trip_on_redis():
+def test_several_windows_are_counted_in_one_round_trip_on_redis():
     if not uses_redis():
         pytest.skip("Redis only")
     from heforshe.lib.ratelimit import _redis_client
@@ -155,6 +155,29 @@ def test_several_windows_are_counted_in_one_pipelined_round_trip_on_redis():
     assert _redis_client() is not None
     assert count_hits([("t:a", 60), ("t:b", 3600)]) == [1, 1]
     assert count_hits([("t:a", 60), ("t:b", 3600)]) == [2, 2]
+
+
+def test_a_window_counter_expires_with_its_window_on_redis():
+    if not uses_redis():
+        pytest.skip("Redis only")
+    from django.core.cache import cache
+
+    from heforshe.lib.ratelimit import _redis_client, _window_key
+
+    count_hits([("t:ttl", 60)])
+    count_hits([("t:ttl", 60)])
+    ttl = _redis_client().ttl(cache.make_key(_window_key("t:ttl", 60, int(time.time()))))
+    assert 0 < ttl <= 65
+
+
+def test_counting_goes_on_after_redis_forgets_the_counting_script():
+    if not uses_redis():
+        pytest.skip("Redis only")
+    from heforshe.lib.ratelimit import _redis_client
+
+    assert count_hits([("t:flush", DAY)]) == [1]
+    _redis_client().script_flush()  # as a restarted Redis would have
+    assert count_hits([("t:flush", DAY)]) == [2]
 
 
 def test_a_limit_refuses_the_attempt_after_the_last_allowed_and_says_when_it_resets():
