@@ -77,10 +77,10 @@ with connection.cursor() as c:
     c.execute(
         "INSERT INTO pledges_pledge (first_name, email, email_canonical, email_domain, country, city, age_range, "
         "identity, newsletter, newsletter_opt_in_at, newsletter_wording, consent_at, language, source, status, "
-        "created_at, confirmed_at, ip_hash, location_source, lat10, lng10) "
+        "created_at, confirmed_at, ip_hash, location_source, lat10, lng10, generation, referral_path, source_code) "
         "SELECT 'P', 'man' || i || '@example.org', 'man' || i || '@example.org', 'example.org', 'KE', '', '', '', "
         "true, now(), '2026-01', now(), (%s::text[])[1 + i %% 6], 'web', 'confirmed', now(), now(), '', 'country', "
-        "NULL, NULL FROM generate_series(1, %s) AS i",
+        "NULL, NULL, 1, '', '' FROM generate_series(1, %s) AS i",
         [langs, n],
     )
 item = Newsletter.objects.create(name="Bench")
