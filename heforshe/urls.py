@@ -24,6 +24,8 @@ harden_site(admin.site)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", views.favicon, name="favicon"),
     # Before admin.site.urls: the same path, answering 429 with Retry-After once the limits are reached.
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -20,6 +20,15 @@ def home(request):
     return render(request, "home.html", home_context())
 
 
+@require_GET
+def favicon(request):
+    """The icon at its hashed static URL (resolved per request: the manifest exists only after collectstatic)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 @never_cache
 @require_GET
 def healthz(request):

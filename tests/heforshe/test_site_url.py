@@ -118,3 +118,8 @@ def test_every_generated_link_follows_the_port(transactional_db):
     # The shared link carries the pledger's signed referral (his own share link).
     assert links["share"].startswith("http://127.0.0.1:8200/en/pledge/?ref=")
     assert links["referral"] == "http://127.0.0.1:8200/en/pledge/?partner=PORTTEST"
+
+
+def test_favicon_ico_redirects_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"].endswith("favicon.svg")) == (301, True)

@@ -204,6 +204,7 @@ TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_M
 #            anon  pledger member_a member_b curator partnerships kit_editor finance superuser moderator communications
 MATRIX: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/healthz", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/favicon.ico", {}, (301, 301, 301, 301, 301, 301, 301, 301, 301, 301, 301)),
     ("GET", "/admin/login/", {}, (200, 200, 200, 200, 302, 302, 302, 302, 302, 302, 302)),
     ("GET", "/api/v1/pledges/stats/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/pledges/map/", {}, (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
