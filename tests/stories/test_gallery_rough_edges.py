@@ -52,9 +52,14 @@ def test_a_video_story_carries_a_video_badge_in_the_gallery(client):
     assert html.count('<span class="badge badge-video">Video</span>') == 1
 
 
-def test_a_story_page_offers_share_buttons_and_the_pledge(client):
+def test_a_story_page_offers_share_buttons_and_the_pledge(client, settings):
+    from urllib.parse import quote
+
+    settings.SITE_URL = "https://heforshe.example"
     story = published_story(title="Share me")
     html = client.get(f"/en/stories/{story.slug}/").content.decode()
     assert "Share on Facebook" in html and "Share on WhatsApp" in html and "Share on LinkedIn" in html
-    assert f"http%3A//testserver/en/stories/{story.slug}/" in html or f"/en/stories/{story.slug}/" in html
+    # The buttons share the story's absolute address on the site, not a relative path.
+    shared = quote(f"https://heforshe.example/en/stories/{story.slug}/", safe="/")
+    assert f'href="https://www.facebook.com/sharer/sharer.php?u={shared}"' in html
     assert 'href="/en/pledge/">Take the pledge</a>' in html
