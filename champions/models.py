@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
@@ -19,6 +18,7 @@ from django_countries.fields import CountryField
 
 from heforshe.lib.media import MediaFailure, MediaStatus
 from heforshe.lib.pillars import Pillar
+from pledges.models import TrackedSource
 
 
 def new_key() -> str:
@@ -58,7 +58,9 @@ class Audience(models.TextChoices):
     GENERAL = "general", _("Everyone")
 
 
-class Champion(models.Model):
+class Champion(TrackedSource, models.Model):
+    SOURCE_PREFIX = "champion"
+
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("public slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
@@ -118,21 +120,6 @@ class Champion(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        from pledges.models import SOURCE_CODE_MAX
-
-        if self._state.adding and self.slug and len(self.source_code) > SOURCE_CODE_MAX:
-            raise ValidationError(
-                {
-                    "slug": _("Keep the slug to %(n)d characters, so that the tracked link can count who joins.")
-                    % {"n": SOURCE_CODE_MAX - len("champion-")}
-                }
-            )
-
-    @property
-    def source_code(self) -> str:
-        return f"champion-{self.slug}"
 
     def statement_in(self, language: str | None = None) -> str:
         lang = (language or get_language() or "en").lower()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from heforshe.lib.pillars import Pillar
+from pledges.models import TrackedSource
 
 
 def new_token() -> str:
@@ -37,7 +37,9 @@ class Precision(models.TextChoices):
     COUNTRY = "country", _("Country only")
 
 
-class Event(models.Model):
+class Event(TrackedSource, models.Model):
+    SOURCE_PREFIX = "event"
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -95,21 +97,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self) -> None:
-        from pledges.models import SOURCE_CODE_MAX
-
-        if self._state.adding and self.slug and len(self.source_code) > SOURCE_CODE_MAX:
-            raise ValidationError(
-                {
-                    "slug": _("Keep the slug to %(n)d characters, so that the tracked link can count who joins.")
-                    % {"n": SOURCE_CODE_MAX - len("event-")}
-                }
-            )
-
-    @property
-    def source_code(self) -> str:
-        return f"event-{self.slug}"
 
     def _localized(self, field: str) -> str:
         lang = (get_language() or "en").lower()

@@ -21,6 +21,32 @@ from heforshe.lib.pillars import Pillar  # noqa: F401 - re-exported for the app'
 SOURCE_CODE_MAX = 40
 
 
+class TrackedSource:
+    """A model whose tracked link carries the source code `<SOURCE_PREFIX>-<slug>` (a champion, an event).
+
+    Pledges keep at most SOURCE_CODE_MAX characters of a code, so a new row whose code would be longer
+    is refused: it could never be counted.
+    """
+
+    SOURCE_PREFIX = ""
+
+    @property
+    def source_code(self) -> str:
+        return f"{self.SOURCE_PREFIX}-{self.slug}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self._state.adding and self.slug and len(self.source_code) > SOURCE_CODE_MAX:
+            raise ValidationError(
+                {
+                    "slug": _("Keep the slug to %(n)d characters, so that the tracked link can count who joins.")
+                    % {"n": SOURCE_CODE_MAX - len(self.SOURCE_PREFIX) - 1}
+                }
+            )
+
+
 class Level(models.TextChoices):
     AWARENESS = "awareness", _("Awareness")
     ADVOCACY = "advocacy", _("Advocacy")
